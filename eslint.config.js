@@ -1,0 +1,46 @@
+// Lint rules, including the house rules of the layout: libs never import apps, apps never import each
+// other, and only libs/config reads process.env.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'coverage/', 'logs/', 'data/'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', globalThis: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-restricted-properties': ['error', {
+        object: 'process', property: 'env', message: 'Read configuration through libs/config (loadConfig).',
+      }],
+    },
+  },
+  {
+    files: ['libs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/apps/**'], message: 'libs never import apps.' }] }],
+    },
+  },
+  {
+    files: ['apps/receiver/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/consumer/**'], message: 'apps never import each other; share code through libs.' }] }],
+    },
+  },
+  {
+    files: ['apps/consumer/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/receiver/**'], message: 'apps never import each other; share code through libs.' }] }],
+    },
+  },
+  {
+    files: ['libs/config/**/*.ts', 'test/**/*.{ts,js}', '**/test/**/*.ts', 'jest.config.js'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // Tests index arrays they have just asserted on; `!` there says "checked above", not "trust me".
+    files: ['test/**/*.ts', '**/test/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+);

@@ -1,0 +1,31 @@
+// The typed shape every app receives; built once by loadConfig and frozen.
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+export type LogFormat = 'text' | 'json';
+
+export interface RedisSettings {
+  readonly useMock: boolean;
+  /** When set, wins over host/port/password/db. */
+  readonly url: string | undefined;
+  readonly host: string;
+  readonly port: number;
+  readonly password: string;
+  readonly db: number;
+  /** Namespace of every Redis key this deployment writes. */
+  readonly keyPrefix: string;
+}
+
+export interface Day15Config {
+  readonly redis: RedisSettings;
+  readonly webhook: { readonly host: string; readonly port: number };
+  readonly processing: {
+    readonly batchSize: number;
+    readonly batchTimeoutMs: number;
+    readonly maxRetries: number;
+    readonly retryDelayMs: number;
+    readonly idempotencyTtlMs: number;
+    readonly dryRun: boolean;
+  };
+  readonly dashboard: { readonly updateEnabled: boolean; readonly apiUrl: string };
+  readonly log: { readonly level: LogLevel; readonly format: LogFormat; readonly file: string };
+}

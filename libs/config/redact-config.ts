@@ -1,0 +1,16 @@
+import type { Day15Config } from './day15-config.js';
+
+// The config as it may be logged at start-up: passwords (also inside a Redis URL) replaced by "***".
+export function redactConfig(config: Day15Config): Day15Config {
+  return {
+    ...config,
+    redis: {
+      ...config.redis,
+      password: config.redis.password === '' ? '' : '***',
+      url: config.redis.url?.replace(/\/\/([^@/]*)@/, (_match, auth: string) => {
+        const user = auth.includes(':') ? auth.slice(0, auth.indexOf(':')) : '';
+        return `//${user}:***@`;
+      }),
+    },
+  };
+}

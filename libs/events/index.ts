@@ -1,0 +1,3 @@
+export { validateEvent, type EventVerdict } from './validate-event.js';
+export { eventTypes, envelopeSchema, metadataSchemas, type EventType } from './event-schemas.js';
+export type { Day15Event, MetadataByType, ValidationIssue } from './event-types.js';

@@ -1,0 +1,53 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { envelopeSchema, eventTypes, metadataSchemas, type EventType } from './event-schemas.js';
+import type { Day15Event, ValidationIssue } from './event-types.js';
+
+export type EventVerdict =
+  | { ok: true; event: Day15Event }
+  | { ok: false; issues: ValidationIssue[] };
+
+// One ajv instance, every schema compiled once at import.
+const ajv = new Ajv({ allErrors: true, strict: true });
+addFormats.default(ajv, ['date-time', 'email']);
+
+const checkEnvelope = ajv.compile(envelopeSchema);
+const checkMetadata = new Map<EventType, ValidateFunction>(
+  eventTypes.map((type) => [type, ajv.compile(metadataSchemas[type])]),
+);
+
+// Checks an already-parsed JSON value against the event contract; never throws.
+export function validateEvent(input: unknown): EventVerdict {
+  if (!checkEnvelope(input)) return { ok: false, issues: toIssues(checkEnvelope.errors, '') };
+  const candidate = input as { event_type: EventType; metadata?: unknown };
+  const checkTypeMetadata = checkMetadata.get(candidate.event_type);
+  if (candidate.metadata !== undefined && checkTypeMetadata && !checkTypeMetadata(candidate.metadata)) {
+    return { ok: false, issues: toIssues(checkTypeMetadata.errors, '/metadata') };
+  }
+  return { ok: true, event: input as Day15Event };
+}
+
+function toIssues(errors: ErrorObject[] | null | undefined, base: string): ValidationIssue[] {
+  return (errors ?? [])
+    .filter((error) => error.keyword !== 'propertyNames' && error.keyword !== 'if')
+    .map((error) => toIssue(error, base));
+}
+
+function toIssue(error: ErrorObject, base: string): ValidationIssue {
+  const path = base + error.instancePath;
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return { path: `${path}/${String(params.missingProperty)}`, message: 'is required' };
+    case 'additionalProperties':
+      return { path: `${path}/${String(params.additionalProperty)}`, message: 'is not an allowed field' };
+    case 'enum':
+      return { path, message: `must be one of: ${(params.allowedValues as unknown[]).join(', ')}` };
+    case 'not':
+      return { path, message: 'is a reserved key name and not allowed' };
+    case 'format':
+      return { path, message: `must be a valid ${String(params.format)}${params.format === 'date-time' ? ' (RFC 3339, e.g. 2026-11-26T10:00:00Z)' : ''}` };
+    default:
+      return { path, message: error.message ?? 'is invalid' };
+  }
+}

@@ -1,0 +1,44 @@
+import winston from 'winston';
+import type { LogFormat, LogLevel } from '../config/index.js';
+import { jsonFormat, textFormat } from './line-formats.js';
+
+export type LogFields = Record<string, unknown>;
+
+// The small logging face every app and script uses; messages are constant text, data goes in fields.
+export interface Logger {
+  error(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  debug(message: string, fields?: LogFields): void;
+  isDebugEnabled(): boolean;
+  child(bindings: LogFields & { component?: string }): Logger;
+}
+
+export interface CreateLoggerOptions {
+  level: LogLevel;
+  format: LogFormat;
+  component: string;
+  /** Where lines go; stdout by default (the orchestrator merges children's stdout into the pipeline log). */
+  stream?: NodeJS.WritableStream;
+}
+
+export function createLogger({ level, format, component, stream }: CreateLoggerOptions): Logger {
+  const winstonLogger = winston.createLogger({
+    level,
+    format: format === 'json' ? jsonFormat : textFormat,
+    defaultMeta: { component },
+    transports: [new winston.transports.Stream({ stream: stream ?? process.stdout })],
+  });
+  return wrap(winstonLogger);
+}
+
+function wrap(target: winston.Logger): Logger {
+  return {
+    error: (message, fields) => target.error(message, fields),
+    warn: (message, fields) => target.warn(message, fields),
+    info: (message, fields) => target.info(message, fields),
+    debug: (message, fields) => target.debug(message, fields),
+    isDebugEnabled: () => target.isDebugEnabled(),
+    child: (bindings) => wrap(target.child(bindings)),
+  };
+}

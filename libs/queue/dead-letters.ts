@@ -1,0 +1,84 @@
+import type { Redis } from 'ioredis';
+import type { RunScript } from './lua-scripts.js';
+import type { QueueKeys } from './queue-keys.js';
+import type { DeadLetter } from './queue-types.js';
+
+export type DeadLetterSelection = readonly string[] | 'all';
+
+const pageSize = 500;
+const fields = ['body', 'last_error', 'attempts', 'first_failed_at', 'last_failed_at', 'dead_at'] as const;
+
+// Events that exhausted their attempts, oldest first: inspect them, put them back, or drop them.
+export class DeadLetters {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: QueueKeys,
+    private readonly run: RunScript,
+  ) {}
+
+  async count(): Promise<number> {
+    return this.redis.zcard(this.keys.dead);
+  }
+
+  async list({ offset = 0, limit = 50 } = {}): Promise<DeadLetter[]> {
+    const ids = await this.redis.zrange(this.keys.dead, offset, offset + limit - 1);
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hmget(this.keys.event(id), ...fields);
+    const replies = (await pipeline.exec()) ?? [];
+    return ids.map((id, i) => toDeadLetter(id, (replies[i]?.[1] ?? []) as (string | null)[]));
+  }
+
+  // Back to the ready list with a fresh attempt budget; returns how many moved.
+  async replay(selection: DeadLetterSelection): Promise<number> {
+    return this.inPages(selection, (ids) =>
+      this.run('replay', [this.keys.dead, this.keys.ready, this.keys.counters], [this.keys.base, ...ids]),
+    );
+  }
+
+  // Deleted for good; returns how many were removed.
+  async purge(selection: DeadLetterSelection): Promise<number> {
+    return this.inPages(selection, (ids) =>
+      this.run('purge', [this.keys.dead, this.keys.counters], [this.keys.base, ...ids]),
+    );
+  }
+
+  private async inPages(selection: DeadLetterSelection, apply: (ids: string[]) => Promise<unknown>): Promise<number> {
+    let total = 0;
+    if (selection === 'all') {
+      for (;;) {
+        const ids = await this.redis.zrange(this.keys.dead, 0, pageSize - 1);
+        if (ids.length === 0) return total;
+        total += Number(await apply(ids));
+      }
+    }
+    for (let start = 0; start < selection.length; start += pageSize) {
+      total += Number(await apply(selection.slice(start, start + pageSize)));
+    }
+    return total;
+  }
+}
+
+function toDeadLetter(id: string, values: (string | null)[]): DeadLetter {
+  const [body, error, attempts, firstFailedAt, lastFailedAt, deadAt] = values;
+  return {
+    id,
+    event: parseBody(body ?? ''),
+    error: error ?? '',
+    attempts: Number(attempts ?? 0),
+    firstFailedAt: isoTime(firstFailedAt),
+    lastFailedAt: isoTime(lastFailedAt),
+    deadAt: isoTime(deadAt),
+  };
+}
+
+function parseBody(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return body;
+  }
+}
+
+function isoTime(ms: string | null | undefined): string | undefined {
+  return ms ? new Date(Number(ms)).toISOString() : undefined;
+}

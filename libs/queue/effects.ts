@@ -1,0 +1,85 @@
+import type { ScriptArg } from './lua-scripts.js';
+
+// Effects are data: what an acked event changes, applied by the ack script in the same atomic step that
+// finishes the event. Keys are names relative to the queue's key base (see QueueKeys.data), so they share
+// its hash tag. The semantics of each op are documented in lua/ack-2.lua.
+
+export type Effect =
+  | { op: 'hincrby'; key: string; field: string; by: number }
+  | { op: 'hincrbyfloat'; key: string; field: string; by: number }
+  | { op: 'sadd'; key: string; member: string }
+  | { op: 'expire'; key: string; seconds: number }
+  | ContributionEffect;
+
+// A versioned entity (e.g. a subscription) contributing a value to totals and per-group sums while live.
+export interface ContributionEffect {
+  op: 'contribution';
+  /** The entity's state hash. */
+  key: string;
+  /** Orders writes: a lower version than the stored one changes nothing (e.g. event time in ms). */
+  version: number;
+  /** Group the value counts in (e.g. plan); omitted = keep the stored group. */
+  group?: string;
+  /** Value contributed while live (e.g. monthly amount); omitted = keep the stored value. */
+  value?: number;
+  live: boolean;
+  totalsKey: string;
+  valueField: string;
+  liveField: string;
+  /** Counted when a live entity stops being live (e.g. churn). */
+  endField: string;
+  /** Counted when a never-seen entity arrives not live (e.g. cancellation of an unknown subscription). */
+  orphanField: string;
+  byGroupKey: string;
+  /** Extra fields stored on the entity for display. */
+  fields?: Record<string, string>;
+}
+
+export function encodeEffects(effects: readonly Effect[]): ScriptArg[] {
+  const args: ScriptArg[] = [];
+  for (const effect of effects) {
+    switch (effect.op) {
+      case 'hincrby':
+        if (!Number.isSafeInteger(effect.by)) throw new TypeError(`hincrby needs an integer, got ${effect.by}`);
+        args.push(effect.op, effect.key, effect.field, effect.by);
+        break;
+      case 'hincrbyfloat':
+        if (!Number.isFinite(effect.by)) throw new TypeError(`hincrbyfloat needs a finite number, got ${effect.by}`);
+        args.push(effect.op, effect.key, effect.field, effect.by);
+        break;
+      case 'sadd':
+        args.push(effect.op, effect.key, effect.member);
+        break;
+      case 'expire':
+        args.push(effect.op, effect.key, Math.max(1, Math.round(effect.seconds)));
+        break;
+      case 'contribution':
+        args.push(...encodeContribution(effect));
+        break;
+    }
+  }
+  return args;
+}
+
+function encodeContribution(effect: ContributionEffect): ScriptArg[] {
+  if (effect.value !== undefined && !Number.isFinite(effect.value)) {
+    throw new TypeError(`contribution value must be finite, got ${effect.value}`);
+  }
+  const fields = Object.entries(effect.fields ?? {});
+  return [
+    effect.op,
+    effect.key,
+    effect.version,
+    effect.group ?? '',
+    effect.value ?? '',
+    effect.live ? 1 : 0,
+    effect.totalsKey,
+    effect.valueField,
+    effect.liveField,
+    effect.endField,
+    effect.orphanField,
+    effect.byGroupKey,
+    fields.length,
+    ...fields.flat(),
+  ];
+}

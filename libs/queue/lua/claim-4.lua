@@ -1,0 +1,49 @@
+--[[
+claim: lease up to `max` events to one consumer. Due retries come first (they are the oldest work), then
+ready events in FIFO order. Every claim gets a new fencing token; ack/fail/extend must present it.
+
+KEYS[1]  ready list
+KEYS[2]  in-flight sorted set (score = lease deadline ms)
+KEYS[3]  delayed sorted set (score = due time ms)
+KEYS[4]  fencing token counter
+ARGV[1]  key base
+ARGV[2]  consumer id
+ARGV[3]  max events
+ARGV[4]  lease length in ms
+ARGV[5]  now (ms)
+
+Returns {token, id1, attempt1, body1, id2, attempt2, body2, ...}; attempt counts this delivery.
+The reply is rebuilt with a table constructor ({unpack(out)}) so ioredis-mock returns it as an array;
+Lua's unpack limit (8000 values) is why callers claim at most 2000 events at once.
+]]
+local base, owner = ARGV[1], ARGV[2]
+local max, now = tonumber(ARGV[3]), tonumber(ARGV[5])
+local deadline = now + tonumber(ARGV[4])
+-- tostring: ioredis-mock would otherwise store the number and later compare it unequal to the string ARGV.
+local token = tostring(redis.call('INCR', KEYS[4]))
+
+local ids = {}
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, max)) do
+  redis.call('ZREM', KEYS[3], id)
+  ids[#ids + 1] = id
+end
+while #ids < max do
+  local id = redis.call('LPOP', KEYS[1])
+  if type(id) ~= 'string' then break end
+  ids[#ids + 1] = id
+end
+
+local out = {token}
+for _, id in ipairs(ids) do
+  local eventKey = base .. 'ev:' .. id
+  local body = redis.call('HGET', eventKey, 'body')
+  if type(body) == 'string' then
+    local attempt = redis.call('HINCRBY', eventKey, 'attempts', 1)
+    redis.call('HSET', eventKey, 'owner', owner, 'token', token)
+    redis.call('ZADD', KEYS[2], deadline, id)
+    out[#out + 1] = id
+    out[#out + 1] = attempt
+    out[#out + 1] = body
+  end
+end
+return {unpack(out)}

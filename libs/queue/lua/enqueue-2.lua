@@ -1,0 +1,42 @@
+--[[
+enqueue: store a batch of new events and make them ready, skipping every event_id seen within the
+idempotency TTL. One call per request (single event or batch), so the batch is all-or-nothing.
+
+KEYS[1]  ready list (event ids, FIFO)
+KEYS[2]  counters hash
+ARGV[1]  key base, e.g. "day15:{events}:"; per-event keys are base.."ev:"..id and base.."seen:"..id
+ARGV[2]  idempotency TTL in ms (each event_id gets its own key with this TTL)
+ARGV[3]  max ready depth; 0 = unlimited. At or above it nothing is written.
+ARGV[4]  now (ms since epoch)
+ARGV[5..] pairs: event id, serialized event
+
+Returns {-1, depth} when the ready backlog is at the max depth, else {1, verdicts}: verdicts is a string
+with one digit per event, 1 accepted, 0 duplicate (seen within the TTL, still queued, or earlier in this batch).
+(Strings and table constructors are the reply shapes ioredis-mock converts like real Redis does.)
+]]
+local base = ARGV[1]
+local maxDepth = tonumber(ARGV[3])
+if maxDepth > 0 then
+  local depth = redis.call('LLEN', KEYS[1])
+  if depth >= maxDepth then return {-1, depth} end
+end
+
+local verdicts = {}
+local accepted = 0
+for i = 5, #ARGV, 2 do
+  local id = ARGV[i]
+  local eventKey = base .. 'ev:' .. id
+  -- An event still in the queue counts as seen even if its idempotency key has expired meanwhile.
+  if redis.call('EXISTS', eventKey) == 0
+      and redis.call('SET', base .. 'seen:' .. id, ARGV[4], 'NX', 'PX', ARGV[2]) then
+    redis.call('HSET', eventKey, 'body', ARGV[i + 1], 'enqueued_at', ARGV[4], 'attempts', 0)
+    redis.call('RPUSH', KEYS[1], id)
+    accepted = accepted + 1
+    verdicts[#verdicts + 1] = 1
+  else
+    verdicts[#verdicts + 1] = 0
+  end
+end
+redis.call('HINCRBY', KEYS[2], 'accepted', accepted)
+redis.call('HINCRBY', KEYS[2], 'duplicates', #verdicts - accepted)
+return {1, table.concat(verdicts)}

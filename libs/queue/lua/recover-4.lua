@@ -1,0 +1,41 @@
+--[[
+recover: take back events whose lease expired (their consumer crashed or froze). Below the max attempts
+they go to the front of the ready list; at the max they are dead-lettered, so an event that kills every
+consumer that touches it cannot loop forever. Atomic, so any number of consumers may run it at once.
+The expired consumer's late ack or fail is refused afterwards: its owner/token fields are gone.
+
+KEYS[1]  in-flight sorted set
+KEYS[2]  ready list
+KEYS[3]  dead-letter sorted set
+KEYS[4]  counters hash
+ARGV[1]  key base
+ARGV[2]  now (ms)
+ARGV[3]  max attempts
+ARGV[4]  max events to recover in this call
+
+Returns {requeued, deadLettered}.
+]]
+local base, now = ARGV[1], ARGV[2]
+local maxAttempts = tonumber(ARGV[3])
+local requeued, dead = 0, 0
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))) do
+  local eventKey = base .. 'ev:' .. id
+  redis.call('ZREM', KEYS[1], id)
+  local attempts = tonumber(redis.call('HGET', eventKey, 'attempts'))
+  if attempts then
+    redis.call('HDEL', eventKey, 'owner', 'token')
+    if attempts >= maxAttempts then
+      redis.call('HSET', eventKey, 'last_error', 'lease expired on attempt ' .. attempts .. ' (consumer crashed or stalled)',
+        'last_failed_at', now, 'dead_at', now)
+      redis.call('HSETNX', eventKey, 'first_failed_at', now)
+      redis.call('ZADD', KEYS[3], now, id)
+      dead = dead + 1
+    else
+      redis.call('LPUSH', KEYS[2], id)
+      requeued = requeued + 1
+    end
+  end
+end
+redis.call('HINCRBY', KEYS[4], 'redelivered', requeued)
+redis.call('HINCRBY', KEYS[4], 'dead_lettered', dead)
+return {requeued, dead}

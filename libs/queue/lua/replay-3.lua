@@ -1,0 +1,28 @@
+--[[
+replay: move dead-lettered events back to the ready list with a fresh attempt budget. Only ids that are
+in the dead-letter set move, once each, so a replay can never queue an event twice. Their effects were
+never applied (effects land only with an ack), so processing them now counts them exactly once.
+
+KEYS[1]  dead-letter sorted set
+KEYS[2]  ready list
+KEYS[3]  counters hash
+ARGV[1]  key base
+ARGV[2..] event ids
+
+Returns the number of events replayed.
+]]
+local base = ARGV[1]
+local replayed = 0
+for i = 2, #ARGV do
+  local id = ARGV[i]
+  if redis.call('ZREM', KEYS[1], id) == 1 then
+    local eventKey = base .. 'ev:' .. id
+    redis.call('HSET', eventKey, 'attempts', 0)
+    redis.call('HDEL', eventKey, 'dead_at')
+    redis.call('HINCRBY', eventKey, 'replays', 1)
+    redis.call('RPUSH', KEYS[2], id)
+    replayed = replayed + 1
+  end
+end
+redis.call('HINCRBY', KEYS[3], 'replayed', replayed)
+return replayed

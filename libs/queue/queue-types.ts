@@ -1,0 +1,63 @@
+import type { Effect } from './effects.js';
+
+export interface QueueItem {
+  id: string;
+  /** The serialized event, stored and returned as is. */
+  body: string;
+}
+
+export type EnqueueVerdict = 'accepted' | 'duplicate';
+
+// One event leased to a consumer. `token` fences the lease: only its holder can ack, fail or extend it.
+export interface Claim {
+  id: string;
+  token: string;
+  /** Which delivery this is, from 1. */
+  attempt: number;
+  body: string;
+}
+
+export interface AckItem {
+  claim: Claim;
+  effects: readonly Effect[];
+}
+
+export interface FailItem {
+  claim: Claim;
+  error: string;
+}
+
+/** acked: effects applied; lost: the lease was no longer held, nothing changed. */
+export type AckVerdict = 'acked' | 'lost';
+/** retry: waits for its backoff; dead: moved to the dead letters; lost: lease no longer held. */
+export type FailVerdict = 'retry' | 'dead' | 'lost';
+
+export interface QueueCounters {
+  accepted: number;
+  duplicates: number;
+  acked: number;
+  failed_attempts: number;
+  dead_lettered: number;
+  redelivered: number;
+  replayed: number;
+  purged: number;
+}
+
+export interface QueueStats {
+  ready: number;
+  inFlight: number;
+  delayed: number;
+  dead: number;
+  counters: QueueCounters;
+}
+
+export interface DeadLetter {
+  id: string;
+  /** The stored event, parsed when it is JSON, else the raw text (a poison payload may not parse). */
+  event: unknown;
+  error: string;
+  attempts: number;
+  firstFailedAt: string | undefined;
+  lastFailedAt: string | undefined;
+  deadAt: string | undefined;
+}

@@ -1,0 +1,163 @@
+import type { Redis } from 'ioredis';
+import { retryDelayMs } from './backoff.js';
+import { DeadLetters } from './dead-letters.js';
+import { encodeEffects } from './effects.js';
+import { scriptRunner, type RunScript, type ScriptArg, type ScriptName } from './lua-scripts.js';
+import { BackpressureError, QueueUnavailableError } from './queue-errors.js';
+import { queueKeys, type QueueKeys } from './queue-keys.js';
+import type {
+  AckItem, AckVerdict, Claim, EnqueueVerdict, FailItem, FailVerdict, QueueCounters, QueueItem, QueueStats,
+} from './queue-types.js';
+
+export interface QueueOptions {
+  /** ioredis or ioredis-mock; the same scripts run on both. */
+  redis: Redis;
+  /** Namespace of every key (DAY15_KEY_PREFIX). */
+  prefix: string;
+  /** Queue name, used as the hash tag of all its keys. */
+  name?: string;
+  idempotencyTtlMs: number;
+  /** Processing attempts before an event is dead-lettered (DAY15_MAX_RETRIES). */
+  maxAttempts: number;
+  /** Base of the exponential retry backoff (DAY15_RETRY_DELAY_SECONDS). */
+  retryDelayMs: number;
+  maxRetryDelayMs?: number;
+  /** Time source in ms; all hosts sharing a queue need synchronised clocks (NTP) for lease deadlines. */
+  clock?: () => number;
+  random?: () => number;
+}
+
+// The claim script returns 3 values per event and Lua's unpack stops at 8000 values.
+export const maxClaim = 2000;
+
+const counterNames: (keyof QueueCounters)[] = [
+  'accepted', 'duplicates', 'acked', 'failed_attempts', 'dead_lettered', 'redelivered', 'replayed', 'purged',
+];
+
+// A crash-safe work queue: idempotent enqueue, leased claims with fencing tokens, acks that apply their
+// effects atomically, retries with backoff, dead letters and lease recovery. Every change is one Lua script.
+export class ReliableQueue {
+  readonly keys: QueueKeys;
+  readonly deadLetters: DeadLetters;
+  private readonly run: RunScript;
+  private readonly clock: () => number;
+  private readonly random: () => number;
+
+  constructor(private readonly options: QueueOptions) {
+    this.keys = queueKeys(options.prefix, options.name);
+    this.run = scriptRunner(options.redis);
+    this.clock = options.clock ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.deadLetters = new DeadLetters(options.redis, this.keys, (name, keys, args) => this.script(name, keys, args));
+  }
+
+  // Stores new events and makes them ready in one atomic step; ids seen within the TTL are duplicates.
+  async enqueue(items: readonly QueueItem[], { maxReadyDepth = 0 } = {}): Promise<EnqueueVerdict[]> {
+    if (items.length === 0) return [];
+    const args: ScriptArg[] = [this.keys.base, this.options.idempotencyTtlMs, maxReadyDepth, this.clock()];
+    for (const item of items) args.push(item.id, item.body);
+    const [status, detail] = (await this.script('enqueue', [this.keys.ready, this.keys.counters], args)) as [number, string];
+    if (status === -1) throw new BackpressureError({ depth: Number(detail), maxDepth: maxReadyDepth });
+    return digits(detail).map((flag) => (flag === 1 ? 'accepted' : 'duplicate'));
+  }
+
+  // Leases up to `max` events (due retries first, then ready ones) until now + leaseMs.
+  async claim(consumerId: string, max: number, leaseMs: number): Promise<Claim[]> {
+    if (!Number.isInteger(max) || max < 1 || max > maxClaim) {
+      throw new RangeError(`claim takes 1 to ${maxClaim} events, got ${max}`);
+    }
+    const { ready, inFlight, delayed, fence } = this.keys;
+    const args = [this.keys.base, consumerId, max, leaseMs, this.clock()];
+    const reply = (await this.script('claim', [ready, inFlight, delayed, fence], args)) as (string | number)[];
+    const token = String(reply[0]);
+    const claims: Claim[] = [];
+    for (let i = 1; i + 2 < reply.length; i += 3) {
+      claims.push({ id: String(reply[i]), token, attempt: Number(reply[i + 1]), body: String(reply[i + 2]) });
+    }
+    return claims;
+  }
+
+  // Heartbeat for a long batch: pushes the lease deadline of claims still held; false where it was lost.
+  async extend(consumerId: string, claims: readonly Claim[], leaseMs: number): Promise<boolean[]> {
+    if (claims.length === 0) return [];
+    const args: ScriptArg[] = [this.keys.base, consumerId, this.clock() + leaseMs];
+    for (const claim of claims) args.push(claim.id, claim.token);
+    const reply = await this.script('extend', [this.keys.inFlight], args);
+    return digits(reply).map((flag) => flag === 1);
+  }
+
+  // Finishes held events and applies their effects in the same atomic step.
+  async ack(consumerId: string, items: readonly AckItem[]): Promise<AckVerdict[]> {
+    if (items.length === 0) return [];
+    const args: ScriptArg[] = [this.keys.base, consumerId];
+    for (const { claim, effects } of items) args.push(claim.id, claim.token, effects.length, ...encodeEffects(effects));
+    const reply = await this.script('ack', [this.keys.inFlight, this.keys.counters], args);
+    return digits(reply).map((flag) => (flag === 1 ? 'acked' : 'lost'));
+  }
+
+  // Records failed attempts: retry after a jittered exponential backoff, or dead-letter at the max.
+  async fail(consumerId: string, items: readonly FailItem[]): Promise<FailVerdict[]> {
+    if (items.length === 0) return [];
+    const { inFlight, delayed, dead, counters } = this.keys;
+    const backoff = { baseMs: this.options.retryDelayMs, maxMs: this.options.maxRetryDelayMs ?? 300_000 };
+    const args: ScriptArg[] = [this.keys.base, consumerId, this.clock(), this.options.maxAttempts];
+    for (const { claim, error } of items) {
+      args.push(claim.id, claim.token, retryDelayMs(claim.attempt, backoff, this.random), error.slice(0, 2000));
+    }
+    const reply = await this.script('fail', [inFlight, delayed, dead, counters], args);
+    const verdicts: FailVerdict[] = ['lost', 'retry', 'dead'];
+    return digits(reply).map((code) => verdicts[code] ?? 'lost');
+  }
+
+  // Returns events whose lease expired to the ready list (or dead letters at the max attempts).
+  async recoverExpired(now = this.clock(), limit = 1000): Promise<{ requeued: number; deadLettered: number }> {
+    const { inFlight, ready, dead, counters } = this.keys;
+    const args = [this.keys.base, now, this.options.maxAttempts, limit];
+    const reply = (await this.script('recover', [inFlight, ready, dead, counters], args)) as number[];
+    return { requeued: Number(reply[0]), deadLettered: Number(reply[1]) };
+  }
+
+  // Queue depths and lifetime counters, read in one round trip.
+  async stats(): Promise<QueueStats> {
+    const { redis } = this.options;
+    const replies = await this.guard(() =>
+      redis.multi()
+        .llen(this.keys.ready)
+        .zcard(this.keys.inFlight)
+        .zcard(this.keys.delayed)
+        .zcard(this.keys.dead)
+        .hmget(this.keys.counters, ...counterNames)
+        .exec(),
+    );
+    const values = (replies ?? []).map(([error, value]) => {
+      if (error) throw new QueueUnavailableError('Reading queue stats failed', { cause: error });
+      return value;
+    });
+    const counterValues = (values[4] ?? []) as (string | null)[];
+    const counters = Object.fromEntries(counterNames.map((name, i) => [name, Number(counterValues[i] ?? 0)]));
+    return {
+      ready: Number(values[0]),
+      inFlight: Number(values[1]),
+      delayed: Number(values[2]),
+      dead: Number(values[3]),
+      counters: counters as unknown as QueueCounters,
+    };
+  }
+
+  private script(name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
+    return this.guard(() => this.run(name, keys, args), `Queue operation ${name} failed`);
+  }
+
+  private async guard<T>(operation: () => Promise<T>, message = 'Queue operation failed'): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw new QueueUnavailableError(message, { cause: error });
+    }
+  }
+}
+
+// Scripts answer per-event verdicts as a string of digits (see the Lua headers).
+function digits(reply: unknown): number[] {
+  return Array.from(String(reply), Number);
+}

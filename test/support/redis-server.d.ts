@@ -1,0 +1,26 @@
+import type { ChildProcess } from 'node:child_process';
+
+export interface RedisServer {
+  readonly port: number;
+  readonly url: string;
+  /** Data directory (append-only file, dumps). */
+  readonly dir: string;
+  readonly process: ChildProcess;
+  /** Kills the server (SIGKILL) and removes its temporary data directory unless keepData. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
+}
+
+export interface StartRedisServerOptions {
+  /** Fixed port (e.g. to restart on the same one); a free port by default. */
+  port?: number;
+  /** Data directory to reuse; a fresh temporary one by default. */
+  dir?: string;
+  /** Extra redis-server arguments, e.g. ['--appendonly', 'yes']. */
+  args?: string[];
+}
+
+/** A free TCP port on loopback, found by letting the OS pick one. */
+export function freePort(): Promise<number>;
+/** Starts a private redis-server from PATH; fails loudly when redis-server is missing. */
+export function startRedisServer(options?: StartRedisServerOptions): Promise<RedisServer>;
+export function waitForPing(url: string, timeoutMs?: number): Promise<void>;
