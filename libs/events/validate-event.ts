@@ -27,10 +27,15 @@ export function validateEvent(input: unknown): EventVerdict {
   return { ok: true, event: input as Day15Event };
 }
 
+// One issue per path (the first rule broken), so "" is reported as too short, not also as off-pattern.
 function toIssues(errors: ErrorObject[] | null | undefined, base: string): ValidationIssue[] {
-  return (errors ?? [])
-    .filter((error) => error.keyword !== 'propertyNames' && error.keyword !== 'if')
-    .map((error) => toIssue(error, base));
+  const byPath = new Map<string, ValidationIssue>();
+  for (const error of errors ?? []) {
+    if (error.keyword === 'propertyNames') continue;
+    const issue = toIssue(error, base);
+    if (!byPath.has(issue.path)) byPath.set(issue.path, issue);
+  }
+  return [...byPath.values()];
 }
 
 function toIssue(error: ErrorObject, base: string): ValidationIssue {

@@ -26,10 +26,10 @@ export function createLogger({ level, format, component, stream }: CreateLoggerO
   const winstonLogger = winston.createLogger({
     level,
     format: format === 'json' ? jsonFormat : textFormat,
-    defaultMeta: { component },
     transports: [new winston.transports.Stream({ stream: stream ?? process.stdout })],
   });
-  return wrap(winstonLogger);
+  // A child rather than defaultMeta, so a child logger's own component wins over this one.
+  return wrap(winstonLogger.child({ component }));
 }
 
 function wrap(target: winston.Logger): Logger {

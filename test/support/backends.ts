@@ -28,3 +28,18 @@ export function uniquePrefix(label = 't'): string {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Polls until the condition holds (errors count as "not yet"); fails with the last error after the timeout.
+export async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await condition()) return;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(100);
+  }
+  throw new Error(`Condition not met within ${timeoutMs} ms`, { cause: lastError });
+}

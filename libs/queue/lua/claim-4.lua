@@ -19,8 +19,8 @@ Lua's unpack limit (8000 values) is why callers claim at most 2000 events at onc
 local base, owner = ARGV[1], ARGV[2]
 local max, now = tonumber(ARGV[3]), tonumber(ARGV[5])
 local deadline = now + tonumber(ARGV[4])
--- tostring: ioredis-mock would otherwise store the number and later compare it unequal to the string ARGV.
-local token = tostring(redis.call('INCR', KEYS[4]))
+-- A string: ioredis-mock would otherwise store a number and later compare it unequal to the string ARGV.
+local token = string.format('%d', redis.call('INCR', KEYS[4]))
 
 local ids = {}
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, max)) do

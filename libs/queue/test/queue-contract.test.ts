@@ -58,6 +58,7 @@ describe.each(backends)('queue contract on $name', (backend) => {
       const first = await h.queue.claim('c1', 2, 10_000);
       expect(first.map((c) => [c.id, c.attempt])).toEqual([['e1', 1], ['e2', 1]]);
       expect(JSON.parse(first[0]!.body)).toEqual({ event_id: 'e1' });
+      expect(first[0]!.token).toMatch(/^\d+$/);
       expect((await h.queue.claim('c1', 5, 10_000)).map((c) => c.id)).toEqual(['e3']);
       expect(await h.queue.claim('c1', 5, 10_000)).toEqual([]);
       expect(await h.queue.stats()).toMatchObject({ ready: 0, inFlight: 3 });

@@ -1,0 +1,103 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig, redactConfig } from '../index.js';
+
+const noFile = join(tmpdir(), 'day15-no-such-file.env');
+
+function envFile(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'day15-env-')), '.env');
+  writeFileSync(path, text);
+  return path;
+}
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig({ env, envFile: noFile });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('gives the documented defaults when nothing is set', () => {
+    const config = loadConfig({ env: {}, envFile: noFile });
+    expect(config).toEqual({
+      redis: { useMock: true, url: undefined, host: 'localhost', port: 6379, password: '', db: 0, keyPrefix: 'day15' },
+      webhook: { host: '0.0.0.0', port: 5015 },
+      processing: {
+        batchSize: 10, batchTimeoutMs: 5000, maxRetries: 3, retryDelayMs: 2000, idempotencyTtlMs: 86_400_000, dryRun: false,
+      },
+      dashboard: { updateEnabled: false, apiUrl: 'http://localhost:8000/api/metrics' },
+      log: { level: 'info', format: 'text', file: 'logs/day15_pipeline.log' },
+    });
+  });
+
+  it('reads config/.env and lets real environment variables win over it', () => {
+    const file = envFile('DAY15_BATCH_SIZE=50\nDAY15_USE_MOCK_REDIS=false\nDAY15_REDIS_PORT=6380\n');
+    const config = loadConfig({ env: { DAY15_BATCH_SIZE: '25', PATH: '/usr/bin' }, envFile: file });
+    expect(config.processing.batchSize).toBe(25);
+    expect(config.redis.useMock).toBe(false);
+    expect(config.redis.port).toBe(6380);
+  });
+
+  it('converts seconds and hours into milliseconds, keeping fractions', () => {
+    const config = loadConfig({
+      env: { DAY15_BATCH_TIMEOUT_SECONDS: '0.25', DAY15_RETRY_DELAY_SECONDS: '1.5', DAY15_IDEMPOTENCY_TTL_HOURS: '0.5' },
+      envFile: noFile,
+    });
+    expect(config.processing).toMatchObject({ batchTimeoutMs: 250, retryDelayMs: 1500, idempotencyTtlMs: 1_800_000 });
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadConfig({ env: { DAY15_REDIS_URL: '', DAY15_BATCH_SIZE: '' }, envFile: noFile }).processing.batchSize).toBe(10);
+  });
+
+  it('returns a deeply frozen object', () => {
+    const config = loadConfig({ env: {}, envFile: noFile });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.redis)).toBe(true);
+  });
+
+  it.each([
+    ['DAY15_BATCH_SIZE', 'abc', 'an integer from 1 to 2000'],
+    ['DAY15_BATCH_SIZE', '0', 'an integer from 1 to 2000'],
+    ['DAY15_BATCH_SIZE', '10.5', 'an integer from 1 to 2000'],
+    ['DAY15_USE_MOCK_REDIS', 'yes', 'true or false'],
+    ['DAY15_REDIS_PORT', '70000', 'an integer from 1 to 65535'],
+    ['DAY15_IDEMPOTENCY_TTL_HOURS', '0', 'a number above 0 to 8760'],
+    ['DAY15_LOG_LEVEL', 'verbose', 'one of error, warn, info, debug'],
+    ['DAY15_LOG_FORMAT', 'xml', 'one of text, json'],
+    ['DAY15_REDIS_URL', 'http://localhost', 'a string matching'],
+    ['DAY15_KEY_PREFIX', 'bad{tag}', 'a string matching'],
+  ])('rejects %s=%s naming the variable, the value and what is allowed', (name, value, allowed) => {
+    const [problem] = problemsOf({ [name]: value });
+    expect(problem).toContain(`${name}="${value}"`);
+    expect(problem).toContain(allowed);
+  });
+
+  it('rejects an unknown DAY15_ variable (a typo would otherwise be silently ignored)', () => {
+    const [problem] = problemsOf({ DAY15_BATCH_SIZ: '5' });
+    expect(problem).toMatch(/DAY15_BATCH_SIZ is not a known variable.*DAY15_BATCH_SIZE/);
+  });
+
+  it('reports every problem at once in one message', () => {
+    expect(() => loadConfig({ env: { DAY15_BATCH_SIZE: 'x', DAY15_DRY_RUN: 'maybe' }, envFile: noFile }))
+      .toThrow(/Invalid configuration:\n {2}- DAY15_BATCH_SIZE="x".*\n {2}- DAY15_DRY_RUN="maybe"/);
+  });
+});
+
+describe('redactConfig', () => {
+  it('hides the Redis password, also inside a URL', () => {
+    const config = loadConfig({
+      env: { DAY15_REDIS_PASSWORD: 's3cret', DAY15_REDIS_URL: 'redis://user:s3cret@redis.example:6379/0' },
+      envFile: noFile,
+    });
+    const shown = JSON.stringify(redactConfig(config));
+    expect(shown).not.toContain('s3cret');
+    expect(shown).toContain('redis://user:***@redis.example:6379/0');
+  });
+});

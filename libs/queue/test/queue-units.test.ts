@@ -1,0 +1,53 @@
+import { describe, expect, it } from '@jest/globals';
+import { encodeEffects, queueKeys, retryDelayMs } from '../index.js';
+
+describe('queueKeys', () => {
+  it('puts every key of a queue under one hash tag after the prefix', () => {
+    const keys = queueKeys('day15');
+    expect(keys.base).toBe('day15:{events}:');
+    for (const key of [keys.ready, keys.inFlight, keys.delayed, keys.dead, keys.fence, keys.counters, keys.event('e1'), keys.seen('e1'), keys.data('subs')]) {
+      expect(key.startsWith('day15:{events}:')).toBe(true);
+    }
+  });
+
+  it('rejects a prefix that could break out of the namespace or the hash tag', () => {
+    expect(() => queueKeys('a{b}')).toThrow(/Invalid prefix "a\{b\}"/);
+    expect(() => queueKeys('day15', '')).toThrow(/Invalid queue name/);
+  });
+});
+
+describe('retryDelayMs', () => {
+  const backoff = { baseMs: 1000, maxMs: 10_000 };
+
+  it('doubles with each attempt and stays within [half, all] of the ceiling', () => {
+    expect([1, 2, 3].map((attempt) => retryDelayMs(attempt, backoff, () => 0))).toEqual([500, 1000, 2000]);
+    expect([1, 2, 3].map((attempt) => retryDelayMs(attempt, backoff, () => 0.999999))).toEqual([1000, 2000, 4000]);
+  });
+
+  it('never exceeds the maximum delay', () => {
+    expect(retryDelayMs(30, backoff, () => 0.999999)).toBe(10_000);
+  });
+});
+
+describe('encodeEffects', () => {
+  it('flattens ops into script arguments in the documented order', () => {
+    expect(encodeEffects([
+      { op: 'hincrby', key: 'k', field: 'f', by: 2 },
+      { op: 'sadd', key: 's', member: 'm' },
+      { op: 'expire', key: 's', seconds: 172_800 },
+    ])).toEqual(['hincrby', 'k', 'f', 2, 'sadd', 's', 'm', 'expire', 's', 172_800]);
+  });
+
+  it('encodes a contribution with its extra fields counted', () => {
+    const args = encodeEffects([{
+      op: 'contribution', key: 'sub:u', version: 5, live: false, totalsKey: 't', valueField: 'mrr', liveField: 'active',
+      endField: 'churned', orphanField: 'orphans', byGroupKey: 'g', fields: { status: 'cancelled' },
+    }]);
+    expect(args).toEqual(['contribution', 'sub:u', 5, '', '', 0, 't', 'mrr', 'active', 'churned', 'orphans', 'g', 1, 'status', 'cancelled']);
+  });
+
+  it('refuses numbers the script could not apply exactly', () => {
+    expect(() => encodeEffects([{ op: 'hincrby', key: 'k', field: 'f', by: 1.5 }])).toThrow(/integer/);
+    expect(() => encodeEffects([{ op: 'hincrbyfloat', key: 'k', field: 'f', by: Number.NaN }])).toThrow(/finite/);
+  });
+});
