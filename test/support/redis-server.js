@@ -57,7 +57,7 @@ export async function waitForPing(url, timeoutMs = 10_000) {
     try {
       await client.connect();
       await client.ping();
-      client.disconnect();
+      await client.quit();
       return;
     } catch (error) {
       client.disconnect();
