@@ -17,7 +17,18 @@ export interface RedisSettings {
 
 export interface Day15Config {
   readonly redis: RedisSettings;
-  readonly webhook: { readonly host: string; readonly port: number };
+  readonly webhook: {
+    readonly host: string;
+    readonly port: number;
+    /** Standard Webhooks secrets (`whsec_...`); empty = signatures are not checked. */
+    readonly secrets: readonly string[];
+    readonly signatureToleranceMs: number;
+    readonly maxEventBytes: number;
+    readonly maxBatchEvents: number;
+    readonly maxBatchBytes: number;
+    /** Ready backlog at which new events are refused with 503 backpressure. */
+    readonly maxQueueDepth: number;
+  };
   readonly processing: {
     readonly batchSize: number;
     readonly batchTimeoutMs: number;

@@ -62,7 +62,16 @@ function toConfig(v: Record<ConfigVariable, unknown>): Day15Config {
       db: v.DAY15_REDIS_DB as number,
       keyPrefix: v.DAY15_KEY_PREFIX as string,
     },
-    webhook: { host: v.DAY15_WEBHOOK_HOST as string, port: v.DAY15_WEBHOOK_PORT as number },
+    webhook: {
+      host: v.DAY15_WEBHOOK_HOST as string,
+      port: v.DAY15_WEBHOOK_PORT as number,
+      secrets: v.DAY15_WEBHOOK_SECRETS === undefined ? [] : (v.DAY15_WEBHOOK_SECRETS as string).split(','),
+      signatureToleranceMs: seconds('DAY15_SIGNATURE_TOLERANCE_SECONDS'),
+      maxEventBytes: v.DAY15_MAX_EVENT_BYTES as number,
+      maxBatchEvents: v.DAY15_MAX_BATCH_EVENTS as number,
+      maxBatchBytes: v.DAY15_MAX_BATCH_BYTES as number,
+      maxQueueDepth: v.DAY15_MAX_QUEUE_DEPTH as number,
+    },
     processing: {
       batchSize: v.DAY15_BATCH_SIZE as number,
       batchTimeoutMs: seconds('DAY15_BATCH_TIMEOUT_SECONDS'),

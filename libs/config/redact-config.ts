@@ -4,6 +4,7 @@ import type { Day15Config } from './day15-config.js';
 export function redactConfig(config: Day15Config): Day15Config {
   return {
     ...config,
+    webhook: { ...config.webhook, secrets: config.webhook.secrets.map(() => '***') },
     redis: {
       ...config.redis,
       password: config.redis.password === '' ? '' : '***',

@@ -5,12 +5,31 @@ const forbiddenKeys = { not: { enum: ['__proto__', 'constructor', 'prototype'] }
 
 const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
 
+// Extra metadata values: scalars, or objects/arrays nesting at most three levels, so a hostile body cannot
+// smuggle deep structures to the consumer. The innermost level is named so its error can say why.
+export const maxMetadataDepth = 3;
+const scalar = ['string', 'number', 'boolean', 'null'];
+function metadataValue(depth: number): object {
+  if (depth === maxMetadataDepth) return { $ref: '#/$defs/scalarAtMaxDepth' };
+  const inner = metadataValue(depth + 1);
+  return {
+    type: [...scalar, 'object', 'array'],
+    propertyNames: forbiddenKeys,
+    maxProperties: 100,
+    additionalProperties: inner,
+    maxItems: 1000,
+    items: inner,
+  };
+}
+
 function metadata(properties: Record<string, object>) {
   return {
     type: 'object',
     properties,
     propertyNames: forbiddenKeys,
     maxProperties: 100,
+    additionalProperties: metadataValue(1),
+    $defs: { scalarAtMaxDepth: { type: scalar } },
   } as const;
 }
 

@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { envelopeSchema, eventTypes, metadataSchemas, type EventType } from './event-schemas.js';
+import { envelopeSchema, eventTypes, maxMetadataDepth, metadataSchemas, type EventType } from './event-schemas.js';
 import type { Day15Event, ValidationIssue } from './event-types.js';
 
 export type EventVerdict =
@@ -8,7 +8,8 @@ export type EventVerdict =
   | { ok: false; issues: ValidationIssue[] };
 
 // One ajv instance, every schema compiled once at import.
-const ajv = new Ajv({ allErrors: true, strict: true });
+// allowUnionTypes: extra metadata values may be any JSON type (see metadataValue).
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 addFormats.default(ajv, ['date-time', 'email']);
 
 const checkEnvelope = ajv.compile(envelopeSchema);
@@ -50,6 +51,11 @@ function toIssue(error: ErrorObject, base: string): ValidationIssue {
       return { path, message: `must be one of: ${(params.allowedValues as unknown[]).join(', ')}` };
     case 'not':
       return { path, message: 'is a reserved key name and not allowed' };
+    case 'type':
+      if (error.schemaPath.includes('scalarAtMaxDepth')) {
+        return { path, message: `is nested too deeply: metadata values nest at most ${maxMetadataDepth} levels` };
+      }
+      return { path, message: error.message ?? 'has the wrong type' };
     case 'format':
       return { path, message: `must be a valid ${String(params.format)}${params.format === 'date-time' ? ' (RFC 3339, e.g. 2026-11-26T10:00:00Z)' : ''}` };
     default:

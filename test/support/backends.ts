@@ -39,7 +39,7 @@ export async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 1
     } catch (error) {
       lastError = error;
     }
-    await sleep(100);
+    await sleep(25);
   }
   throw new Error(`Condition not met within ${timeoutMs} ms`, { cause: lastError });
 }

@@ -2,10 +2,9 @@
 // module loader, outside the TypeScript transform; tests import the same helper.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 
 export async function freePort() {
   return new Promise((resolve, reject) => {
@@ -50,19 +49,26 @@ export async function startRedisServer({ port, dir, args = [] } = {}) {
 }
 
 export async function waitForPing(url, timeoutMs = 10_000) {
+  const { hostname, port } = new URL(url);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      await client.ping();
-      await client.quit();
-      return;
-    } catch (error) {
-      client.disconnect();
-      if (Date.now() > deadline) throw new Error(`Redis at ${url} did not answer within ${timeoutMs} ms`, { cause: error });
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    if (await pingOnce(hostname, Number(port || 6379))) return;
+    if (Date.now() > deadline) throw new Error(`Redis at ${url} did not answer PING within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+// One raw PING over TCP: no client library, so nothing (timers, reconnects) outlives the probe.
+function pingOnce(host, port) {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (answer) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
 }

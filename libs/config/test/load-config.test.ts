@@ -27,7 +27,10 @@ describe('loadConfig', () => {
     const config = loadConfig({ env: {}, envFile: noFile });
     expect(config).toEqual({
       redis: { useMock: true, url: undefined, host: 'localhost', port: 6379, password: '', db: 0, keyPrefix: 'day15' },
-      webhook: { host: '0.0.0.0', port: 5015 },
+      webhook: {
+        host: '0.0.0.0', port: 5015, secrets: [], signatureToleranceMs: 300_000, maxEventBytes: 65_536,
+        maxBatchEvents: 1000, maxBatchBytes: 5_242_880, maxQueueDepth: 1_000_000,
+      },
       processing: {
         batchSize: 10, batchTimeoutMs: 5000, maxRetries: 3, retryDelayMs: 2000, idempotencyTtlMs: 86_400_000, dryRun: false,
       },
@@ -73,6 +76,7 @@ describe('loadConfig', () => {
     ['DAY15_LOG_FORMAT', 'xml', 'one of text, json'],
     ['DAY15_REDIS_URL', 'http://localhost', 'a string matching'],
     ['DAY15_KEY_PREFIX', 'bad{tag}', 'a string matching'],
+    ['DAY15_WEBHOOK_SECRETS', 'plain-secret', 'a string matching'],
   ])('rejects %s=%s naming the variable, the value and what is allowed', (name, value, allowed) => {
     const [problem] = problemsOf({ [name]: value });
     expect(problem).toContain(`${name}="${value}"`);
@@ -88,6 +92,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env: { DAY15_BATCH_SIZE: 'x', DAY15_DRY_RUN: 'maybe' }, envFile: noFile }))
       .toThrow(/Invalid configuration:\n {2}- DAY15_BATCH_SIZE="x".*\n {2}- DAY15_DRY_RUN="maybe"/);
   });
+});
+
+it('splits DAY15_WEBHOOK_SECRETS into the secrets used for rotation', () => {
+  const config = loadConfig({ env: { DAY15_WEBHOOK_SECRETS: 'whsec_bmV3,whsec_b2xk' }, envFile: noFile });
+  expect(config.webhook.secrets).toEqual(['whsec_bmV3', 'whsec_b2xk']);
+  expect(JSON.stringify(redactConfig(config))).not.toContain('whsec_');
 });
 
 describe('redactConfig', () => {

@@ -78,6 +78,18 @@ describe('validateEvent', () => {
     expect(issuesOf(input)).toEqual([{ path: '/metadata', message: 'is a reserved key name and not allowed' }]);
   });
 
+  it('accepts extra metadata nesting up to three levels and refuses deeper nesting at its path', () => {
+    expect(validateEvent({ ...valid, metadata: { a: { b: { c: 1 } }, list: [[1, 'x']] } }).ok).toBe(true);
+    expect(issuesOf({ ...valid, metadata: { a: { b: { c: { d: 1 } } } } })).toEqual([
+      { path: '/metadata/a/b/c', message: 'is nested too deeply: metadata values nest at most 3 levels' },
+    ]);
+  });
+
+  it('refuses reserved key names at any metadata level', () => {
+    const input = JSON.parse('{"event_id":"e1","event_type":"user_signup","timestamp":"2026-11-26T10:00:00Z","metadata":{"a":{"constructor":1}}}') as unknown;
+    expect(issuesOf(input)).toEqual([{ path: '/metadata/a', message: 'is a reserved key name and not allowed' }]);
+  });
+
   it('returns a verdict, never throws, for any JSON value', () => {
     for (const input of [null, 1, 'x', [], true]) expect(validateEvent(input).ok).toBe(false);
   });

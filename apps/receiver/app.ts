@@ -1,0 +1,39 @@
+import express, { type Express, type RequestHandler } from 'express';
+import { errorHandler } from './error-handler.js';
+import { HttpError } from './http-error.js';
+import { jsonBody } from './json-body.js';
+import type { ReceiverDeps } from './receiver-deps.js';
+import { getHealth } from './routes/get-health.js';
+import { postBatch } from './routes/post-batch.js';
+import { postEvent } from './routes/post-event.js';
+
+export type { ReceiverDeps } from './receiver-deps.js';
+
+// Builds the receiver's Express app; it never listens (see server.ts), so tests drive it with supertest.
+export function createReceiverApp(deps: ReceiverDeps): Express {
+  const { config, logger, clock = Date.now } = deps;
+  const { secrets, signatureToleranceMs: toleranceMs } = config.webhook;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  const stamp: RequestHandler = (_req, res, next) => {
+    res.locals.startedAt = performance.now();
+    res.locals.receivedAt = clock();
+    next();
+  };
+  app.use(stamp);
+
+  app.post('/webhook/events', jsonBody({ limitBytes: config.webhook.maxEventBytes, secrets, toleranceMs, clock }), postEvent(deps));
+  app.post('/webhook/batch', jsonBody({ limitBytes: config.webhook.maxBatchBytes, secrets, toleranceMs, clock }), postBatch(deps));
+  app.get('/health', getHealth(deps));
+
+  for (const [path, allowed] of [['/webhook/events', 'POST'], ['/webhook/batch', 'POST'], ['/health', 'GET']] as const) {
+    app.all(path, (_req, res) => {
+      res.set('Allow', allowed).status(405).json({ error: 'method_not_allowed', message: `Use ${allowed} ${path}` });
+    });
+  }
+  app.use((req, _res, next) => next(new HttpError({ status: 404, code: 'not_found', message: `No route for ${req.method} ${req.path}` })));
+  app.use(errorHandler(logger));
+  return app;
+}

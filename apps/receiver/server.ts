@@ -1,0 +1,56 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting, lets in-flight requests finish (bounded), then closes every connection. */
+  close(): Promise<void>;
+}
+
+export interface ListenOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** How long in-flight requests may take to finish on close. */
+  drainTimeoutMs?: number;
+}
+
+// Slow senders may not hold a connection open forever (slow-loris): whole request in 15 s, headers in 10 s.
+const requestTimeoutMs = 15_000;
+const headersTimeoutMs = 10_000;
+
+export async function startServer(app: Express, { host, port, drainTimeoutMs = 5000 }: ListenOptions): Promise<RunningServer> {
+  const server: Server = createServer(app);
+  server.requestTimeout = requestTimeoutMs;
+  server.headersTimeout = headersTimeoutMs;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  let draining = false;
+  // Once closing, every response tells its client to hang up, so busy keep-alive connections drain too.
+  server.on('request', (_req, res) => {
+    if (draining) res.setHeader('Connection', 'close');
+  });
+  const bound = (server.address() as AddressInfo).port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${bound}`,
+    port: bound,
+    close: () => {
+      draining = true;
+      closing ??= new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), drainTimeoutMs);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}

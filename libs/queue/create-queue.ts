@@ -1,0 +1,14 @@
+import type { Redis } from 'ioredis';
+import type { Day15Config } from '../config/index.js';
+import { ReliableQueue } from './reliable-queue.js';
+
+// The pipeline's queue as the configuration describes it; every process builds it the same way.
+export function createQueue(redis: Redis, config: Day15Config): ReliableQueue {
+  return new ReliableQueue({
+    redis,
+    prefix: config.redis.keyPrefix,
+    idempotencyTtlMs: config.processing.idempotencyTtlMs,
+    maxAttempts: config.processing.maxRetries,
+    retryDelayMs: config.processing.retryDelayMs,
+  });
+}

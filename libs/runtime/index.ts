@@ -1,0 +1,1 @@
+export { runMain, type MainContext, type MainHandle, type RunMainOptions } from './run-main.js';

@@ -1,0 +1,64 @@
+import { ConfigError, loadConfig, type Day15Config } from '../config/index.js';
+import { createLogger, type Logger } from '../logging/index.js';
+
+export interface MainHandle {
+  /** Stops the process's work gracefully; called once on SIGTERM/SIGINT. */
+  stop(): Promise<void>;
+}
+
+export interface MainContext {
+  config: Day15Config;
+  logger: Logger;
+}
+
+export interface RunMainOptions {
+  /** Longest a graceful stop may take before the process exits anyway. */
+  shutdownTimeoutMs?: number;
+}
+
+// The one lifecycle every process shares: load the config (a bad value exits 1 with one clear message),
+// start, then on SIGTERM/SIGINT stop gracefully (bounded) and exit 0. A start-up failure, an uncaught
+// exception or an unhandled rejection is logged and exits 1.
+export function runMain(
+  component: string,
+  start: (context: MainContext) => Promise<MainHandle>,
+  { shutdownTimeoutMs = 10_000 }: RunMainOptions = {},
+): void {
+  let config: Day15Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nFix config/.env or the environment (see config/.env.example).\n`);
+    process.exit(1);
+  }
+  const logger = createLogger({ level: config.log.level, format: config.log.format, component });
+  const fatal = (message: string) => (error: unknown) => {
+    const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    logger.error(`${message}: ${error instanceof Error ? error.message : String(error)}${cause}`, {
+      stack: error instanceof Error ? error.stack : undefined,
+    });
+    process.exit(1);
+  };
+  process.on('uncaughtException', fatal('Uncaught exception'));
+  process.on('unhandledRejection', fatal('Unhandled rejection'));
+
+  start({ config, logger }).then((handle) => {
+    let stopping = false;
+    const shutdown = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info('Shutting down', { signal });
+      setTimeout(() => {
+        logger.error('Graceful shutdown timed out', { timeout_ms: shutdownTimeoutMs });
+        process.exit(1);
+      }, shutdownTimeoutMs).unref();
+      handle.stop().then(() => {
+        logger.info('Stopped');
+        process.exit(0);
+      }, fatal('Shutdown failed'));
+    };
+    process.on('SIGTERM', shutdown);
+    process.on('SIGINT', shutdown);
+  }, fatal('Start-up failed'));
+}

@@ -1,0 +1,66 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export interface AppProcess {
+  readonly child: ChildProcess;
+  /** Every stdout/stderr line so far. */
+  readonly lines: string[];
+  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the exit code (or the signal name) once the process has ended. */
+  readonly exited: Promise<number | string>;
+}
+
+const running = new Set<ChildProcess>();
+
+// SIGKILLs every app process a test started and left running (call it in afterEach).
+export function killAppProcesses(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
+
+// Starts one of our real entry points (e.g. apps/receiver/main.ts) as a child process, with only the
+// DAY15_* variables given here (none inherited), and collects its output line by line.
+export function startAppProcess(entry: string, env: Record<string, string>): AppProcess {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('DAY15_')));
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: { ...inherited, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const waiters: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      lines.push(line);
+      for (const waiter of [...waiters]) {
+        const match = line.match(waiter.pattern);
+        if (match) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(match);
+        }
+      }
+    });
+  }
+  running.add(child);
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => {
+      running.delete(child);
+      resolve(code ?? signal ?? -1);
+    }));
+  return {
+    child,
+    lines,
+    exited,
+    waitForLine: (pattern, timeoutMs = 15_000) => {
+      const seen = lines.map((line) => line.match(pattern)).find(Boolean);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`No line matching ${pattern} within ${timeoutMs} ms:\n${lines.join('\n')}`)), timeoutMs);
+        waiters.push({ pattern, resolve: (match) => { clearTimeout(timer); resolve(match); } });
+        void exited.then((code) => {
+          clearTimeout(timer);
+          reject(new Error(`Process exited (${code}) before a line matched ${pattern}:\n${lines.join('\n')}`));
+        });
+      });
+    },
+  };
+}
