@@ -25,6 +25,8 @@ export interface AckItem {
 export interface FailItem {
   claim: Claim;
   error: string;
+  /** false: the event can never succeed (e.g. unparseable); dead-letter it without further attempts. */
+  retry?: boolean;
 }
 
 /** acked: effects applied; lost: the lease was no longer held, nothing changed. */

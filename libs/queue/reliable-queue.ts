@@ -69,6 +69,7 @@ export class ReliableQueue {
     const { ready, inFlight, delayed, fence } = this.keys;
     const args = [this.keys.base, consumerId, max, leaseMs, this.clock()];
     const reply = (await this.script('claim', [ready, inFlight, delayed, fence], args)) as (string | number)[];
+    if (reply.length === 0) return [];
     const token = String(reply[0]);
     const claims: Claim[] = [];
     for (let i = 1; i + 2 < reply.length; i += 3) {
@@ -95,14 +96,16 @@ export class ReliableQueue {
     return digits(reply).map((flag) => (flag === 1 ? 'acked' : 'lost'));
   }
 
-  // Records failed attempts: retry after a jittered exponential backoff, or dead-letter at the max.
+  // Records failed attempts: retry after a jittered exponential backoff, or dead-letter at the max
+  // (or at once for an item marked retry: false, e.g. an event that can never be parsed).
   async fail(consumerId: string, items: readonly FailItem[]): Promise<FailVerdict[]> {
     if (items.length === 0) return [];
     const { inFlight, delayed, dead, counters } = this.keys;
     const backoff = { baseMs: this.options.retryDelayMs, maxMs: this.options.maxRetryDelayMs ?? 300_000 };
     const args: ScriptArg[] = [this.keys.base, consumerId, this.clock(), this.options.maxAttempts];
-    for (const { claim, error } of items) {
-      args.push(claim.id, claim.token, retryDelayMs(claim.attempt, backoff, this.random), error.slice(0, 2000));
+    for (const { claim, error, retry = true } of items) {
+      const delay = retry ? retryDelayMs(claim.attempt, backoff, this.random) : -1;
+      args.push(claim.id, claim.token, delay, error.slice(0, 2000));
     }
     const reply = await this.script('fail', [inFlight, delayed, dead, counters], args);
     const verdicts: FailVerdict[] = ['lost', 'retry', 'dead'];

@@ -12,15 +12,14 @@ ARGV[3]  max events
 ARGV[4]  lease length in ms
 ARGV[5]  now (ms)
 
-Returns {token, id1, attempt1, body1, id2, attempt2, body2, ...}; attempt counts this delivery.
+Returns {token, id1, attempt1, body1, id2, attempt2, body2, ...} ({} when nothing is claimable);
+attempt counts this delivery.
 The reply is rebuilt with a table constructor ({unpack(out)}) so ioredis-mock returns it as an array;
 Lua's unpack limit (8000 values) is why callers claim at most 2000 events at once.
 ]]
 local base, owner = ARGV[1], ARGV[2]
 local max, now = tonumber(ARGV[3]), tonumber(ARGV[5])
 local deadline = now + tonumber(ARGV[4])
--- A string: ioredis-mock would otherwise store a number and later compare it unequal to the string ARGV.
-local token = string.format('%d', redis.call('INCR', KEYS[4]))
 
 local ids = {}
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, max)) do
@@ -33,6 +32,10 @@ while #ids < max do
   ids[#ids + 1] = id
 end
 
+-- An idle poll writes nothing (no token is drawn), so polling costs no AOF or replication traffic.
+if #ids == 0 then return {} end
+-- A string: ioredis-mock would otherwise store a number and later compare it unequal to the string ARGV.
+local token = string.format('%d', redis.call('INCR', KEYS[4]))
 local out = {token}
 for _, id in ipairs(ids) do
   local eventKey = base .. 'ev:' .. id

@@ -10,7 +10,7 @@ ARGV[1]  key base
 ARGV[2]  consumer id
 ARGV[3]  now (ms)
 ARGV[4]  max attempts
-ARGV[5..] triples: event id, fencing token, retry delay ms, error message (4 values each)
+ARGV[5..] per event: id, fencing token, retry delay ms (-1 = never retry: dead-letter now), error message
 
 Returns a string with one digit per event: 1 scheduled for retry, 2 dead-lettered, 0 lease lost
 (nothing changed).
@@ -28,7 +28,7 @@ for i = 5, #ARGV, 4 do
     redis.call('HSET', eventKey, 'last_error', ARGV[i + 3], 'last_failed_at', now)
     redis.call('HSETNX', eventKey, 'first_failed_at', now)
     redis.call('HINCRBY', KEYS[4], 'failed_attempts', 1)
-    if tonumber(held[3]) >= maxAttempts then
+    if tonumber(held[3]) >= maxAttempts or ARGV[i + 2] == '-1' then
       redis.call('HSET', eventKey, 'dead_at', now)
       redis.call('ZADD', KEYS[3], now, id)
       redis.call('HINCRBY', KEYS[4], 'dead_lettered', 1)

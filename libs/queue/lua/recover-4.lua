@@ -36,6 +36,6 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0
     end
   end
 end
-redis.call('HINCRBY', KEYS[4], 'redelivered', requeued)
-redis.call('HINCRBY', KEYS[4], 'dead_lettered', dead)
+if requeued > 0 then redis.call('HINCRBY', KEYS[4], 'redelivered', requeued) end
+if dead > 0 then redis.call('HINCRBY', KEYS[4], 'dead_lettered', dead) end
 return {requeued, dead}

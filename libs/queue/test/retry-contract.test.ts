@@ -77,6 +77,20 @@ describe.each(backends)('retries and dead letters on $name', (backend) => {
     expect(letter?.error).toMatch(/lease expired on attempt 2/);
   });
 
+  it('dead-letters at once an event failed with retry: false, whatever its attempts', async () => {
+    const h = queueHarness(redis, { maxAttempts: 5 });
+    await h.enqueueIds('garbage');
+    const [claim] = await h.queue.claim('c', 1, 10_000);
+    expect(await h.queue.fail('c', [{ claim: claim!, error: 'unparseable body', retry: false }])).toEqual(['dead']);
+    expect((await h.queue.deadLetters.list()).map((d) => [d.id, d.error, d.attempts])).toEqual([['garbage', 'unparseable body', 1]]);
+  });
+
+  it('writes nothing when a claim finds no work, so idle polling is free', async () => {
+    const h = queueHarness(redis);
+    expect(await h.queue.claim('idle', 10, 1000)).toEqual([]);
+    expect(await redis.exists(h.queue.keys.fence)).toBe(0);
+  });
+
   it('refuses a fail from a consumer that lost the lease, changing nothing', async () => {
     const h = queueHarness(redis);
     await h.enqueueIds('z1');
