@@ -23,6 +23,7 @@ export const configSchema = {
     DAY15_BATCH_TIMEOUT_SECONDS: { type: 'number', minimum: 0, maximum: 3600, default: 5 },
     DAY15_MAX_RETRIES: { type: 'integer', minimum: 1, maximum: 100, default: 3 },
     DAY15_RETRY_DELAY_SECONDS: { type: 'number', minimum: 0, maximum: 3600, default: 2 },
+    DAY15_LEASE_SECONDS: { type: 'number', minimum: 0.1, maximum: 3600, default: 30 },
     DAY15_IDEMPOTENCY_TTL_HOURS: { type: 'number', exclusiveMinimum: 0, maximum: 8760, default: 24 },
     DAY15_DRY_RUN: { type: 'boolean', default: false },
     DAY15_DASHBOARD_UPDATE_ENABLED: { type: 'boolean', default: false },

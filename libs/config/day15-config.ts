@@ -34,6 +34,8 @@ export interface Day15Config {
     readonly batchTimeoutMs: number;
     readonly maxRetries: number;
     readonly retryDelayMs: number;
+    /** How long a claimed event stays leased without a heartbeat before another consumer may take it. */
+    readonly leaseMs: number;
     readonly idempotencyTtlMs: number;
     readonly dryRun: boolean;
   };

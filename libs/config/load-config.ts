@@ -77,6 +77,7 @@ function toConfig(v: Record<ConfigVariable, unknown>): Day15Config {
       batchTimeoutMs: seconds('DAY15_BATCH_TIMEOUT_SECONDS'),
       maxRetries: v.DAY15_MAX_RETRIES as number,
       retryDelayMs: seconds('DAY15_RETRY_DELAY_SECONDS'),
+      leaseMs: seconds('DAY15_LEASE_SECONDS'),
       idempotencyTtlMs: Math.round((v.DAY15_IDEMPOTENCY_TTL_HOURS as number) * 3_600_000),
       dryRun: v.DAY15_DRY_RUN as boolean,
     },

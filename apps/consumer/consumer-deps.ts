@@ -1,0 +1,33 @@
+import type { EffectContext } from '../../libs/analytics/index.js';
+import type { Day15Config } from '../../libs/config/index.js';
+import type { Day15Event } from '../../libs/events/index.js';
+import type { Logger } from '../../libs/logging/index.js';
+import type { Effect, ReliableQueue } from '../../libs/queue/index.js';
+
+export interface ConsumerTiming {
+  /** Pause between polls while the queue is empty. */
+  idlePollMs: number;
+  /** A partial batch is processed once no new event arrived for this long (bounded by the batch timeout). */
+  fillGapMs: number;
+  /** How often this consumer takes back events whose lease expired (crashed or frozen consumers). */
+  recoverEveryMs: number;
+  /** How often the PROCESSING STATISTICS block is logged. */
+  statsEveryMs: number;
+}
+
+export const defaultTiming: ConsumerTiming = { idlePollMs: 25, fillGapMs: 20, recoverEveryMs: 1000, statsEveryMs: 30_000 };
+
+// Everything the consumer needs, passed in so tests can swap the rules, the clock or the network.
+export interface ConsumerDeps {
+  config: Day15Config;
+  queue: ReliableQueue;
+  logger: Logger;
+  clock?: () => number;
+  /** Unique per process; several consumers may share one queue. */
+  consumerId?: string;
+  /** The analytics rules (libs/analytics effectsFor by default). */
+  effectsFor?: (event: Day15Event, context: EffectContext) => Effect[];
+  /** Used to push batch summaries to DAY15_DASHBOARD_API_URL. */
+  fetch?: typeof fetch;
+  timing?: Partial<ConsumerTiming>;
+}

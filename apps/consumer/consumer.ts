@@ -1,0 +1,122 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { effectsFor as analyticsEffects } from '../../libs/analytics/index.js';
+import type { Claim } from '../../libs/queue/index.js';
+import { defaultTiming, type ConsumerDeps } from './consumer-deps.js';
+import { DashboardNotifier } from './dashboard-notifier.js';
+import { InterruptibleSleep } from './interruptible-sleep.js';
+import { processBatch } from './process-batch.js';
+import { ProcessingStats } from './processing-stats.js';
+
+export type { ConsumerDeps } from './consumer-deps.js';
+
+export interface Consumer {
+  readonly id: string;
+  start(): void;
+  /** Stops claiming, finishes and acks the batch in hand, logs the statistics. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const maxOutageBackoffMs = 5000;
+
+// The batch consumer: claims micro-batches, applies their analytics exactly once through the queue's
+// atomic ack, retries and dead-letters failures, keeps its leases alive and takes back crashed consumers'
+// events. Batching: a batch is processed when full, when no new event arrived for fillGapMs, or when its
+// first event has waited DAY15_BATCH_TIMEOUT_SECONDS, whichever comes first.
+export function createConsumer(deps: ConsumerDeps): Consumer {
+  const { config, queue, logger } = deps;
+  const clock = deps.clock ?? Date.now;
+  const timing = { ...defaultTiming, ...deps.timing };
+  const id = deps.consumerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const { batchSize, batchTimeoutMs, leaseMs, dryRun } = config.processing;
+  const stats = new ProcessingStats(clock);
+  const sleeper = new InterruptibleSleep();
+  const notifier = config.dashboard.updateEnabled
+    ? new DashboardNotifier({ url: config.dashboard.apiUrl, logger, fetch: deps.fetch ?? fetch })
+    : undefined;
+  let held: Claim[] = [];
+  let stopping = false;
+  let loop: Promise<void> | undefined;
+  let stopped: Promise<void> | undefined;
+  const timers: NodeJS.Timeout[] = [];
+
+  async function collectBatch(): Promise<Claim[]> {
+    held = await queue.claim(id, batchSize, leaseMs);
+    const deadline = clock() + batchTimeoutMs;
+    while (held.length > 0 && held.length < batchSize && !stopping && clock() < deadline) {
+      await sleeper.sleep(Math.min(timing.fillGapMs, deadline - clock()));
+      const more = await queue.claim(id, batchSize - held.length, leaseMs);
+      if (more.length === 0) break;
+      held = [...held, ...more];
+    }
+    return held;
+  }
+
+  async function runLoop(): Promise<void> {
+    let outageMs = 0;
+    let lastRecovery = 0;
+    while (!stopping) {
+      try {
+        if (clock() - lastRecovery >= timing.recoverEveryMs) {
+          lastRecovery = clock();
+          const recovered = await queue.recoverExpired();
+          if (recovered.requeued + recovered.deadLettered > 0) logger.warn('Recovered events from expired leases', recovered);
+        }
+        const batch = await collectBatch();
+        if (outageMs > 0) logger.info('Queue reachable again; resuming');
+        outageMs = 0;
+        if (batch.length === 0) {
+          await sleeper.sleep(timing.idlePollMs);
+          continue;
+        }
+        const outcome = await processBatch(batch, {
+          queue, consumerId: id, logger, now: clock(), dryRun, effectsFor: deps.effectsFor ?? analyticsEffects,
+        });
+        held = [];
+        stats.recordBatch(outcome);
+        notifier?.push({
+          consumer_id: id, processed_at: new Date(clock()).toISOString(), events: batch.length,
+          success: outcome.processed, failed: outcome.failed, by_type: outcome.byType,
+        });
+      } catch (error) {
+        // Whatever was held stays leased and comes back through lease recovery: nothing is lost.
+        held = [];
+        if (outageMs === 0) logger.warn('Queue unavailable; waiting for it to come back', { error: (error as Error).message });
+        outageMs = Math.min(maxOutageBackoffMs, Math.max(250, outageMs * 2));
+        await sleeper.sleep(outageMs);
+      }
+    }
+  }
+
+  function heartbeat(): void {
+    if (held.length === 0) return;
+    queue.extend(id, held, leaseMs).then(
+      (kept) => {
+        const lost = kept.filter((ok) => !ok).length;
+        if (lost > 0) logger.warn(`Heartbeat: ${lost} lease(s) already lost`);
+      },
+      (error: Error) => logger.warn('Heartbeat failed', { error: error.message }),
+    );
+  }
+
+  return {
+    id,
+    start() {
+      if (loop) return;
+      logger.info('Consumer started', { consumer_id: id, batch_size: batchSize, batch_timeout_ms: batchTimeoutMs, lease_ms: leaseMs, dry_run: dryRun });
+      timers.push(setInterval(heartbeat, Math.max(50, leaseMs / 3)), setInterval(() => stats.report(logger), timing.statsEveryMs));
+      loop = runLoop();
+    },
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        sleeper.wakeAll();
+        await loop;
+        for (const timer of timers) clearInterval(timer);
+        notifier?.stop();
+        stats.report(logger);
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,39 @@
+// Names of the analytics data, relative to the queue's key base (QueueKeys.data), so the ack script can
+// update them atomically with the events they come from. One place, read by effects and metrics alike.
+
+export const analyticsKeys = {
+  byType: 'a:by_type',
+  signups: 'a:signups',
+  signupsBySource: 'a:signups:by_source',
+  signupsByCountry: 'a:signups:by_country',
+  signupsByDay: 'a:signups:by_day',
+  usersOfDay: (day: string) => `a:users:${day}`,
+  subscription: (userId: string) => `a:sub:${userId}`,
+  subscriptions: 'a:subs',
+  mrrByPlan: 'a:subs:mrr_by_plan',
+  usageQuantity: 'a:usage:quantity',
+  usageEvents: 'a:usage:events',
+  usageTotals: 'a:usage',
+  latency: 'a:latency_ms',
+  minute: (minute: string) => `a:minute:${minute}`,
+} as const;
+
+// Fields of the subscriptions totals hash (see the contribution effect).
+export const subscriptionFields = {
+  mrrCents: 'mrr_cents',
+  active: 'active',
+  churned: 'churned',
+  unknownCancellations: 'unknown_cancellations',
+} as const;
+
+/** Per-minute series and per-day user sets are kept this long. */
+export const seriesRetentionSeconds = 48 * 3600;
+
+/** Upper bounds (ms) of the end-to-end latency histogram; the last bucket is open-ended. */
+export const latencyBucketsMs = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, Infinity] as const;
+
+export const bucketLabel = (upperMs: number): string => (upperMs === Infinity ? 'inf' : String(upperMs));
+
+// UTC day and minute stamps used in key names: 20261126 and 202611261430.
+export const dayStamp = (ms: number): string => new Date(ms).toISOString().slice(0, 10).replaceAll('-', '');
+export const minuteStamp = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace(/[-T:]/g, '');
