@@ -13,9 +13,11 @@ export interface ConsumerTiming {
   recoverEveryMs: number;
   /** How often the PROCESSING STATISTICS block is logged. */
   statsEveryMs: number;
+  /** Wait before retrying a failed dashboard API update. */
+  dashboardRetryMs: number;
 }
 
-export const defaultTiming: ConsumerTiming = { idlePollMs: 25, fillGapMs: 20, recoverEveryMs: 1000, statsEveryMs: 30_000 };
+export const defaultTiming: ConsumerTiming = { idlePollMs: 25, fillGapMs: 20, recoverEveryMs: 1000, statsEveryMs: 30_000, dashboardRetryMs: 5000 };
 
 // Everything the consumer needs, passed in so tests can swap the rules, the clock or the network.
 export interface ConsumerDeps {

@@ -32,7 +32,7 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
   const stats = new ProcessingStats(clock);
   const sleeper = new InterruptibleSleep();
   const notifier = config.dashboard.updateEnabled
-    ? new DashboardNotifier({ url: config.dashboard.apiUrl, logger, fetch: deps.fetch ?? fetch })
+    ? new DashboardNotifier({ url: config.dashboard.apiUrl, logger, fetch: deps.fetch ?? fetch, retryMs: timing.dashboardRetryMs })
     : undefined;
   let held: Claim[] = [];
   let stopping = false;

@@ -10,7 +10,6 @@ export interface BatchSummary {
 }
 
 const maxPending = 1000;
-const retryAfterMs = 5000;
 
 // Pushes batch summaries to an external dashboard API in the background, one request at a time with a
 // timeout. A failing API is logged and retried later; it never blocks or fails event processing. When the
@@ -21,7 +20,7 @@ export class DashboardNotifier {
   private failing = false;
   private retryTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: { url: string; logger: Logger; fetch: typeof fetch; timeoutMs?: number }) {}
+  constructor(private readonly options: { url: string; logger: Logger; fetch: typeof fetch; retryMs: number; timeoutMs?: number }) {}
 
   push(summary: BatchSummary): void {
     this.pending.push(summary);
@@ -49,7 +48,7 @@ export class DashboardNotifier {
       this.retryTimer = setTimeout(() => {
         this.retryTimer = undefined;
         void this.pump();
-      }, retryAfterMs);
+      }, this.options.retryMs);
       this.retryTimer.unref();
     } finally {
       this.sending = false;

@@ -43,22 +43,25 @@ export function runMain(
   process.on('uncaughtException', fatal('Uncaught exception'));
   process.on('unhandledRejection', fatal('Unhandled rejection'));
 
-  start({ config, logger }).then((handle) => {
-    let stopping = false;
-    const shutdown = (signal: NodeJS.Signals) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info('Shutting down', { signal });
-      setTimeout(() => {
-        logger.error('Graceful shutdown timed out', { timeout_ms: shutdownTimeoutMs });
-        process.exit(1);
-      }, shutdownTimeoutMs).unref();
-      handle.stop().then(() => {
+  const started = start({ config, logger });
+  started.catch(fatal('Start-up failed'));
+  // Registered before start-up finishes, so a Ctrl+C during start-up still stops the process cleanly.
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('Shutting down', { signal });
+    setTimeout(() => {
+      logger.error('Graceful shutdown timed out', { timeout_ms: shutdownTimeoutMs });
+      process.exit(1);
+    }, shutdownTimeoutMs).unref();
+    started
+      .then((handle) => handle.stop())
+      .then(() => {
         logger.info('Stopped');
         process.exit(0);
       }, fatal('Shutdown failed'));
-    };
-    process.on('SIGTERM', shutdown);
-    process.on('SIGINT', shutdown);
-  }, fatal('Start-up failed'));
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }

@@ -1,0 +1,37 @@
+import type { Redis } from 'ioredis';
+import { readMetrics } from '../../../libs/analytics/index.js';
+import { loadConfig } from '../../../libs/config/index.js';
+import { createQueue } from '../../../libs/queue/index.js';
+import { uniquePrefix, waitUntil } from '../../../test/support/backends.js';
+import { captureLogger } from '../../../test/support/capture-logger.js';
+import { createConsumer, type ConsumerDeps } from '../consumer.js';
+
+// A consumer on its own key prefix, configured through DAY15_* variables like a user would.
+export function consumerHarness(redis: Redis, env: Record<string, string> = {}, extra: Partial<ConsumerDeps> = {}) {
+  const config = loadConfig({
+    env: { DAY15_KEY_PREFIX: uniquePrefix(), DAY15_RETRY_DELAY_SECONDS: '0.01', ...env },
+    envFile: '/nonexistent/.env',
+  });
+  const queue = createQueue(redis, config);
+  const { logger, lines } = captureLogger('consumer');
+  const consumer = createConsumer({ config, queue, logger, ...extra });
+  const send = async (events: Record<string, unknown>[]) => {
+    const receivedAt = new Date().toISOString();
+    return queue.enqueue(events.map((e) => ({ id: String(e.event_id), body: JSON.stringify({ ...e, received_at: receivedAt }) })));
+  };
+  const metrics = () => readMetrics(redis, queue);
+  const drained = () => waitUntil(async () => {
+    const stats = await queue.stats();
+    return stats.ready + stats.inFlight + stats.delayed === 0;
+  });
+  return { config, queue, consumer, logs: lines, send, metrics, drained };
+}
+
+let counter = 0;
+export function signup(change: Record<string, unknown> = {}): Record<string, unknown> {
+  counter += 1;
+  return {
+    event_id: `evt_c_${Date.now()}_${counter}`, event_type: 'user_signup', user_id: `user_${counter}`,
+    timestamp: new Date().toISOString(), metadata: { source: 'organic', country: 'US' }, ...change,
+  };
+}

@@ -1,0 +1,86 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
+import { readMetrics } from '../../../libs/analytics/index.js';
+import { ReliableQueue } from '../../../libs/queue/index.js';
+import { killAppProcesses, startAppProcess } from '../../../test/support/app-process.js';
+import { uniquePrefix, waitUntil } from '../../../test/support/backends.js';
+
+const entry = 'apps/consumer/main.ts';
+
+// A mixed workload with aggregates that are easy to state exactly.
+function workload(count: number) {
+  const receivedAt = new Date().toISOString();
+  const events = Array.from({ length: count }, (_, i) => {
+    const common = { event_id: `evt_k_${i}`, timestamp: '2026-11-26T10:00:00Z', received_at: receivedAt, user_id: `u${i}` };
+    if (i % 3 === 0) return { ...common, event_type: 'user_signup', metadata: { source: i % 2 ? 'ads' : 'organic' } };
+    if (i % 3 === 1) return { ...common, event_type: 'usage_tracked', metadata: { feature: 'api_calls', quantity: 2 } };
+    return { ...common, event_type: 'subscription_created', metadata: { plan: 'basic', amount: 10 } };
+  });
+  const signups = events.filter((e) => e.event_type === 'user_signup');
+  return {
+    events,
+    expected: {
+      signups: signups.length,
+      ads: signups.filter((e) => e.metadata.source === 'ads').length,
+      quantity: 2 * events.filter((e) => e.event_type === 'usage_tracked').length,
+      subscriptions: events.filter((e) => e.event_type === 'subscription_created').length,
+    },
+  };
+}
+
+describe('the consumer process (apps/consumer/main.ts) on a real redis-server', () => {
+  let redis: Redis;
+  beforeAll(() => {
+    redis = new Redis(process.env.REDIS_TEST_URL ?? '');
+  });
+  afterEach(killAppProcesses);
+  afterAll(() => redis.disconnect());
+
+  it('loses and double-counts nothing when consumers are killed with kill -9 mid-batch: a survivor finishes exactly', async () => {
+    const prefix = uniquePrefix('kill');
+    const queue = new ReliableQueue({ redis, prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 10, retryDelayMs: 10 });
+    const { events, expected } = workload(3000);
+    await queue.enqueue(events.map((e) => ({ id: e.event_id, body: JSON.stringify(e) })));
+    const env = {
+      DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: process.env.REDIS_TEST_URL ?? '', DAY15_KEY_PREFIX: prefix,
+      DAY15_BATCH_SIZE: '100', DAY15_LEASE_SECONDS: '1', DAY15_MAX_RETRIES: '10',
+    };
+
+    for (let round = 0; round < 3; round += 1) {
+      const victim = startAppProcess(entry, env);
+      const before = (await queue.stats()).counters.acked;
+      await waitUntil(async () => {
+        const stats = await queue.stats();
+        return stats.counters.acked > before && stats.inFlight > 0;
+      }, 20_000);
+      victim.child.kill('SIGKILL');
+      expect(await victim.exited).toBe('SIGKILL');
+    }
+    const stuck = await queue.stats();
+    expect(stuck.inFlight + stuck.counters.redelivered).toBeGreaterThan(0);
+
+    const survivor = startAppProcess(entry, env);
+    await waitUntil(async () => (await queue.stats()).counters.acked === events.length, 30_000);
+    survivor.child.kill('SIGTERM');
+    expect(await survivor.exited).toBe(0);
+
+    const stats = await queue.stats();
+    expect(stats).toMatchObject({ ready: 0, inFlight: 0, delayed: 0, dead: 0 });
+    expect(stats.counters.redelivered).toBeGreaterThan(0);
+    const m = await readMetrics(redis, queue);
+    expect(m.totals.processed).toBe(events.length);
+    expect(m.signups.total).toBe(expected.signups);
+    expect(m.signups.by_source.ads).toBe(expected.ads);
+    expect(m.usage.by_feature.api_calls?.quantity).toBe(expected.quantity);
+    expect(m.subscriptions).toMatchObject({ active: expected.subscriptions, mrr: 10 * expected.subscriptions });
+  });
+
+  it('starts with the default settings, logs them, and stops cleanly on Ctrl+C (SIGINT) with exit 0', async () => {
+    const consumer = startAppProcess(entry, {});
+    await consumer.waitForLine(/INFO - consumer - Consumer started .*batch_size=10 batch_timeout_ms=5000/);
+    await consumer.waitForLine(/Consumer settings/);
+    consumer.child.kill('SIGINT');
+    expect(await consumer.exited).toBe(0);
+    expect(consumer.lines.join('\n')).toMatch(/PROCESSING STATISTICS[\s\S]*Stopped/);
+  });
+});

@@ -1,0 +1,141 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Redis } from 'ioredis';
+import { effectsFor } from '../../../libs/analytics/index.js';
+import { backends, sleep, waitUntil } from '../../../test/support/backends.js';
+import { consumerHarness, signup } from './consumer-harness.js';
+
+describe.each(backends)('consumer on $name', (backend) => {
+  let redis: Redis;
+  let running: { stop(): Promise<void> }[] = [];
+  beforeAll(async () => {
+    redis = await backend.connect();
+  });
+  afterEach(async () => {
+    await Promise.all(running.map((consumer) => consumer.stop()));
+    running = [];
+  });
+  afterAll(() => redis.disconnect());
+  const harness = (...args: Parameters<typeof consumerHarness>) => {
+    const h = consumerHarness(...args);
+    running.push(h.consumer);
+    return h;
+  };
+
+  it('processes N events into exact aggregates, in full batches under load, logging as the original did', async () => {
+    const h = harness(redis, { DAY15_BATCH_SIZE: '50' });
+    const events = Array.from({ length: 500 }, (_, i) => signup({ metadata: { source: i % 2 ? 'ads' : 'organic', country: 'DE' } }));
+    await h.send(events);
+    h.consumer.start();
+    await h.drained();
+    const m = await h.metrics();
+    expect(m.signups).toMatchObject({ total: 500, by_source: { ads: 250, organic: 250 }, by_country: { DE: 500 } });
+    expect(m.totals).toMatchObject({ processed: 500, by_type: { user_signup: 500 } });
+    expect(h.logs.filter((line) => line.includes('Processing batch of 50 events'))).toHaveLength(10);
+    expect(h.logs.some((line) => /Processed user_signup \(evt_c_\S+\) - latency: [\d.]+ms/.test(line))).toBe(true);
+    expect(h.logs.filter((line) => line.includes('Batch complete: 50 success, 0 failed'))).toHaveLength(10);
+  });
+
+  it('dead-letters a poison event after exactly DAY15_MAX_RETRIES attempts while the rest of its batch is processed', async () => {
+    const poison = signup();
+    let attempts = 0;
+    const h = harness(redis, { DAY15_MAX_RETRIES: '3' }, {
+      effectsFor: (event, context) => {
+        if (event.event_id === poison.event_id) {
+          attempts += 1;
+          throw new Error('rule exploded');
+        }
+        return effectsFor(event, context);
+      },
+    });
+    await h.send([signup(), poison, signup()]);
+    h.consumer.start();
+    await waitUntil(async () => (await h.queue.stats()).dead === 1);
+    await h.drained();
+    expect(attempts).toBe(3);
+    const [letter] = await h.queue.deadLetters.list();
+    expect(letter).toMatchObject({ id: poison.event_id, attempts: 3, error: 'analytics rule failed: rule exploded' });
+    expect((await h.metrics()).signups.total).toBe(2);
+  });
+
+  it('dead-letters at once an event that cannot be parsed or no longer validates, and keeps flowing', async () => {
+    const h = harness(redis);
+    await h.queue.enqueue([{ id: 'garbage', body: '{"event_id": "garb' }, { id: 'old_format', body: JSON.stringify({ event_id: 'old_format', kind: 'signup' }) }]);
+    await h.send([signup()]);
+    h.consumer.start();
+    await h.drained();
+    const letters = await h.queue.deadLetters.list();
+    expect(letters.map((l) => [l.id, l.attempts])).toEqual([['garbage', 1], ['old_format', 1]]);
+    expect(letters[0]!.error).toMatch(/^unparseable event body/);
+    expect(letters[1]!.error).toMatch(/^invalid event: \/event_type is required/);
+    expect((await h.metrics()).signups.total).toBe(1);
+  });
+
+  it('applies nothing in dry-run mode but logs what it would apply and acks', async () => {
+    const h = harness(redis, { DAY15_DRY_RUN: 'true' });
+    await h.send([signup(), signup()]);
+    h.consumer.start();
+    await h.drained();
+    const m = await h.metrics();
+    expect(m.signups.total).toBe(0);
+    expect(m.totals.processed).toBe(2);
+    expect(h.logs.filter((line) => /Dry run: would apply \d+ effects for user_signup/.test(line))).toHaveLength(2);
+  });
+
+  it('processes every event while the dashboard API is down, and posts summaries once it answers', async () => {
+    let failing = true;
+    const received: unknown[] = [];
+    const api = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        if (failing) return void res.writeHead(500).end();
+        received.push(JSON.parse(body));
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}/api/metrics`;
+      const h = harness(redis, { DAY15_DASHBOARD_UPDATE_ENABLED: 'true', DAY15_DASHBOARD_API_URL: url }, { timing: { dashboardRetryMs: 200 } });
+      await h.send([signup(), signup(), signup()]);
+      h.consumer.start();
+      await h.drained();
+      expect((await h.metrics()).signups.total).toBe(3);
+      await waitUntil(async () => h.logs.some((line) => line.includes('Dashboard API update failed; will retry')));
+      failing = false;
+      await waitUntil(async () => received.length > 0, 10_000);
+      expect(received[0]).toMatchObject({ consumer_id: h.consumer.id, success: expect.any(Number), by_type: { user_signup: expect.any(Number) } });
+    } finally {
+      api.close();
+    }
+  });
+
+  it('processes events well under a second after receipt at low load (1 event every 200 ms, default batching)', async () => {
+    const h = harness(redis);
+    h.consumer.start();
+    for (let i = 0; i < 8; i += 1) {
+      await h.send([signup()]);
+      await sleep(200);
+    }
+    await h.drained();
+    const latencies = h.logs.map((line) => /Processed user_signup .* - latency: ([\d.]+)ms/.exec(line)?.[1]).filter(Boolean).map(Number);
+    expect(latencies).toHaveLength(8);
+    expect(Math.max(...latencies)).toBeLessThan(500);
+    expect(h.logs.filter((line) => line.includes('Processing batch of 1 events'))).toHaveLength(8);
+  });
+
+  it('on stop finishes the batch in hand, logs the PROCESSING STATISTICS block, and claims nothing more', async () => {
+    const h = harness(redis, { DAY15_BATCH_SIZE: '5' });
+    await h.send(Array.from({ length: 5 }, () => signup()));
+    h.consumer.start();
+    await waitUntil(async () => (await h.metrics()).totals.processed === 5);
+    await h.consumer.stop();
+    await h.send([signup()]);
+    await sleep(100);
+    expect((await h.queue.stats()).ready).toBe(1);
+    const stats = h.logs.slice(h.logs.findIndex((line) => line.includes('PROCESSING STATISTICS')));
+    expect(stats.join('\n')).toMatch(/events processed: 5[\s\S]*p99 latency: [\d.]+ms[\s\S]*throughput: [\d.]+ events\/s/);
+  });
+});
