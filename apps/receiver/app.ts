@@ -4,6 +4,7 @@ import { HttpError } from './http-error.js';
 import { jsonBody } from './json-body.js';
 import type { ReceiverDeps } from './receiver-deps.js';
 import { getHealth } from './routes/get-health.js';
+import { getMetrics } from './routes/get-metrics.js';
 import { postBatch } from './routes/post-batch.js';
 import { postEvent } from './routes/post-event.js';
 
@@ -27,8 +28,9 @@ export function createReceiverApp(deps: ReceiverDeps): Express {
   app.post('/webhook/events', jsonBody({ limitBytes: config.webhook.maxEventBytes, secrets, toleranceMs, clock }), postEvent(deps));
   app.post('/webhook/batch', jsonBody({ limitBytes: config.webhook.maxBatchBytes, secrets, toleranceMs, clock }), postBatch(deps));
   app.get('/health', getHealth(deps));
+  app.get('/api/metrics', getMetrics(deps));
 
-  for (const [path, allowed] of [['/webhook/events', 'POST'], ['/webhook/batch', 'POST'], ['/health', 'GET']] as const) {
+  for (const [path, allowed] of [['/webhook/events', 'POST'], ['/webhook/batch', 'POST'], ['/health', 'GET'], ['/api/metrics', 'GET']] as const) {
     app.all(path, (_req, res) => {
       res.set('Allow', allowed).status(405).json({ error: 'method_not_allowed', message: `Use ${allowed} ${path}` });
     });

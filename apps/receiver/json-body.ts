@@ -1,6 +1,6 @@
 import express, { type RequestHandler } from 'express';
 import { HttpError } from './http-error.js';
-import { decodeSecret, verifySignature } from './webhook-signature.js';
+import { decodeSecret, verifySignature } from '../../libs/events/index.js';
 
 export interface JsonBodyOptions {
   limitBytes: number;

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { eventTypes } from '../events/index.js';
 import type { QueueStats, ReliableQueue } from '../queue/index.js';
 import { analyticsKeys as k, dayStamp, minuteStamp, subscriptionFields as f } from './analytics-keys.js';
@@ -29,14 +28,14 @@ export interface MetricsDocument {
 
 // The metrics document the dashboard and GET /api/metrics show: queue stats in one round trip, every
 // analytics hash in one pipeline.
-export async function readMetrics(redis: Redis, queue: Pick<ReliableQueue, 'keys' | 'stats'>, options: MetricsOptions = {}): Promise<MetricsDocument> {
+export async function readMetrics(queue: Pick<ReliableQueue, 'keys' | 'stats' | 'redis'>, options: MetricsOptions = {}): Promise<MetricsDocument> {
   const now = options.now ?? Date.now();
   const count = options.minutes ?? 60;
   const minutes = Array.from({ length: count }, (_, i) => now - (count - 1 - i) * 60_000);
   const data = queue.keys.data;
   const hashes = [k.byType, k.signups, k.signupsBySource, k.signupsByCountry, k.signupsByDay, k.subscriptions, k.mrrByPlan,
     k.usageQuantity, k.usageEvents, k.usageTotals, k.latency, ...minutes.map((m) => k.minute(minuteStamp(m)))];
-  const pipeline = redis.pipeline();
+  const pipeline = queue.redis.pipeline();
   for (const name of hashes) pipeline.hgetall(data(name));
   pipeline.scard(data(k.usersOfDay(dayStamp(now))));
   const [stats, replies] = await Promise.all([queue.stats(), pipeline.exec()]);

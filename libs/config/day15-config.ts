@@ -5,6 +5,8 @@ export type LogFormat = 'text' | 'json';
 
 export interface RedisSettings {
   readonly useMock: boolean;
+  /** The orchestrator starts a private redis-server (append-only, fsync always) in data/redis/. */
+  readonly embedded: boolean;
   /** When set, wins over host/port/password/db. */
   readonly url: string | undefined;
   readonly host: string;
@@ -30,6 +32,8 @@ export interface Day15Config {
     readonly maxQueueDepth: number;
   };
   readonly processing: {
+    /** Consumer processes the orchestrator starts in Redis mode. */
+    readonly consumerCount: number;
     readonly batchSize: number;
     readonly batchTimeoutMs: number;
     readonly maxRetries: number;

@@ -55,6 +55,7 @@ function toConfig(v: Record<ConfigVariable, unknown>): Day15Config {
   return {
     redis: {
       useMock: v.DAY15_USE_MOCK_REDIS as boolean,
+      embedded: v.DAY15_REDIS_EMBEDDED as boolean,
       url: v.DAY15_REDIS_URL as string | undefined,
       host: v.DAY15_REDIS_HOST as string,
       port: v.DAY15_REDIS_PORT as number,
@@ -73,6 +74,7 @@ function toConfig(v: Record<ConfigVariable, unknown>): Day15Config {
       maxQueueDepth: v.DAY15_MAX_QUEUE_DEPTH as number,
     },
     processing: {
+      consumerCount: v.DAY15_CONSUMER_COUNT as number,
       batchSize: v.DAY15_BATCH_SIZE as number,
       batchTimeoutMs: seconds('DAY15_BATCH_TIMEOUT_SECONDS'),
       maxRetries: v.DAY15_MAX_RETRIES as number,

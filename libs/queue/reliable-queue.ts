@@ -38,6 +38,8 @@ const counterNames: (keyof QueueCounters)[] = [
 // effects atomically, retries with backoff, dead letters and lease recovery. Every change is one Lua script.
 export class ReliableQueue {
   readonly keys: QueueKeys;
+  /** The client the queue runs on; readers of queue data (metrics) share it. */
+  readonly redis: Redis;
   readonly deadLetters: DeadLetters;
   private readonly run: RunScript;
   private readonly clock: () => number;
@@ -45,6 +47,7 @@ export class ReliableQueue {
 
   constructor(private readonly options: QueueOptions) {
     this.keys = queueKeys(options.prefix, options.name);
+    this.redis = options.redis;
     this.run = scriptRunner(options.redis);
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;

@@ -19,7 +19,7 @@ export function consumerHarness(redis: Redis, env: Record<string, string> = {}, 
     const receivedAt = new Date().toISOString();
     return queue.enqueue(events.map((e) => ({ id: String(e.event_id), body: JSON.stringify({ ...e, received_at: receivedAt }) })));
   };
-  const metrics = () => readMetrics(redis, queue);
+  const metrics = () => readMetrics(queue);
   const drained = () => waitUntil(async () => {
     const stats = await queue.stats();
     return stats.ready + stats.inFlight + stats.delayed === 0;

@@ -67,7 +67,7 @@ describe('the consumer process (apps/consumer/main.ts) on a real redis-server', 
     const stats = await queue.stats();
     expect(stats).toMatchObject({ ready: 0, inFlight: 0, delayed: 0, dead: 0 });
     expect(stats.counters.redelivered).toBeGreaterThan(0);
-    const m = await readMetrics(redis, queue);
+    const m = await readMetrics(queue);
     expect(m.totals.processed).toBe(events.length);
     expect(m.signups.total).toBe(expected.signups);
     expect(m.signups.by_source.ads).toBe(expected.ads);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Redis } from 'ioredis';
 import request from 'supertest';
 import { backends } from '../../../test/support/backends.js';
-import { decodeSecret, signPayload } from '../webhook-signature.js';
+import { decodeSecret, signPayload } from '../../../libs/events/index.js';
 import { anEvent, receiverHarness } from './receiver-harness.js';
 
 const current = 'whsec_Y3VycmVudC1zZWNyZXQtMDEyMzQ1Njc4OQ==';

@@ -32,7 +32,7 @@ describe.each(backends)('analytics through the queue on $name', (backend) => {
       await queue.ack('c', claims.map((claim) => ({ claim, effects: effectsFor(JSON.parse(claim.body) as Day15Event, { now }) })));
     }
   }
-  const metrics = () => readMetrics(redis, queue, { now, minutes: 3 });
+  const metrics = () => readMetrics(queue, { now, minutes: 3 });
   const fresh = () => {
     queue = new ReliableQueue({ redis, prefix: uniquePrefix(), idempotencyTtlMs: 60_000, maxAttempts: 3, retryDelayMs: 10, clock: () => now });
   };

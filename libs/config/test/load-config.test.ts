@@ -26,13 +26,13 @@ describe('loadConfig', () => {
   it('gives the documented defaults when nothing is set', () => {
     const config = loadConfig({ env: {}, envFile: noFile });
     expect(config).toEqual({
-      redis: { useMock: true, url: undefined, host: 'localhost', port: 6379, password: '', db: 0, keyPrefix: 'day15' },
+      redis: { useMock: true, embedded: false, url: undefined, host: 'localhost', port: 6379, password: '', db: 0, keyPrefix: 'day15' },
       webhook: {
         host: '0.0.0.0', port: 5015, secrets: [], signatureToleranceMs: 300_000, maxEventBytes: 65_536,
         maxBatchEvents: 1000, maxBatchBytes: 5_242_880, maxQueueDepth: 1_000_000,
       },
       processing: {
-        batchSize: 10, batchTimeoutMs: 5000, maxRetries: 3, retryDelayMs: 2000, leaseMs: 30_000, idempotencyTtlMs: 86_400_000, dryRun: false,
+        consumerCount: 1, batchSize: 10, batchTimeoutMs: 5000, maxRetries: 3, retryDelayMs: 2000, leaseMs: 30_000, idempotencyTtlMs: 86_400_000, dryRun: false,
       },
       dashboard: { updateEnabled: false, apiUrl: 'http://localhost:8000/api/metrics' },
       log: { level: 'info', format: 'text', file: 'logs/day15_pipeline.log' },

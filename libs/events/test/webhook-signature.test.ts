@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { decodeSecret, signPayload, verifySignature } from '../webhook-signature.js';
+import { decodeSecret, signPayload, verifySignature } from '../index.js';
 
 // The example from the Standard Webhooks specification's test vectors.
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
