@@ -55,6 +55,7 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
   async function runLoop(): Promise<void> {
     let outageMs = 0;
     let lastRecovery = 0;
+    let idle = false;
     while (!stopping) {
       try {
         if (clock() - lastRecovery >= timing.recoverEveryMs) {
@@ -62,10 +63,11 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
           const recovered = await queue.recoverExpired();
           if (recovered.requeued + recovered.deadLettered > 0) logger.warn('Recovered events from expired leases', recovered);
         }
-        const batch = await collectBatch();
+        const batch: Claim[] = idle && !(await queue.hasWork()) ? [] : await collectBatch();
         if (outageMs > 0) logger.info('Queue reachable again; resuming');
         outageMs = 0;
-        if (batch.length === 0) {
+        idle = batch.length === 0;
+        if (idle) {
           await sleeper.sleep(timing.idlePollMs);
           continue;
         }

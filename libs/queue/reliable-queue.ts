@@ -81,6 +81,14 @@ export class ReliableQueue {
     return claims;
   }
 
+  // Whether a claim would find anything (ready events or due retries): two plain reads, no script, so an
+  // idle consumer can poll often without loading Redis (or the in-process mock's Lua interpreter).
+  async hasWork(): Promise<boolean> {
+    const replies = await this.guard(() =>
+      this.redis.pipeline().llen(this.keys.ready).zcount(this.keys.delayed, '-inf', this.clock()).exec());
+    return (replies ?? []).some(([error, count]) => error !== null || Number(count) > 0);
+  }
+
   // Heartbeat for a long batch: pushes the lease deadline of claims still held; false where it was lost.
   async extend(consumerId: string, claims: readonly Claim[], leaseMs: number): Promise<boolean[]> {
     if (claims.length === 0) return [];

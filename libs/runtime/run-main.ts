@@ -64,4 +64,7 @@ export function runMain(
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  // Started by the orchestrator with an IPC channel: when the orchestrator dies, the channel closes and
+  // this process stops too, so no orphan keeps running.
+  process.once('disconnect', () => shutdown('SIGTERM'));
 }

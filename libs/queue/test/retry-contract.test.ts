@@ -19,8 +19,10 @@ describe.each(backends)('retries and dead letters on $name', (backend) => {
   it('holds a failed event back for its backoff, then hands it out again before newer ready events', async () => {
     const h = queueHarness(redis, { retryDelayMs: 1000 });
     await h.enqueueIds('f1');
+    expect(await h.queue.hasWork()).toBe(true);
     const first = await failOnce(h, 'c', 'boom');
     expect(first.verdicts).toEqual(['retry']);
+    expect(await h.queue.hasWork()).toBe(false);
     await h.enqueueIds('n1');
     // random() = 0.5 -> equal jitter gives 750 ms for attempt 1 with a 1000 ms base.
     h.advance(700);
@@ -87,6 +89,7 @@ describe.each(backends)('retries and dead letters on $name', (backend) => {
 
   it('writes nothing when a claim finds no work, so idle polling is free', async () => {
     const h = queueHarness(redis);
+    expect(await h.queue.hasWork()).toBe(false);
     expect(await h.queue.claim('idle', 10, 1000)).toEqual([]);
     expect(await redis.exists(h.queue.keys.fence)).toBe(0);
   });

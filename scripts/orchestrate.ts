@@ -1,0 +1,87 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig, type Day15Config } from '../libs/config/index.js';
+import { connectRedis, describeRedis } from '../libs/queue/index.js';
+import { banner } from './orchestrator/banner.js';
+import { appSpecs, embeddedRedisSpec } from './orchestrator/child-specs.js';
+import { createLineSink } from './orchestrator/line-sink.js';
+import { Supervisor } from './orchestrator/supervisor.js';
+
+// npm run orchestrate: validate, start (embedded Redis,) receiver and consumers, supervise, merge logs.
+async function main(): Promise<void> {
+  const config = loadOrExit();
+  const sink = createLineSink({ file: config.log.file });
+  const say = (line: string) => sink.write('orchestrator', line);
+  const fail = async (message: string, hint: string): Promise<never> => {
+    say(`ERROR ${message}`);
+    say(`Hint: ${hint}`);
+    await supervisor.stop();
+    await sink.close();
+    process.exit(1);
+  };
+  const supervisor = new Supervisor({
+    sink,
+    onGiveUp: (name) => void fail(`${name} keeps crashing`, `see the [${name}] lines above in ${config.log.file}`),
+  });
+  const childEnv: Record<string, string> = {};
+
+  if (!config.redis.useMock && config.redis.embedded) {
+    if (config.redis.url) await fail('DAY15_REDIS_EMBEDDED=true cannot be used with DAY15_REDIS_URL', 'unset DAY15_REDIS_URL; the embedded server listens on 127.0.0.1:DAY15_REDIS_PORT');
+    if (spawnSync('redis-server', ['--version']).error) await fail('DAY15_REDIS_EMBEDDED=true but redis-server is not installed', 'install it (apt-get install -y redis-server) or set DAY15_REDIS_EMBEDDED=false');
+    // One folder per port, so servers on different ports never share (or overwrite) an append-only file.
+    const dir = resolve('data/redis', `port-${config.redis.port}`);
+    mkdirSync(dir, { recursive: true });
+    supervisor.start(embeddedRedisSpec(config, dir));
+    Object.assign(childEnv, { DAY15_REDIS_HOST: '127.0.0.1' });
+  }
+  if (!config.redis.useMock) {
+    const settings = { ...config.redis, host: childEnv.DAY15_REDIS_HOST ?? config.redis.host };
+    if (!(await redisAnswers(settings, config.redis.embedded ? 10_000 : 0))) {
+      await fail(`Redis at ${describeRedis(settings)} is unreachable`, 'start Redis (redis-server), set DAY15_REDIS_EMBEDDED=true, or set DAY15_USE_MOCK_REDIS=true for the in-memory mode');
+    }
+  }
+
+  for (const line of banner(config)) say(line);
+  for (const spec of appSpecs(config, childEnv)) supervisor.start(spec);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`Received ${signal}; stopping children`);
+    await supervisor.stop();
+    say('All processes stopped');
+    await sink.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function loadOrExit(): Day15Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nFix config/.env or the environment (see config/.env.example).\n`);
+    process.exit(1);
+  }
+}
+
+// Whether Redis answers within the wait (polled, for an embedded server that is still starting).
+async function redisAnswers(settings: Day15Config['redis'], waitMs: number): Promise<boolean> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      const client = await connectRedis(settings, { onError: () => undefined });
+      await client.quit();
+      return true;
+    } catch {
+      if (Date.now() >= deadline) return false;
+      await new Promise((done) => setTimeout(done, 100));
+    }
+  }
+}
+
+void main();

@@ -1,0 +1,24 @@
+import type { Day15Config } from '../../libs/config/index.js';
+import { describeRedis } from '../../libs/queue/index.js';
+
+const rule = '='.repeat(80);
+
+// The start-up banner of the original spec, plus what this version adds (mode, dashboard, log file).
+export function banner(config: Day15Config): string[] {
+  const base = `http://localhost:${config.webhook.port}`;
+  const mode = config.redis.useMock
+    ? 'in-memory (ioredis-mock): receiver and consumer run together in one process; events are lost when it stops'
+    : `Redis at ${describeRedis(config.redis)}${config.redis.embedded ? ' (embedded redis-server, append-only, data/redis/port-${config.redis.port}/)' : ''}, ${config.processing.consumerCount} consumer(s)`;
+  return [
+    rule,
+    'Day 15 - Real-Time Analytics Orchestrator',
+    rule,
+    `Mode: ${mode}`,
+    `Webhook endpoint: ${base}/webhook/events`,
+    `Health check: ${base}/health`,
+    `Metrics API: ${base}/api/metrics`,
+    `Log file: ${config.log.file}`,
+    'Send events: npm run generate    Stop: Ctrl+C',
+    rule,
+  ];
+}

@@ -1,0 +1,66 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { waitUntil } from '../../../test/support/backends.js';
+import { createLineSink } from '../line-sink.js';
+import { Supervisor, type ChildSpec } from '../supervisor.js';
+
+const fixture = (name: string, ...args: string[]): ChildSpec => ({
+  name, command: process.execPath, args: [join('scripts/orchestrator/test/fixtures', `${name}.mjs`), ...args],
+});
+
+function setup(options: Partial<ConstructorParameters<typeof Supervisor>[0]> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'day15-sup-'));
+  const file = join(dir, 'pipeline.log');
+  const sink = createLineSink({ file, console: { write: () => true } as unknown as NodeJS.WritableStream });
+  const gaveUp: string[] = [];
+  const supervisor = new Supervisor({
+    sink, backoff: { initialMs: 50, maxMs: 400, resetAfterMs: 60_000 }, stopTimeoutMs: 500,
+    onGiveUp: (name) => gaveUp.push(name), ...options,
+  });
+  const log = () => readFileSync(file, 'utf8');
+  return { dir, supervisor, sink, gaveUp, log };
+}
+
+describe('Supervisor (with real fixture processes)', () => {
+  it('restarts a child that crashed, logging its exit code and the backoff', async () => {
+    const { dir, supervisor, sink, log } = setup();
+    supervisor.start(fixture('crash-once', join(dir, 'marker')));
+    await waitUntil(async () => log().includes('[crash-once] second run: serving'));
+    expect(log()).toMatch(/\[orchestrator\] WARN crash-once exited unexpectedly \(exit code 1\); restarting in 50 ms \(restart 1\)/);
+    await supervisor.stop();
+    await sink.close();
+    expect(log()).toMatch(/\[crash-once\] got SIGTERM, exiting cleanly[\s\S]*Stopped crash-once \(exit code 0\)/);
+  });
+
+  it('gives up on a crash loop with a clear error, after doubling delays', async () => {
+    const { supervisor, gaveUp, log } = setup({ crashLoop: { maxRestarts: 3, windowMs: 60_000 } });
+    supervisor.start(fixture('crash-always'));
+    await waitUntil(async () => gaveUp.length > 0);
+    expect(gaveUp).toEqual(['crash-always']);
+    expect(log()).toMatch(/restarting in 50 ms[\s\S]*restarting in 100 ms[\s\S]*restarting in 200 ms/);
+    expect(log()).toMatch(/ERROR crash-always crashed 4 times within 60 s \(last: exit code 3\); giving up/);
+    await supervisor.stop();
+  });
+
+  it('kills a child that ignores SIGTERM once the grace period is over', async () => {
+    const { supervisor, log } = setup();
+    supervisor.start(fixture('ignore-sigterm'));
+    await waitUntil(async () => log().includes('[ignore-sigterm] running'));
+    await supervisor.stop();
+    expect(log()).toMatch(/did not stop within 500 ms; killing it[\s\S]*Stopped ignore-sigterm \(signal SIGKILL\)/);
+  });
+
+  it('merges the output of several children into whole, tagged lines', async () => {
+    const { supervisor, sink, log } = setup();
+    supervisor.start(fixture('chatty', 'a'));
+    supervisor.start(fixture('chatty', 'b'));
+    await waitUntil(async () => (log().match(/\n/g) ?? []).length > 2000);
+    await supervisor.stop();
+    await sink.close();
+    const lines = log().trim().split('\n').filter((line) => !line.startsWith('[orchestrator]'));
+    expect(lines.length).toBeGreaterThan(2000);
+    for (const line of lines) expect(line).toMatch(/^\[chatty\] ([ab]) line \d+ x{200} end$/);
+  });
+});
