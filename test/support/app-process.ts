@@ -20,9 +20,9 @@ export function killAppProcesses(): void {
 
 // Starts one of our real entry points (e.g. apps/receiver/main.ts) as a child process, with only the
 // DAY15_* variables given here (none inherited), and collects its output line by line.
-export function startAppProcess(entry: string, env: Record<string, string>): AppProcess {
+export function startAppProcess(entry: string, env: Record<string, string>, args: string[] = []): AppProcess {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('DAY15_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,108 @@
+import { rmSync } from 'node:fs';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { killAppProcesses, startAppProcess } from '../support/app-process.js';
+import { uniquePrefix, waitUntil } from '../support/backends.js';
+import { freePort } from '../support/redis-server.js';
+import { isAlive, pidsOf, runGenerator, startOrchestrator } from './orchestrator-harness.js';
+
+interface Metrics {
+  totals: { by_type: Record<string, number>; processed: number; duplicates: number; accepted: number };
+  subscriptions: { mrr: number };
+}
+
+const metricsOf = async (url: string): Promise<Metrics> => (await (await fetch(`${url}/api/metrics`)).json()) as Metrics;
+
+async function expectNumbersMatch(url: string, summary: Awaited<ReturnType<typeof runGenerator>>['summary']): Promise<void> {
+  await waitUntil(async () => (await metricsOf(url)).totals.processed === summary.accepted);
+  const metrics = await metricsOf(url);
+  for (const [type, count] of Object.entries(summary.accepted_by_type)) expect(metrics.totals.by_type[type]).toBe(count);
+  expect(metrics.totals.duplicates).toBe(summary.duplicates);
+  expect(metrics.subscriptions.mrr).toBeCloseTo(summary.expected_mrr, 2);
+}
+
+describe('npm run orchestrate end to end (real processes)', () => {
+  afterEach(killAppProcesses);
+
+  it('in memory mode: runs the whole pipeline in one supervised child, every generator scenario passes, numbers match', async () => {
+    const { orchestrator, url, log } = await startOrchestrator();
+    expect(orchestrator.lines.join('\n')).toMatch(/Mode: in-memory .*one process/);
+    const { code, summary, output } = await runGenerator(url);
+    expect(code).toBe(0);
+    expect(output).toContain('1 accepted, 2 ignored as duplicates');
+    expect(summary.scenarios.every((s) => s.passed)).toBe(true);
+    await expectNumbersMatch(url, summary);
+
+    const [pipelinePid] = pidsOf(orchestrator, 'pipeline');
+    orchestrator.child.kill('SIGTERM');
+    expect(await orchestrator.exited).toBe(0);
+    expect(isAlive(pipelinePid!)).toBe(false);
+    expect(log()).toMatch(/\[orchestrator\] Day 15 - Real-Time Analytics Orchestrator[\s\S]*\[pipeline\] .* - INFO - consumer - Processing batch of[\s\S]*\[orchestrator\] All processes stopped/);
+  });
+
+  it('in Redis mode: restarts a kill -9ed consumer and receiver, loses no accepted event, and stops cleanly', async () => {
+    const { orchestrator, url, log } = await startOrchestrator({
+      DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: process.env.REDIS_TEST_URL ?? '', DAY15_KEY_PREFIX: uniquePrefix('e2e'),
+      DAY15_CONSUMER_COUNT: '2', DAY15_LEASE_SECONDS: '2',
+    });
+    const first = await runGenerator(url);
+    expect(first.code).toBe(0);
+    await expectNumbersMatch(url, first.summary);
+
+    const [consumerPid] = pidsOf(orchestrator, 'consumer-1');
+    const [receiverPid] = pidsOf(orchestrator, 'receiver');
+    process.kill(consumerPid!, 'SIGKILL');
+    process.kill(receiverPid!, 'SIGKILL');
+    await waitUntil(async () => pidsOf(orchestrator, 'consumer-1').length === 2 && pidsOf(orchestrator, 'receiver').length === 2, 20_000);
+    expect(log()).toMatch(/WARN consumer-1 exited unexpectedly \(signal SIGKILL\); restarting in 500 ms/);
+    await waitUntil(async () => (await fetch(`${url}/health`).catch(() => undefined))?.status === 200, 20_000);
+
+    const second = await runGenerator(url, 'batch');
+    expect(second.code).toBe(0);
+    await waitUntil(async () => (await metricsOf(url)).totals.processed === first.summary.accepted + second.summary.accepted, 20_000);
+
+    const children = [...pidsOf(orchestrator, 'receiver'), ...pidsOf(orchestrator, 'consumer-1'), ...pidsOf(orchestrator, 'consumer-2')];
+    orchestrator.child.kill('SIGTERM');
+    expect(await orchestrator.exited).toBe(0);
+    expect(children.filter(isAlive)).toEqual([]);
+    expect(log()).toMatch(/\[receiver\] /);
+    expect(log()).toMatch(/\[consumer-2\] /);
+  });
+
+  it('leaves no orphan when the orchestrator itself is killed with kill -9', async () => {
+    const { orchestrator } = await startOrchestrator();
+    const [pipelinePid] = pidsOf(orchestrator, 'pipeline');
+    orchestrator.child.kill('SIGKILL');
+    await waitUntil(async () => !isAlive(pipelinePid!), 15_000);
+  });
+
+  it('with DAY15_REDIS_EMBEDDED=true starts its own append-only redis-server and processes events', async () => {
+    const redisPort = await freePort();
+    try {
+      const { orchestrator, url } = await startOrchestrator({
+        DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_EMBEDDED: 'true', DAY15_REDIS_PORT: String(redisPort),
+      });
+      expect(orchestrator.lines.join('\n')).toMatch(/Started redis \(pid \d+\)[\s\S]*Mode: Redis at localhost:\d+\/0 \(embedded redis-server, append-only/);
+      const { code, summary } = await runGenerator(url, 'basic');
+      expect(code).toBe(0);
+      expect(summary.accepted).toBe(5);
+      orchestrator.child.kill('SIGTERM');
+      expect(await orchestrator.exited).toBe(0);
+    } finally {
+      rmSync(`data/redis/port-${redisPort}`, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start with one clear message and a hint when Redis mode cannot reach Redis', async () => {
+    const orchestrator = startAppProcess('scripts/orchestrate.ts', {
+      DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+    });
+    expect(await orchestrator.exited).toBe(1);
+    expect(orchestrator.lines.join('\n')).toMatch(/ERROR Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable[\s\S]*Hint: start Redis .*DAY15_USE_MOCK_REDIS=true/);
+  });
+
+  it('refuses a malformed setting before starting anything', async () => {
+    const orchestrator = startAppProcess('scripts/orchestrate.ts', { DAY15_CONSUMER_COUNT: 'many' });
+    expect(await orchestrator.exited).toBe(1);
+    expect(orchestrator.lines.join('\n')).toContain('DAY15_CONSUMER_COUNT="many" is not allowed: expected an integer from 1 to 32');
+  });
+});
