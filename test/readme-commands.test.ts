@@ -1,0 +1,51 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { killAppProcesses, startAppProcess } from './support/app-process.js';
+import { freePort } from './support/redis-server.js';
+
+const readme = readFileSync('README.md', 'utf8');
+const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+const section = (title: string) => readme.slice(readme.indexOf(`## ${title}`), readme.indexOf('\n## ', readme.indexOf(`## ${title}`) + 3));
+const bashBlocks = (text: string) => [...text.matchAll(/```bash\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+
+describe('README commands work as written', () => {
+  it('starts with the set-up commands (npm ci, then npm run orchestrate) and names the test command', () => {
+    const quickStart = section('Quick start');
+    expect(quickStart.indexOf('npm ci')).toBeGreaterThan(-1);
+    expect(quickStart.indexOf('npm ci')).toBeLessThan(quickStart.indexOf('npm run orchestrate'));
+    expect(section('Tests')).toContain('npm test');
+  });
+
+  it('names only npm scripts that exist', () => {
+    const named = [...readme.matchAll(/npm run ([a-z:-]+)/g)].map((match) => match[1] ?? '');
+    expect(named.length).toBeGreaterThan(5);
+    expect(named.filter((name) => !(name in scripts))).toEqual([]);
+  });
+
+  describe('the Receiver API curl examples against real receivers', () => {
+    const ports = { plain: 0, signed: 0 };
+    beforeAll(async () => {
+      ports.plain = await freePort();
+      ports.signed = await freePort();
+      const plain = startAppProcess('apps/receiver/main.ts', { DAY15_WEBHOOK_PORT: String(ports.plain) });
+      const signed = startAppProcess('apps/receiver/main.ts', {
+        DAY15_WEBHOOK_PORT: String(ports.signed), DAY15_WEBHOOK_SECRETS: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      });
+      await Promise.all([plain.waitForLine(/Receiver listening on/), signed.waitForLine(/Receiver listening on/)]);
+    });
+    afterAll(killAppProcesses);
+
+    // Each example runs as written (port aside) and answers what its `# {...}` comment shows; the signing
+    // example runs against a receiver that has its secret.
+    it.each(bashBlocks(section('Receiver API')).map((block, i) => [i, block] as const))('example %d answers as documented', (_i, block) => {
+      const signing = block.includes('webhook-signature');
+      const command = block.replaceAll('localhost:5015', `localhost:${signing ? ports.signed : ports.plain}`);
+      const output = execFileSync('bash', ['-c', command], { encoding: 'utf8' });
+      const answer = JSON.parse(output.trim().split('\n').filter((line) => line.startsWith('{')).pop() ?? '') as Record<string, unknown>;
+      const documented = /# (\{"(?:status|error)":"[a-z_]+")/.exec(block)?.[1];
+      if (documented) expect(JSON.stringify(answer).startsWith(documented)).toBe(true);
+      else expect(answer.status).toBe('accepted');
+    });
+  });
+});
