@@ -35,20 +35,22 @@ describe('Supervisor (with real fixture processes)', () => {
   });
 
   it('gives up on a crash loop with a clear error, after doubling delays', async () => {
-    const { supervisor, gaveUp, log } = setup({ crashLoop: { maxRestarts: 3, windowMs: 60_000 } });
+    const { supervisor, sink, gaveUp, log } = setup({ crashLoop: { maxRestarts: 3, windowMs: 60_000 } });
     supervisor.start(fixture('crash-always'));
     await waitUntil(async () => gaveUp.length > 0);
+    await supervisor.stop();
+    await sink.close();
     expect(gaveUp).toEqual(['crash-always']);
     expect(log()).toMatch(/restarting in 50 ms[\s\S]*restarting in 100 ms[\s\S]*restarting in 200 ms/);
     expect(log()).toMatch(/ERROR crash-always crashed 4 times within 60 s \(last: exit code 3\); giving up/);
-    await supervisor.stop();
   });
 
   it('kills a child that ignores SIGTERM once the grace period is over', async () => {
-    const { supervisor, log } = setup();
+    const { supervisor, sink, log } = setup();
     supervisor.start(fixture('ignore-sigterm'));
     await waitUntil(async () => log().includes('[ignore-sigterm] running'));
     await supervisor.stop();
+    await sink.close();
     expect(log()).toMatch(/did not stop within 500 ms; killing it[\s\S]*Stopped ignore-sigterm \(signal SIGKILL\)/);
   });
 
