@@ -60,6 +60,7 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
       try {
         if (clock() - lastRecovery >= timing.recoverEveryMs) {
           lastRecovery = clock();
+          await queue.heartbeat(id);
           const recovered = await queue.recoverExpired();
           if (recovered.requeued + recovered.deadLettered > 0) logger.warn('Recovered events from expired leases', recovered);
         }
@@ -116,6 +117,7 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
         await loop;
         for (const timer of timers) clearInterval(timer);
         notifier?.stop();
+        await queue.leave(id).catch(() => undefined);
         stats.report(logger);
       })();
       return stopped;

@@ -2,6 +2,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { errorHandler } from './error-handler.js';
 import { HttpError } from './http-error.js';
 import { jsonBody } from './json-body.js';
+import { cachedMetrics } from './metrics-cache.js';
 import type { ReceiverDeps } from './receiver-deps.js';
 import { getHealth } from './routes/get-health.js';
 import { getMetrics } from './routes/get-metrics.js';
@@ -28,7 +29,8 @@ export function createReceiverApp(deps: ReceiverDeps): Express {
   app.post('/webhook/events', jsonBody({ limitBytes: config.webhook.maxEventBytes, secrets, toleranceMs, clock }), postEvent(deps));
   app.post('/webhook/batch', jsonBody({ limitBytes: config.webhook.maxBatchBytes, secrets, toleranceMs, clock }), postBatch(deps));
   app.get('/health', getHealth(deps));
-  app.get('/api/metrics', getMetrics(deps));
+  const readMetrics = cachedMetrics(deps.queue, clock);
+  app.get('/api/metrics', getMetrics(readMetrics));
 
   for (const [path, allowed] of [['/webhook/events', 'POST'], ['/webhook/batch', 'POST'], ['/health', 'GET'], ['/api/metrics', 'GET']] as const) {
     app.all(path, (_req, res) => {

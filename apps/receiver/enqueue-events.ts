@@ -1,9 +1,9 @@
-import type { Day15Event } from '../../libs/events/index.js';
+import { eventTypes, type Day15Event, type EventType } from '../../libs/events/index.js';
 import type { Logger } from '../../libs/logging/index.js';
 import type { EnqueueVerdict, ReliableQueue } from '../../libs/queue/index.js';
 
 export interface EnqueueContext {
-  queue: Pick<ReliableQueue, 'enqueue'>;
+  queue: Pick<ReliableQueue, 'enqueue' | 'countRejected'>;
   logger: Logger;
   maxQueueDepth: number;
   /** When the request arrived: stamped on each event as received_at, and the start of latency. */
@@ -15,7 +15,7 @@ export interface EnqueueContext {
 export async function enqueueEvents(events: readonly Day15Event[], context: EnqueueContext): Promise<EnqueueVerdict[]> {
   const receivedAt = new Date(context.receivedAt).toISOString();
   const verdicts = await context.queue.enqueue(
-    events.map((event) => ({ id: event.event_id, body: JSON.stringify({ ...event, received_at: receivedAt }) })),
+    events.map((event) => ({ id: event.event_id, label: event.event_type, body: JSON.stringify({ ...event, received_at: receivedAt }) })),
     { maxReadyDepth: context.maxQueueDepth },
   );
   const latency = latencyMs(context.startedAt);
@@ -27,6 +27,15 @@ export async function enqueueEvents(events: readonly Day15Event[], context: Enqu
     }
   });
   return verdicts;
+}
+
+// Counts rejected events by their claimed type for the intake metrics, off the request's critical path.
+export function countRejected(context: Pick<EnqueueContext, 'queue' | 'logger'>, candidates: readonly unknown[]): void {
+  const labels = candidates.map((candidate) => {
+    const type = (candidate as { event_type?: unknown } | null)?.event_type;
+    return typeof type === 'string' && eventTypes.includes(type as EventType) ? type : 'invalid';
+  });
+  context.queue.countRejected(labels).catch((error: Error) => context.logger.debug('Counting rejected events failed', { error: error.message }));
 }
 
 export function latencyMs(startedAt: number): number {

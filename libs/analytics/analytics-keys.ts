@@ -16,6 +16,9 @@ export const analyticsKeys = {
   usageTotals: 'a:usage',
   latency: 'a:latency_ms',
   minute: (minute: string) => `a:minute:${minute}`,
+  hour: (hour: string) => `a:hour:${hour}`,
+  /** Process name -> restarts by the orchestrator. */
+  restarts: 'a:restarts',
 } as const;
 
 // Fields of the subscriptions totals hash (see the contribution effect).
@@ -28,6 +31,10 @@ export const subscriptionFields = {
 
 /** Per-minute series and per-day user sets are kept this long. */
 export const seriesRetentionSeconds = 48 * 3600;
+/** Per-hour series are kept this long (a 7-day window plus a day). */
+export const hourlyRetentionSeconds = 8 * 24 * 3600;
+/** Field of the latency hash holding the sum of all latencies (ms), for averages and Prometheus. */
+export const latencySumField = 'sum_ms';
 
 /** Upper bounds (ms) of the end-to-end latency histogram; the last bucket is open-ended. */
 export const latencyBucketsMs = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, Infinity] as const;
@@ -37,3 +44,4 @@ export const bucketLabel = (upperMs: number): string => (upperMs === Infinity ? 
 // UTC day and minute stamps used in key names: 20261126 and 202611261430.
 export const dayStamp = (ms: number): string => new Date(ms).toISOString().slice(0, 10).replaceAll('-', '');
 export const minuteStamp = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace(/[-T:]/g, '');
+export const hourStamp = (ms: number): string => new Date(ms).toISOString().slice(0, 13).replace(/[-T:]/g, '');

@@ -1,7 +1,8 @@
 import type { Day15Event, EventType, MetadataByType } from '../events/index.js';
 import type { Effect } from '../queue/index.js';
 import {
-  analyticsKeys as k, bucketLabel, dayStamp, latencyBucketsMs, minuteStamp, seriesRetentionSeconds, subscriptionFields as f,
+  analyticsKeys as k, bucketLabel, dayStamp, hourStamp, hourlyRetentionSeconds, latencyBucketsMs, latencySumField, minuteStamp,
+  seriesRetentionSeconds, subscriptionFields as f,
 } from './analytics-keys.js';
 
 export interface EffectContext {
@@ -17,11 +18,16 @@ type Rules = { [T in EventType]: (event: Extract<Day15Event, { event_type: T }>,
 export function effectsFor(event: Day15Event, { now }: EffectContext): Effect[] {
   const receivedAt = parseTime(event.received_at) ?? now;
   const minuteKey = k.minute(minuteStamp(receivedAt));
+  const hourKey = k.hour(hourStamp(receivedAt));
+  const latency = Math.max(0, now - receivedAt);
   const common: Effect[] = [
     { op: 'hincrby', key: k.byType, field: event.event_type, by: 1 },
     { op: 'hincrby', key: minuteKey, field: event.event_type, by: 1 },
     { op: 'expire', key: minuteKey, seconds: seriesRetentionSeconds },
-    { op: 'hincrby', key: k.latency, field: latencyBucket(Math.max(0, now - receivedAt)), by: 1 },
+    { op: 'hincrby', key: k.latency, field: latencyBucket(latency), by: 1 },
+    { op: 'hincrbyfloat', key: k.latency, field: latencySumField, by: latency },
+    { op: 'hincrby', key: hourKey, field: event.event_type, by: 1 },
+    { op: 'expire', key: hourKey, seconds: hourlyRetentionSeconds },
   ];
   const rule = rules[event.event_type] as (e: Day15Event, receivedAt: number) => Effect[];
   return [...common, ...rule(event, receivedAt)];

@@ -1,4 +1,4 @@
 export { effectsFor, monthlyCents, type EffectContext } from './effects-for.js';
-export { readMetrics, type MetricsDocument, type MetricsOptions } from './read-metrics.js';
+export { readMetrics, metricsWindows, type MetricsDocument, type MetricsOptions, type MetricsWindow } from './read-metrics.js';
 export { percentileFromBuckets } from './percentiles.js';
-export { analyticsKeys, latencyBucketsMs } from './analytics-keys.js';
+export { analyticsKeys, bucketLabel, latencyBucketsMs } from './analytics-keys.js';

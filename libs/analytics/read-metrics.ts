@@ -1,18 +1,25 @@
 import { eventTypes } from '../events/index.js';
 import type { QueueStats, ReliableQueue } from '../queue/index.js';
-import { analyticsKeys as k, dayStamp, minuteStamp, subscriptionFields as f } from './analytics-keys.js';
+import {
+  analyticsKeys as k, dayStamp, hourStamp, latencySumField, minuteStamp, subscriptionFields as f,
+} from './analytics-keys.js';
 import { percentileFromBuckets } from './percentiles.js';
+
+export type MetricsWindow = '1h' | '24h' | '7d';
+export const metricsWindows: readonly MetricsWindow[] = ['1h', '24h', '7d'];
 
 export interface MetricsOptions {
   now?: number;
-  /** Minutes of per-minute series to return, newest last (at most 48 h are kept). */
-  minutes?: number;
+  /** 1h: the last 60 minutes per minute; 24h and 7d: per hour as well. */
+  window?: MetricsWindow;
 }
 
 type Counts = Record<string, number>;
+interface SeriesPoint { at: string; by_type: Counts }
 
 export interface MetricsDocument {
   generated_at: string;
+  window: MetricsWindow;
   totals: {
     by_type: Counts; received: number; accepted: number; processed: number; duplicates: number;
     failed: number; dead_letters: number; redelivered: number;
@@ -21,33 +28,53 @@ export interface MetricsDocument {
   subscriptions: { active: number; mrr: number; by_plan: Counts; churned: number; unknown_cancellations: number };
   usage: { by_feature: Record<string, { quantity: number; events: number }>; total_duration_ms: number };
   unique_users_today: number;
-  latency_ms: { p50: number | null; p95: number | null; p99: number | null };
+  latency_ms: { p50: number | null; p95: number | null; p99: number | null; average: number | null; buckets: Counts; sum: number };
   queue: { ready: number; in_flight: number; delayed: number; dead: number };
-  series: { per_minute: { minute: string; by_type: Counts }[] };
+  pipeline: {
+    /** Consumers seen in the last 10 minutes, with the seconds since their last heartbeat. */
+    consumers: { id: string; last_seen_s: number }[];
+    /** Seconds since any consumer was last seen; null when none was. */
+    heartbeat_age_s: number | null;
+    restarts: Counts;
+    /** Counts by outcome (accepted, duplicate, rejected) and event type. */
+    intake: Record<string, Counts>;
+  };
+  series: { per_minute: SeriesPoint[]; per_hour?: SeriesPoint[] };
 }
 
-// The metrics document the dashboard and GET /api/metrics show: queue stats in one round trip, every
-// analytics hash in one pipeline.
+const fixedHashes = [k.byType, k.signups, k.signupsBySource, k.signupsByCountry, k.signupsByDay, k.subscriptions, k.mrrByPlan,
+  k.usageQuantity, k.usageEvents, k.usageTotals, k.latency, k.restarts] as const;
+const hoursOf: Record<MetricsWindow, number> = { '1h': 0, '24h': 24, '7d': 168 };
+
+// The metrics document behind GET /api/metrics, the dashboard and /metrics: queue stats in one MULTI,
+// everything else in one pipeline.
 export async function readMetrics(queue: Pick<ReliableQueue, 'keys' | 'stats' | 'redis'>, options: MetricsOptions = {}): Promise<MetricsDocument> {
   const now = options.now ?? Date.now();
-  const count = options.minutes ?? 60;
-  const minutes = Array.from({ length: count }, (_, i) => now - (count - 1 - i) * 60_000);
-  const data = queue.keys.data;
-  const hashes = [k.byType, k.signups, k.signupsBySource, k.signupsByCountry, k.signupsByDay, k.subscriptions, k.mrrByPlan,
-    k.usageQuantity, k.usageEvents, k.usageTotals, k.latency, ...minutes.map((m) => k.minute(minuteStamp(m)))];
+  const window = options.window ?? '1h';
+  const minutes = Array.from({ length: 60 }, (_, i) => now - (59 - i) * 60_000);
+  const hours = Array.from({ length: hoursOf[window] }, (_, i) => now - (hoursOf[window] - 1 - i) * 3_600_000);
+  const { data } = queue.keys;
   const pipeline = queue.redis.pipeline();
-  for (const name of hashes) pipeline.hgetall(data(name));
-  pipeline.scard(data(k.usersOfDay(dayStamp(now))));
+  for (const name of fixedHashes) pipeline.hgetall(data(name));
+  for (const at of minutes) pipeline.hgetall(data(k.minute(minuteStamp(at))));
+  for (const at of hours) pipeline.hgetall(data(k.hour(hourStamp(at))));
+  pipeline.hgetall(queue.keys.intake).hgetall(queue.keys.consumers).scard(data(k.usersOfDay(dayStamp(now))));
   const [stats, replies] = await Promise.all([queue.stats(), pipeline.exec()]);
   const values = (replies ?? []).map(([error, value]) => {
     if (error) throw error;
     return value;
   });
   const counts = (i: number): Counts => toCounts(values[i] as Record<string, string> | undefined);
-  const [byType, signups, bySource, byCountry, byDay, subs, byPlan, quantity, usageEvents, usageTotals, latency] =
-    Array.from({ length: 11 }, (_, i) => counts(i)) as [Counts, Counts, Counts, Counts, Counts, Counts, Counts, Counts, Counts, Counts, Counts];
+  const [byType, signups, bySource, byCountry, byDay, subs, byPlan, quantity, usageEvents, usageTotals, latency, restarts] =
+    fixedHashes.map((_, i) => counts(i)) as [Counts, Counts, Counts, Counts, Counts, Counts, Counts, Counts, Counts, Counts, Counts, Counts];
+  const series = (stamps: number[], offset: number, unitMs: number): SeriesPoint[] =>
+    stamps.map((at, i) => ({ at: new Date(at - (at % unitMs)).toISOString(), by_type: counts(offset + i) }));
+  const tail = fixedHashes.length + minutes.length + hours.length;
+  const latencyCount = Object.entries(latency).filter(([field]) => field !== latencySumField).reduce((sum, [, n]) => sum + n, 0);
+  const latencySum = latency[latencySumField] ?? 0;
   return {
     generated_at: new Date(now).toISOString(),
+    window,
     totals: totalsOf(byType, stats),
     signups: { total: signups.total ?? 0, today: byDay[dayStamp(now)] ?? 0, by_source: bySource, by_country: byCountry },
     subscriptions: {
@@ -61,10 +88,19 @@ export async function readMetrics(queue: Pick<ReliableQueue, 'keys' | 'stats' | 
       by_feature: Object.fromEntries(Object.keys(usageEvents).map((feature) => [feature, { quantity: quantity[feature] ?? 0, events: usageEvents[feature] ?? 0 }])),
       total_duration_ms: usageTotals.duration_ms ?? 0,
     },
-    unique_users_today: Number(values[hashes.length] ?? 0),
-    latency_ms: { p50: percentileFromBuckets(latency, 0.5), p95: percentileFromBuckets(latency, 0.95), p99: percentileFromBuckets(latency, 0.99) },
+    unique_users_today: Number(values[tail + 2] ?? 0),
+    latency_ms: {
+      p50: percentileFromBuckets(latency, 0.5), p95: percentileFromBuckets(latency, 0.95), p99: percentileFromBuckets(latency, 0.99),
+      average: latencyCount === 0 ? null : Math.round((latencySum / latencyCount) * 100) / 100,
+      buckets: Object.fromEntries(Object.entries(latency).filter(([field]) => field !== latencySumField)),
+      sum: latencySum,
+    },
     queue: { ready: stats.ready, in_flight: stats.inFlight, delayed: stats.delayed, dead: stats.dead },
-    series: { per_minute: minutes.map((m, i) => ({ minute: new Date(m - (m % 60_000)).toISOString(), by_type: counts(11 + i) })) },
+    pipeline: pipelineOf(counts(tail), counts(tail + 1), restarts, now),
+    series: {
+      per_minute: series(minutes, fixedHashes.length, 60_000),
+      ...(hours.length > 0 ? { per_hour: series(hours, fixedHashes.length + minutes.length, 3_600_000) } : {}),
+    },
   };
 }
 
@@ -80,6 +116,20 @@ function totalsOf(byType: Counts, stats: QueueStats): MetricsDocument['totals'] 
     dead_letters: stats.dead,
     redelivered: c.redelivered,
   };
+}
+
+function pipelineOf(intakeFields: Counts, lastSeen: Counts, restarts: Counts, now: number): MetricsDocument['pipeline'] {
+  const intake: Record<string, Counts> = {};
+  for (const [field, count] of Object.entries(intakeFields)) {
+    const [outcome = '', type = ''] = field.split(':');
+    (intake[outcome] ??= {})[type] = count;
+  }
+  const consumers = Object.entries(lastSeen)
+    .map(([id, at]) => ({ id, last_seen_s: Math.max(0, Math.round((now - at) / 100) / 10) }))
+    .filter((consumer) => consumer.last_seen_s < 600)
+    .sort((a, b) => a.id.localeCompare(b.id));
+  const ages = consumers.map((consumer) => consumer.last_seen_s);
+  return { consumers, heartbeat_age_s: ages.length === 0 ? null : Math.min(...ages), restarts, intake };
 }
 
 function toCounts(hash: Record<string, string> | undefined): Counts {

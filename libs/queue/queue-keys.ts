@@ -11,6 +11,10 @@ export interface QueueKeys {
   readonly dead: string;
   readonly fence: string;
   readonly counters: string;
+  /** Accepted / duplicate / rejected counts by event type. */
+  readonly intake: string;
+  /** Consumer id -> last heartbeat (ms). */
+  readonly consumers: string;
   event(id: string): string;
   seen(id: string): string;
   /** A key for data the queue stores on behalf of its users (analytics), under the same hash tag. */
@@ -34,6 +38,8 @@ export function queueKeys(prefix: string, name = 'events'): QueueKeys {
     dead: `${base}dead`,
     fence: `${base}fence`,
     counters: `${base}counters`,
+    intake: `${base}intake`,
+    consumers: `${base}consumers`,
     event: (id) => `${base}ev:${id}`,
     seen: (id) => `${base}seen:${id}`,
     data: (dataName) => `${base}${dataName}`,

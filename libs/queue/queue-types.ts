@@ -2,6 +2,8 @@ import type { Effect } from './effects.js';
 
 export interface QueueItem {
   id: string;
+  /** What intake counts are kept by (the event type); "unlabelled" when absent. */
+  label?: string;
   /** The serialized event, stored and returned as is. */
   body: string;
 }

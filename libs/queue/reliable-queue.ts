@@ -58,8 +58,9 @@ export class ReliableQueue {
   async enqueue(items: readonly QueueItem[], { maxReadyDepth = 0 } = {}): Promise<EnqueueVerdict[]> {
     if (items.length === 0) return [];
     const args: ScriptArg[] = [this.keys.base, this.options.idempotencyTtlMs, maxReadyDepth, this.clock()];
-    for (const item of items) args.push(item.id, item.body);
-    const [status, detail] = (await this.script('enqueue', [this.keys.ready, this.keys.counters], args)) as [number, string];
+    for (const item of items) args.push(item.id, item.label ?? 'unlabelled', item.body);
+    const keys = [this.keys.ready, this.keys.counters, this.keys.intake];
+    const [status, detail] = (await this.script('enqueue', keys, args)) as [number, string];
     if (status === -1) throw new BackpressureError({ depth: Number(detail), maxDepth: maxReadyDepth });
     return digits(detail).map((flag) => (flag === 1 ? 'accepted' : 'duplicate'));
   }
@@ -87,6 +88,24 @@ export class ReliableQueue {
     const replies = await this.guard(() =>
       this.redis.pipeline().llen(this.keys.ready).zcount(this.keys.delayed, '-inf', this.clock()).exec());
     return (replies ?? []).some(([error, count]) => error !== null || Number(count) > 0);
+  }
+
+  // Counts requests refused before they reached the queue (invalid events), next to the intake counts.
+  async countRejected(labels: readonly string[]): Promise<void> {
+    if (labels.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const label of labels) pipeline.hincrby(this.keys.intake, `rejected:${label}`, 1);
+    await this.guard(() => pipeline.exec());
+  }
+
+  // A consumer says it is alive; the dashboard shows how long ago each one was seen.
+  async heartbeat(consumerId: string): Promise<void> {
+    await this.guard(() => this.redis.hset(this.keys.consumers, consumerId, this.clock()));
+  }
+
+  // A consumer that stops cleanly takes itself off the list.
+  async leave(consumerId: string): Promise<void> {
+    await this.guard(() => this.redis.hdel(this.keys.consumers, consumerId));
   }
 
   // Heartbeat for a long batch: pushes the lease deadline of claims still held; false where it was lost.

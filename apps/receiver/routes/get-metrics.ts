@@ -1,23 +1,15 @@
 import type { RequestHandler } from 'express';
-import { readMetrics, type MetricsDocument } from '../../../libs/analytics/index.js';
-import { QueueUnavailableError } from '../../../libs/queue/index.js';
-import type { ReceiverDeps } from '../receiver-deps.js';
+import { metricsWindows, type MetricsWindow } from '../../../libs/analytics/index.js';
+import { HttpError } from '../http-error.js';
+import type { ReadMetrics } from '../metrics-cache.js';
 
-const cacheMs = 1000;
-
-// GET /api/metrics: the analytics document, cached for at most a second so a dashboard left open by many
-// people costs Redis one read per second.
-export function getMetrics({ queue, clock = Date.now }: ReceiverDeps): RequestHandler {
-  let cached: { at: number; document: Promise<MetricsDocument> } | undefined;
-  return async (_req, res) => {
-    const now = clock();
-    if (!cached || now - cached.at >= cacheMs) {
-      const document = readMetrics(queue, { now }).catch((error: unknown) => {
-        cached = undefined;
-        throw error instanceof QueueUnavailableError ? error : new QueueUnavailableError('Reading metrics failed', { cause: error });
-      });
-      cached = { at: now, document };
+// GET /api/metrics?window=1h|24h|7d: the analytics document (see libs/analytics).
+export function getMetrics(read: ReadMetrics): RequestHandler {
+  return async (req, res) => {
+    const window = (req.query.window ?? '1h') as MetricsWindow;
+    if (!metricsWindows.includes(window)) {
+      throw new HttpError({ status: 400, code: 'invalid_window', message: `window must be one of: ${metricsWindows.join(', ')}` });
     }
-    res.set('Cache-Control', 'no-store').json(await cached.document);
+    res.set('Cache-Control', 'no-store').json(await read(window));
   };
 }

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { validateEvent, type Day15Event, type ValidationIssue } from '../../../libs/events/index.js';
-import { enqueueEvents, latencyMs } from '../enqueue-events.js';
+import { countRejected, enqueueEvents, latencyMs } from '../enqueue-events.js';
 import { HttpError } from '../http-error.js';
 import type { ReceiverDeps } from '../receiver-deps.js';
 
@@ -24,6 +24,7 @@ export function postBatch({ config, queue, logger }: ReceiverDeps): RequestHandl
       if (verdict.ok) valid.push(verdict.event);
       else rejected.push({ index, event_id: eventIdOf(candidate), error: 'invalid_event', details: verdict.issues });
     });
+    countRejected({ queue, logger }, rejected.map((r) => events[r.index]));
     const summary = { total_events: events.length, results: { accepted: 0, duplicates: 0, errors: rejected.length }, rejected };
     if (valid.length === 0) {
       throw new HttpError({ status: 400, code: 'invalid_events', message: 'No event in the batch is valid', body: summary });

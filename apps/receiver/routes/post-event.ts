@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { validateEvent } from '../../../libs/events/index.js';
-import { enqueueEvents, latencyMs } from '../enqueue-events.js';
+import { countRejected, enqueueEvents, latencyMs } from '../enqueue-events.js';
 import { HttpError } from '../http-error.js';
 import type { ReceiverDeps } from '../receiver-deps.js';
 
@@ -10,7 +10,10 @@ export function postEvent({ config, queue, logger, clock = Date.now }: ReceiverD
     const startedAt = res.locals.startedAt as number;
     const receivedAt = res.locals.receivedAt as number;
     const verdict = validateEvent(req.body);
-    if (!verdict.ok) throw new HttpError({ status: 400, code: 'invalid_event', body: { details: verdict.issues } });
+    if (!verdict.ok) {
+      countRejected({ queue, logger }, [req.body]);
+      throw new HttpError({ status: 400, code: 'invalid_event', body: { details: verdict.issues } });
+    }
     const { event } = verdict;
     const [outcome] = await enqueueEvents([event], { queue, logger, maxQueueDepth: config.webhook.maxQueueDepth, receivedAt, startedAt });
     if (outcome === 'duplicate') {

@@ -27,4 +27,26 @@ describe.each(backends)('GET /api/metrics on $name', (backend) => {
     const fresh = await request(app).get('/api/metrics');
     expect(fresh.body).toMatchObject({ queue: { ready: 1 }, totals: { accepted: 1, duplicates: 1, received: 2 } });
   });
+
+  it('counts intake by outcome and event type, including rejected events', async () => {
+    const { app } = receiverHarness(redis);
+    const event = anEvent({ event_type: 'usage_tracked' });
+    await request(app).post('/webhook/events').send(event).expect(202);
+    await request(app).post('/webhook/events').send(event).expect(200);
+    await request(app).post('/webhook/events').send(anEvent({ timestamp: 'never' })).expect(400);
+    await request(app).post('/webhook/batch').send({ events: [anEvent(), { event_type: 'bogus' }] }).expect(202);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const res = await request(app).get('/api/metrics?window=24h');
+    expect(res.body.pipeline.intake).toEqual({
+      accepted: { usage_tracked: 1, user_signup: 1 }, duplicate: { usage_tracked: 1 }, rejected: { user_signup: 1, invalid: 1 },
+    });
+    expect(res.body.series.per_hour).toHaveLength(24);
+  });
+
+  it('answers 400 invalid_window for an unknown window', async () => {
+    const { app } = receiverHarness(redis);
+    const res = await request(app).get('/api/metrics?window=1y');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_window', message: 'window must be one of: 1h, 24h, 7d' });
+  });
 });

@@ -32,7 +32,7 @@ describe.each(backends)('analytics through the queue on $name', (backend) => {
       await queue.ack('c', claims.map((claim) => ({ claim, effects: effectsFor(JSON.parse(claim.body) as Day15Event, { now }) })));
     }
   }
-  const metrics = () => readMetrics(queue, { now, minutes: 3 });
+  const metrics = (window: '1h' | '24h' = '1h') => readMetrics(queue, { now, window });
   const fresh = () => {
     queue = new ReliableQueue({ redis, prefix: uniquePrefix(), idempotencyTtlMs: 60_000, maxAttempts: 3, retryDelayMs: 10, clock: () => now });
   };
@@ -101,8 +101,15 @@ describe.each(backends)('analytics through the queue on $name', (backend) => {
     const m = await metrics();
     expect(m.latency_ms.p50).toBeGreaterThan(10);
     expect(m.latency_ms.p99).toBeLessThanOrEqual(25);
-    expect(m.series.per_minute.map((point) => point.minute)).toEqual(['2026-11-26T14:28:00.000Z', '2026-11-26T14:29:00.000Z', '2026-11-26T14:30:00.000Z']);
-    expect(m.series.per_minute[1]!.by_type).toEqual({ user_signup: 1, usage_tracked: 1 });
+    expect(m.latency_ms.average).toBe(20);
+    expect(m.series.per_minute).toHaveLength(60);
+    expect(m.series.per_minute.slice(-2).map((point) => point.at)).toEqual(['2026-11-26T14:29:00.000Z', '2026-11-26T14:30:00.000Z']);
+    expect(m.series.per_minute.at(-2)!.by_type).toEqual({ user_signup: 1, usage_tracked: 1 });
+    expect(m.series.per_hour).toBeUndefined();
+    const day = await metrics('24h');
+    expect(day.series.per_hour).toHaveLength(24);
+    expect(day.series.per_hour!.at(-1)).toEqual({ at: '2026-11-26T14:00:00.000Z', by_type: { user_signup: 1, usage_tracked: 1 } });
     expect(m.queue).toEqual({ ready: 0, in_flight: 0, delayed: 0, dead: 0 });
+    expect(m.pipeline.intake).toEqual({ accepted: { unlabelled: 2 } });
   });
 });

@@ -5,21 +5,26 @@ import { effectsFor, monthlyCents } from '../index.js';
 const now = Date.parse('2026-11-26T14:30:10Z');
 const received = '2026-11-26T14:30:00.000Z';
 const base = { timestamp: '2026-11-26T14:29:00Z', received_at: received };
+// Effects every event gets (type, minute, latency, hour); the type's own effects follow.
+const common = 7;
 const effectsOf = (event: Record<string, unknown>) => effectsFor({ ...base, ...event } as Day15Event, { now });
 
 describe('effectsFor', () => {
   it('counts every event by type, in its minute of arrival (kept 48 h), and in the latency histogram', () => {
     const effects = effectsOf({ event_id: 'e1', event_type: 'usage_tracked' });
-    expect(effects.slice(0, 4)).toEqual([
+    expect(effects.slice(0, common)).toEqual([
       { op: 'hincrby', key: 'a:by_type', field: 'usage_tracked', by: 1 },
       { op: 'hincrby', key: 'a:minute:202611261430', field: 'usage_tracked', by: 1 },
       { op: 'expire', key: 'a:minute:202611261430', seconds: 172_800 },
       { op: 'hincrby', key: 'a:latency_ms', field: '10000', by: 1 },
+      { op: 'hincrbyfloat', key: 'a:latency_ms', field: 'sum_ms', by: 10_000 },
+      { op: 'hincrby', key: 'a:hour:2026112614', field: 'usage_tracked', by: 1 },
+      { op: 'expire', key: 'a:hour:2026112614', seconds: 691_200 },
     ]);
   });
 
   it('counts a signup in total, by source and country (unknown when absent), per day, and the user in the day set', () => {
-    const effects = effectsOf({ event_id: 'e1', event_type: 'user_signup', user_id: 'u1', metadata: { source: 'organic' } }).slice(4);
+    const effects = effectsOf({ event_id: 'e1', event_type: 'user_signup', user_id: 'u1', metadata: { source: 'organic' } }).slice(common);
     expect(effects).toEqual([
       { op: 'hincrby', key: 'a:signups', field: 'total', by: 1 },
       { op: 'hincrby', key: 'a:signups:by_source', field: 'organic', by: 1 },
@@ -34,7 +39,7 @@ describe('effectsFor', () => {
     const [state] = effectsOf({
       event_id: 'e1', event_type: 'subscription_created', user_id: 'u1',
       metadata: { plan: 'enterprise', amount: 5988, billing_cycle: 'annual', currency: 'USD' },
-    }).slice(4);
+    }).slice(common);
     expect(state).toMatchObject({
       op: 'contribution', key: 'a:sub:u1', version: Date.parse(base.timestamp), live: true, group: 'enterprise', value: 49_900,
       fields: { status: 'active', updated_at: base.timestamp, currency: 'USD' },
@@ -42,23 +47,23 @@ describe('effectsFor', () => {
   });
 
   it('keeps the stored plan and amount when an update omits them', () => {
-    const [state] = effectsOf({ event_id: 'e1', event_type: 'subscription_updated', user_id: 'u1', metadata: {} }).slice(4);
+    const [state] = effectsOf({ event_id: 'e1', event_type: 'subscription_updated', user_id: 'u1', metadata: {} }).slice(common);
     expect(state).toMatchObject({ op: 'contribution', live: true, group: undefined, value: undefined });
   });
 
   it('ends the subscription on cancellation, keeping plan and amount for the record', () => {
-    const [state] = effectsOf({ event_id: 'e1', event_type: 'subscription_cancelled', user_id: 'u1', metadata: { reason: 'price' } }).slice(4);
+    const [state] = effectsOf({ event_id: 'e1', event_type: 'subscription_cancelled', user_id: 'u1', metadata: { reason: 'price' } }).slice(common);
     expect(state).toMatchObject({ op: 'contribution', live: false, fields: { status: 'cancelled', cancelled_at: base.timestamp, reason: 'price' } });
     expect(state).not.toHaveProperty('value', expect.anything());
   });
 
   it('changes no subscription state for subscription events without a user_id, but still counts them', () => {
     const effects = effectsOf({ event_id: 'e1', event_type: 'subscription_created' });
-    expect(effects).toHaveLength(4);
+    expect(effects).toHaveLength(common);
   });
 
   it('sums usage quantity and events by feature and the total duration', () => {
-    expect(effectsOf({ event_id: 'e1', event_type: 'usage_tracked', metadata: { feature: 'api_calls', quantity: 150, duration_ms: 3200.5 } }).slice(4)).toEqual([
+    expect(effectsOf({ event_id: 'e1', event_type: 'usage_tracked', metadata: { feature: 'api_calls', quantity: 150, duration_ms: 3200.5 } }).slice(common)).toEqual([
       { op: 'hincrby', key: 'a:usage:quantity', field: 'api_calls', by: 150 },
       { op: 'hincrby', key: 'a:usage:events', field: 'api_calls', by: 1 },
       { op: 'hincrbyfloat', key: 'a:usage', field: 'duration_ms', by: 3200.5 },

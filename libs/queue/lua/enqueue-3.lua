@@ -4,11 +4,12 @@ idempotency TTL. One call per request (single event or batch), so the batch is a
 
 KEYS[1]  ready list (event ids, FIFO)
 KEYS[2]  counters hash
+KEYS[3]  intake hash: "accepted:<label>" and "duplicate:<label>" counts (label = event type)
 ARGV[1]  key base, e.g. "day15:{events}:"; per-event keys are base.."ev:"..id and base.."seen:"..id
 ARGV[2]  idempotency TTL in ms (each event_id gets its own key with this TTL)
 ARGV[3]  max ready depth; 0 = unlimited. At or above it nothing is written.
 ARGV[4]  now (ms since epoch)
-ARGV[5..] pairs: event id, serialized event
+ARGV[5..] triples: event id, label, serialized event
 
 Returns {-1, depth} when the ready backlog is at the max depth, else {1, verdicts}: verdicts is a string
 with one digit per event, 1 accepted, 0 duplicate (seen within the TTL, still queued, or earlier in this batch).
@@ -23,17 +24,19 @@ end
 
 local verdicts = {}
 local accepted = 0
-for i = 5, #ARGV, 2 do
+for i = 5, #ARGV, 3 do
   local id = ARGV[i]
   local eventKey = base .. 'ev:' .. id
   -- An event still in the queue counts as seen even if its idempotency key has expired meanwhile.
   if redis.call('EXISTS', eventKey) == 0
       and redis.call('SET', base .. 'seen:' .. id, ARGV[4], 'NX', 'PX', ARGV[2]) then
-    redis.call('HSET', eventKey, 'body', ARGV[i + 1], 'enqueued_at', ARGV[4], 'attempts', 0)
+    redis.call('HSET', eventKey, 'body', ARGV[i + 2], 'enqueued_at', ARGV[4], 'attempts', 0)
     redis.call('RPUSH', KEYS[1], id)
+    redis.call('HINCRBY', KEYS[3], 'accepted:' .. ARGV[i + 1], 1)
     accepted = accepted + 1
     verdicts[#verdicts + 1] = 1
   else
+    redis.call('HINCRBY', KEYS[3], 'duplicate:' .. ARGV[i + 1], 1)
     verdicts[#verdicts + 1] = 0
   end
 end
