@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig, type Day15Config } from '../libs/config/index.js';
-import { connectRedis, describeRedis } from '../libs/queue/index.js';
+import { analyticsKeys } from '../libs/analytics/index.js';
+import { connectRedis, describeRedis, queueKeys } from '../libs/queue/index.js';
+import type { Redis } from 'ioredis';
 import { banner } from './orchestrator/banner.js';
 import { appSpecs, embeddedRedisSpec } from './orchestrator/child-specs.js';
 import { createLineSink } from './orchestrator/line-sink.js';
@@ -20,9 +22,12 @@ async function main(): Promise<void> {
     await sink.close();
     process.exit(1);
   };
+  let redis: Redis | undefined;
   const supervisor = new Supervisor({
     sink,
     onGiveUp: (name) => void fail(`${name} keeps crashing`, `see the [${name}] lines above in ${config.log.file}`),
+    // Restarts show in /metrics (day15_process_restarts_total) and the dashboard, counted where all processes report.
+    onRestart: (name) => void redis?.hincrby(queueKeys(config.redis.keyPrefix).data(analyticsKeys.restarts), name, 1).catch(() => undefined),
   });
   const childEnv: Record<string, string> = {};
 
@@ -37,7 +42,8 @@ async function main(): Promise<void> {
   }
   if (!config.redis.useMock) {
     const settings = { ...config.redis, host: childEnv.DAY15_REDIS_HOST ?? config.redis.host };
-    if (!(await redisAnswers(settings, config.redis.embedded ? 10_000 : 0))) {
+    redis = await redisClient(settings, config.redis.embedded ? 10_000 : 0);
+    if (!redis) {
       await fail(`Redis at ${describeRedis(settings)} is unreachable`, 'start Redis (redis-server), set DAY15_REDIS_EMBEDDED=true, or set DAY15_USE_MOCK_REDIS=true for the in-memory mode');
     }
   }
@@ -50,6 +56,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say(`Received ${signal}; stopping children`);
+    redis?.disconnect();
     await supervisor.stop();
     say('All processes stopped');
     await sink.close();
@@ -69,16 +76,14 @@ function loadOrExit(): Day15Config {
   }
 }
 
-// Whether Redis answers within the wait (polled, for an embedded server that is still starting).
-async function redisAnswers(settings: Day15Config['redis'], waitMs: number): Promise<boolean> {
+// A connection once Redis answers within the wait (polled, for an embedded server that is still starting).
+async function redisClient(settings: Day15Config['redis'], waitMs: number): Promise<Redis | undefined> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     try {
-      const client = await connectRedis(settings, { onError: () => undefined });
-      await client.quit();
-      return true;
+      return await connectRedis(settings, { onError: () => undefined });
     } catch {
-      if (Date.now() >= deadline) return false;
+      if (Date.now() >= deadline) return undefined;
       await new Promise((done) => setTimeout(done, 100));
     }
   }

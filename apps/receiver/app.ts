@@ -3,6 +3,7 @@ import { errorHandler } from './error-handler.js';
 import { HttpError } from './http-error.js';
 import { jsonBody } from './json-body.js';
 import { cachedMetrics } from './metrics-cache.js';
+import { createPrometheusRegistry } from './prometheus.js';
 import type { ReceiverDeps } from './receiver-deps.js';
 import { getHealth } from './routes/get-health.js';
 import { getMetrics } from './routes/get-metrics.js';
@@ -31,8 +32,12 @@ export function createReceiverApp(deps: ReceiverDeps): Express {
   app.get('/health', getHealth(deps));
   const readMetrics = cachedMetrics(deps.queue, clock);
   app.get('/api/metrics', getMetrics(readMetrics));
+  const prometheus = createPrometheusRegistry(readMetrics);
+  app.get('/metrics', async (_req, res) => {
+    res.type(prometheus.contentType).send(await prometheus.metrics());
+  });
 
-  for (const [path, allowed] of [['/webhook/events', 'POST'], ['/webhook/batch', 'POST'], ['/health', 'GET'], ['/api/metrics', 'GET']] as const) {
+  for (const [path, allowed] of [['/webhook/events', 'POST'], ['/webhook/batch', 'POST'], ['/health', 'GET'], ['/api/metrics', 'GET'], ['/metrics', 'GET']] as const) {
     app.all(path, (_req, res) => {
       res.set('Allow', allowed).status(405).json({ error: 'method_not_allowed', message: `Use ${allowed} ${path}` });
     });

@@ -22,6 +22,8 @@ export interface SupervisorOptions {
   /** Grace period after SIGTERM before SIGKILL. */
   stopTimeoutMs?: number;
   onGiveUp: (name: string) => void;
+  /** Told of every restart (the orchestrator counts them in Redis for the metrics). */
+  onRestart?: (name: string) => void;
 }
 
 interface Running {
@@ -106,6 +108,7 @@ export class Supervisor {
     const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** child.consecutive);
     child.consecutive += 1;
     this.log(`WARN ${child.spec.name} exited unexpectedly (${how}); restarting in ${delay} ms (restart ${child.restarts.length})`);
+    this.options.onRestart?.(child.spec.name);
     child.timer = setTimeout(() => {
       child.timer = undefined;
       if (!this.stopping) this.spawn(child);

@@ -8,6 +8,7 @@ import { isAlive, pidsOf, runGenerator, startOrchestrator } from './orchestrator
 interface Metrics {
   totals: { by_type: Record<string, number>; processed: number; duplicates: number; accepted: number };
   subscriptions: { mrr: number };
+  pipeline: { restarts: Record<string, number> };
 }
 
 const metricsOf = async (url: string): Promise<Metrics> => (await (await fetch(`${url}/api/metrics`)).json()) as Metrics;
@@ -56,6 +57,10 @@ describe('npm run orchestrate end to end (real processes)', () => {
     expect(log()).toMatch(/WARN consumer-1 exited unexpectedly \(signal SIGKILL\); restarting in 500 ms/);
     await waitUntil(async () => (await fetch(`${url}/health`).catch(() => undefined))?.status === 200, 20_000);
 
+    await waitUntil(async () => {
+      const { restarts } = (await metricsOf(url)).pipeline;
+      return restarts['consumer-1'] === 1 && restarts.receiver === 1;
+    }, 10_000);
     const second = await runGenerator(url, 'batch');
     expect(second.code).toBe(0);
     await waitUntil(async () => (await metricsOf(url)).totals.processed === first.summary.accepted + second.summary.accepted, 20_000);

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Redis } from 'ioredis';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import request from 'supertest';
+import { createConsumer } from '../../apps/consumer/consumer.js';
+import { backends, waitUntil } from '../support/backends.js';
+import { captureLogger } from '../support/capture-logger.js';
+import { anEvent, receiverHarness } from '../../apps/receiver/test/receiver-harness.js';
+
+describe.each(backends)('GET /metrics (Prometheus) on $name', (backend) => {
+  let redis: Redis;
+  beforeAll(async () => {
+    redis = await backend.connect();
+  });
+  afterAll(() => redis.disconnect());
+
+  it('exposes valid text format with pipeline numbers from Redis, including what a consumer processed', async () => {
+    let now = Date.now();
+    const { app, config, queue } = receiverHarness(redis, {}, () => now);
+    await request(app).post('/webhook/batch').send({ events: [anEvent(), anEvent({ event_type: 'usage_tracked' }), { event_type: 'nope' }] }).expect(202);
+    const consumer = createConsumer({ config, queue, logger: captureLogger().logger });
+    consumer.start();
+    await waitUntil(async () => (await queue.stats()).counters.acked === 2);
+    await consumer.stop();
+    now += 1000;
+
+    const res = await request(app).get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    const families = parsePrometheusTextFormat(res.text);
+    const family = (name: string) => families.find((f) => f.name === name);
+    const value = (name: string, labels: Record<string, string> = {}) =>
+      Number(family(name)?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))?.value);
+
+    expect(family('day15_events_received_total')?.type).toBe('COUNTER');
+    expect(value('day15_events_received_total', { type: 'user_signup', outcome: 'accepted' })).toBe(1);
+    expect(value('day15_events_received_total', { type: 'invalid', outcome: 'rejected' })).toBe(1);
+    expect(value('day15_events_processed_total', { type: 'usage_tracked' })).toBe(1);
+    expect(value('day15_queue_depth', { state: 'ready' })).toBe(0);
+    expect(value('day15_dead_letters')).toBe(0);
+    const latency = family('day15_processing_latency_seconds');
+    expect(latency?.type).toBe('HISTOGRAM');
+    expect(latency?.metrics[0]?.count).toBe('2');
+    expect(latency?.metrics[0]?.buckets?.['+Inf']).toBe('2');
+    expect(family('day15_receiver_process_resident_memory_bytes')?.type).toBe('GAUGE');
+  });
+});
