@@ -5,6 +5,7 @@ import { jsonBody } from './json-body.js';
 import { cachedMetrics } from './metrics-cache.js';
 import { createPrometheusRegistry } from './prometheus.js';
 import type { ReceiverDeps } from './receiver-deps.js';
+import { adminDeadLetters } from './routes/admin-dead-letters.js';
 import { getHealth } from './routes/get-health.js';
 import { getMetrics } from './routes/get-metrics.js';
 import { postBatch } from './routes/post-batch.js';
@@ -36,6 +37,8 @@ export function createReceiverApp(deps: ReceiverDeps): Express {
   app.get('/metrics', async (_req, res) => {
     res.type(prometheus.contentType).send(await prometheus.metrics());
   });
+
+  app.use(adminDeadLetters({ token: config.webhook.adminToken, queue: deps.queue, clock }));
 
   for (const [path, allowed] of [['/webhook/events', 'POST'], ['/webhook/batch', 'POST'], ['/health', 'GET'], ['/api/metrics', 'GET'], ['/metrics', 'GET']] as const) {
     app.all(path, (_req, res) => {

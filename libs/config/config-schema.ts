@@ -15,6 +15,7 @@ export const configSchema = {
     DAY15_WEBHOOK_HOST: { type: 'string', minLength: 1, maxLength: 255, default: '0.0.0.0' },
     DAY15_WEBHOOK_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 5015 },
     DAY15_WEBHOOK_SECRETS: { type: 'string', pattern: '^whsec_[A-Za-z0-9+/]+={0,2}(,whsec_[A-Za-z0-9+/]+={0,2})*$' },
+    DAY15_ADMIN_TOKEN: { type: 'string', minLength: 16, maxLength: 512 },
     DAY15_SIGNATURE_TOLERANCE_SECONDS: { type: 'integer', minimum: 1, maximum: 86400, default: 300 },
     DAY15_MAX_EVENT_BYTES: { type: 'integer', minimum: 256, maximum: 10485760, default: 65536 },
     DAY15_MAX_BATCH_EVENTS: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 },
@@ -65,5 +66,6 @@ export function describeAllowed(name: ConfigVariable): string {
     return `${kind} ${lowWord} ${low} to ${schema.maximum}`;
   }
   if (schema.pattern) return `a string matching ${schema.pattern}`;
+  if (schema.minLength && schema.minLength > 1) return `a string of at least ${schema.minLength} characters`;
   return 'a non-empty string';
 }

@@ -25,6 +25,8 @@ export interface Day15Config {
     /** Standard Webhooks secrets (`whsec_...`); empty = signatures are not checked. */
     readonly secrets: readonly string[];
     readonly signatureToleranceMs: number;
+    /** Bearer token of the /admin routes; unset = the admin routes do not exist (404). */
+    readonly adminToken: string | undefined;
     readonly maxEventBytes: number;
     readonly maxBatchEvents: number;
     readonly maxBatchBytes: number;

@@ -68,6 +68,7 @@ function toConfig(v: Record<ConfigVariable, unknown>): Day15Config {
       port: v.DAY15_WEBHOOK_PORT as number,
       secrets: v.DAY15_WEBHOOK_SECRETS === undefined ? [] : (v.DAY15_WEBHOOK_SECRETS as string).split(','),
       signatureToleranceMs: seconds('DAY15_SIGNATURE_TOLERANCE_SECONDS'),
+      adminToken: v.DAY15_ADMIN_TOKEN as string | undefined,
       maxEventBytes: v.DAY15_MAX_EVENT_BYTES as number,
       maxBatchEvents: v.DAY15_MAX_BATCH_EVENTS as number,
       maxBatchBytes: v.DAY15_MAX_BATCH_BYTES as number,

@@ -28,7 +28,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       redis: { useMock: true, embedded: false, url: undefined, host: 'localhost', port: 6379, password: '', db: 0, keyPrefix: 'day15' },
       webhook: {
-        host: '0.0.0.0', port: 5015, secrets: [], signatureToleranceMs: 300_000, maxEventBytes: 65_536,
+        host: '0.0.0.0', port: 5015, secrets: [], signatureToleranceMs: 300_000, adminToken: undefined, maxEventBytes: 65_536,
         maxBatchEvents: 1000, maxBatchBytes: 5_242_880, maxQueueDepth: 1_000_000,
       },
       processing: {
@@ -77,6 +77,7 @@ describe('loadConfig', () => {
     ['DAY15_REDIS_URL', 'http://localhost', 'a string matching'],
     ['DAY15_KEY_PREFIX', 'bad{tag}', 'a string matching'],
     ['DAY15_WEBHOOK_SECRETS', 'plain-secret', 'a string matching'],
+    ['DAY15_ADMIN_TOKEN', 'short', 'a string of at least 16 characters'],
   ])('rejects %s=%s naming the variable, the value and what is allowed', (name, value, allowed) => {
     const [problem] = problemsOf({ [name]: value });
     expect(problem).toContain(`${name}="${value}"`);

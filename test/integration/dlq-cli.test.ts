@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
+import { ReliableQueue } from '../../libs/queue/index.js';
+import { startAppProcess } from '../support/app-process.js';
+import { uniquePrefix } from '../support/backends.js';
+
+async function dlq(prefix: string, ...args: string[]) {
+  const run = startAppProcess('scripts/dlq.ts', {
+    DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: process.env.REDIS_TEST_URL ?? '', DAY15_KEY_PREFIX: prefix,
+  }, args);
+  return { code: await run.exited, output: run.lines.join('\n') };
+}
+
+describe('npm run dlq (against a real redis-server)', () => {
+  let redis: Redis;
+  beforeAll(() => {
+    redis = new Redis(process.env.REDIS_TEST_URL ?? '');
+  });
+  afterAll(() => redis.disconnect());
+
+  it('lists, replays and purges dead letters', async () => {
+    const prefix = uniquePrefix('dlq');
+    const queue = new ReliableQueue({ redis, prefix, idempotencyTtlMs: 60_000, maxAttempts: 1, retryDelayMs: 10 });
+    await queue.enqueue(['d1', 'd2', 'd3'].map((id) => ({ id, body: JSON.stringify({ event_id: id }) })));
+    const claims = await queue.claim('c', 10, 10_000);
+    await queue.fail('c', claims.map((claim) => ({ claim, error: 'bad pricing' })));
+
+    const listed = await dlq(prefix, 'list');
+    expect(listed.code).toBe(0);
+    expect(listed.output).toMatch(/3 dead letter\(s\)[\s\S]*d1 {2}attempts=1 {2}dead_at=\S+ {2}error=bad pricing/);
+    expect(await dlq(prefix, 'replay', 'd1')).toMatchObject({ code: 0, output: expect.stringContaining('Replayed 1 dead letter(s)') });
+    expect(await dlq(prefix, 'purge', '--all')).toMatchObject({ code: 0, output: expect.stringContaining('Purged 2 dead letter(s)') });
+    expect(await queue.stats()).toMatchObject({ ready: 1, dead: 0 });
+    expect((await dlq(prefix, 'replay')).code).toBe(1);
+  });
+});
