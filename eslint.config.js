@@ -18,6 +18,11 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard page's script runs in the browser as a classic script.
+    files: ['apps/receiver/dashboard/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: globals.browser },
+  },
+  {
     files: ['libs/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/apps/**'], message: 'libs never import apps.' }] }],

@@ -6,6 +6,7 @@ import { cachedMetrics } from './metrics-cache.js';
 import { createPrometheusRegistry } from './prometheus.js';
 import type { ReceiverDeps } from './receiver-deps.js';
 import { adminDeadLetters } from './routes/admin-dead-letters.js';
+import { dashboard } from './routes/dashboard.js';
 import { getHealth } from './routes/get-health.js';
 import { getMetrics } from './routes/get-metrics.js';
 import { postBatch } from './routes/post-batch.js';
@@ -38,6 +39,7 @@ export function createReceiverApp(deps: ReceiverDeps): Express {
     res.type(prometheus.contentType).send(await prometheus.metrics());
   });
 
+  app.use(dashboard());
   app.use(adminDeadLetters({ token: config.webhook.adminToken, queue: deps.queue, clock }));
 
   for (const [path, allowed] of [['/webhook/events', 'POST'], ['/webhook/batch', 'POST'], ['/health', 'GET'], ['/api/metrics', 'GET'], ['/metrics', 'GET']] as const) {
