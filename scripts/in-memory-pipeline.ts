@@ -1,5 +1,5 @@
 import { createConsumer } from '../apps/consumer/consumer.js';
-import { createReceiverApp } from '../apps/receiver/app.js';
+import { createReceiverListener } from '../apps/receiver/app.js';
 import { startServer } from '../apps/receiver/server.js';
 import { connectRedis, createQueue } from '../libs/queue/index.js';
 import { runMain } from '../libs/runtime/index.js';
@@ -9,7 +9,7 @@ import { runMain } from '../libs/runtime/index.js';
 runMain('pipeline', async ({ config, logger }) => {
   const redis = await connectRedis(config.redis, { onError: (error) => logger.warn('Redis connection error', { error: error.message }) });
   const queue = createQueue(redis, config);
-  const server = await startServer(createReceiverApp({ config, queue, logger: logger.child({ component: 'receiver' }) }), config.webhook);
+  const server = await startServer(createReceiverListener({ config, queue, logger: logger.child({ component: 'receiver' }) }), config.webhook);
   const consumer = createConsumer({ config, queue, logger: logger.child({ component: 'consumer' }) });
   consumer.start();
   logger.info(`Receiver listening on ${server.url}`);

@@ -1,7 +1,7 @@
-import express, { type Express, type RequestHandler } from 'express';
+import type { RequestListener } from 'node:http';
+import express, { type Express } from 'express';
 import { errorHandler } from './error-handler.js';
 import { HttpError } from './http-error.js';
-import { jsonBody } from './json-body.js';
 import { cachedMetrics } from './metrics-cache.js';
 import { createPrometheusRegistry } from './prometheus.js';
 import type { ReceiverDeps } from './receiver-deps.js';
@@ -9,28 +9,20 @@ import { adminDeadLetters } from './routes/admin-dead-letters.js';
 import { dashboard } from './routes/dashboard.js';
 import { getHealth } from './routes/get-health.js';
 import { getMetrics } from './routes/get-metrics.js';
-import { postBatch } from './routes/post-batch.js';
-import { postEvent } from './routes/post-event.js';
+import { createWebhookHandlers } from './webhook-handler.js';
 
 export type { ReceiverDeps } from './receiver-deps.js';
 
 // Builds the receiver's Express app; it never listens (see server.ts), so tests drive it with supertest.
 export function createReceiverApp(deps: ReceiverDeps): Express {
   const { config, logger, clock = Date.now } = deps;
-  const { secrets, signatureToleranceMs: toleranceMs } = config.webhook;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  const stamp: RequestHandler = (_req, res, next) => {
-    res.locals.startedAt = performance.now();
-    res.locals.receivedAt = clock();
-    next();
-  };
-  app.use(stamp);
-
-  app.post('/webhook/events', jsonBody({ limitBytes: config.webhook.maxEventBytes, secrets, toleranceMs, clock }), postEvent(deps));
-  app.post('/webhook/batch', jsonBody({ limitBytes: config.webhook.maxBatchBytes, secrets, toleranceMs, clock }), postBatch(deps));
+  const webhooks = createWebhookHandlers(deps);
+  app.post('/webhook/events', webhooks.events);
+  app.post('/webhook/batch', webhooks.batch);
   app.get('/health', getHealth(deps));
   const readMetrics = cachedMetrics(deps.queue, clock);
   app.get('/api/metrics', getMetrics(readMetrics));
@@ -50,4 +42,12 @@ export function createReceiverApp(deps: ReceiverDeps): Express {
   app.use((req, _res, next) => next(new HttpError({ status: 404, code: 'not_found', message: `No route for ${req.method} ${req.path}` })));
   app.use(errorHandler(logger));
   return app;
+}
+
+// What the server listens with: webhook requests go straight to their node:http handlers (no framework on
+// the hot path), everything else through the Express app.
+export function createReceiverListener(deps: ReceiverDeps): RequestListener {
+  const app = createReceiverApp(deps);
+  const webhooks = createWebhookHandlers(deps);
+  return (req, res) => (webhooks.route(req) ?? app)(req, res);
 }

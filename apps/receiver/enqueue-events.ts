@@ -2,17 +2,21 @@ import { eventTypes, type Day15Event, type EventType } from '../../libs/events/i
 import type { Logger } from '../../libs/logging/index.js';
 import type { EnqueueVerdict, ReliableQueue } from '../../libs/queue/index.js';
 
-export interface EnqueueContext {
+// What one webhook request needs: the receiver's collaborators and limits, and when it arrived.
+export interface WebhookContext {
   queue: Pick<ReliableQueue, 'enqueue' | 'countRejected'>;
   logger: Logger;
+  clock: () => number;
   maxQueueDepth: number;
-  /** When the request arrived: stamped on each event as received_at, and the start of latency. */
+  maxBatchEvents: number;
+  /** When the request arrived: stamped on each event as received_at. */
   receivedAt: number;
+  /** performance.now() at arrival, the start of latency_ms. */
   startedAt: number;
 }
 
 // Stamps received_at on valid events and enqueues them in one atomic step; logs one line per event.
-export async function enqueueEvents(events: readonly Day15Event[], context: EnqueueContext): Promise<EnqueueVerdict[]> {
+export async function enqueueEvents(events: readonly Day15Event[], context: WebhookContext): Promise<EnqueueVerdict[]> {
   const receivedAt = new Date(context.receivedAt).toISOString();
   const verdicts = await context.queue.enqueue(
     events.map((event) => ({ id: event.event_id, label: event.event_type, body: JSON.stringify({ ...event, received_at: receivedAt }) })),
@@ -30,7 +34,7 @@ export async function enqueueEvents(events: readonly Day15Event[], context: Enqu
 }
 
 // Counts rejected events by their claimed type for the intake metrics, off the request's critical path.
-export function countRejected(context: Pick<EnqueueContext, 'queue' | 'logger'>, candidates: readonly unknown[]): void {
+export function countRejected(context: Pick<WebhookContext, 'queue' | 'logger'>, candidates: readonly unknown[]): void {
   const labels = candidates.map((candidate) => {
     const type = (candidate as { event_type?: unknown } | null)?.event_type;
     return typeof type === 'string' && eventTypes.includes(type as EventType) ? type : 'invalid';

@@ -1,59 +1,8 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '../../libs/logging/index.js';
-import { BackpressureError, QueueUnavailableError } from '../../libs/queue/index.js';
-import { HttpError } from './http-error.js';
+import { sendError } from './send-json.js';
 
-// Seconds a sender should wait before retrying when we cannot take events.
-const retryAfterUnavailable = '1';
-const retryAfterBackpressure = '5';
-
-// Turns any error into an HTTP answer: 4xx answers say exactly what was wrong, 5xx answers say what the
-// sender should do and keep the details in the log.
-export function toHttpError(error: unknown): HttpError {
-  if (error instanceof HttpError) return error;
-  if (error instanceof QueueUnavailableError) {
-    return new HttpError({
-      status: 503, code: 'queue_unavailable', message: 'The event queue is unreachable; retry later',
-      headers: { 'Retry-After': retryAfterUnavailable },
-    });
-  }
-  if (error instanceof BackpressureError) {
-    return new HttpError({
-      status: 503, code: 'backpressure', message: 'Too many events are waiting to be processed; retry later',
-      body: { queue_depth: error.depth }, headers: { 'Retry-After': retryAfterBackpressure },
-    });
-  }
-  const parserError = error as { type?: string; status?: number; limit?: number; message?: string };
-  if (parserError.type === 'entity.too.large') {
-    return new HttpError({
-      status: 413, code: 'payload_too_large', message: `Request body is larger than ${parserError.limit} bytes`,
-      body: { limit_bytes: parserError.limit },
-    });
-  }
-  if (parserError.type && parserError.status && parserError.status >= 400 && parserError.status < 500) {
-    return new HttpError({ status: parserError.status, code: 'bad_request', message: parserError.message ?? 'Bad request' });
-  }
-  return new HttpError({ status: 500, code: 'internal_error', message: 'Internal error' });
-}
-
+// The Express error handler: every error answers as toHttpError says (see send-json.ts).
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, req, res, _next) => {
-    const httpError = toHttpError(error);
-    if (httpError.status >= 500) {
-      logger.error('Request failed', { path: req.path, status: httpError.status, error: describe(error) });
-    } else {
-      logger.warn('Request rejected', { path: req.path, status: httpError.status, error: httpError.code });
-    }
-    res.status(httpError.status).set(httpError.headers).json({
-      error: httpError.code,
-      ...(httpError.message === httpError.code ? {} : { message: httpError.message }),
-      ...httpError.body,
-    });
-  };
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`;
+  return (error: unknown, req, res, _next) => sendError(res, logger, req.path, error);
 }

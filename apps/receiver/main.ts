@@ -1,13 +1,12 @@
 import { redactConfig } from '../../libs/config/index.js';
 import { connectRedis, createQueue, describeRedis } from '../../libs/queue/index.js';
 import { runMain } from '../../libs/runtime/index.js';
-import { createReceiverApp } from './app.js';
+import { createReceiverListener } from './app.js';
 import { startServer } from './server.js';
 
 runMain('receiver', async ({ config, logger }) => {
   const redis = await connectRedis(config.redis, { onError: (error) => logger.warn('Redis connection error', { error: error.message }) });
-  const app = createReceiverApp({ config, queue: createQueue(redis, config), logger });
-  const server = await startServer(app, config.webhook);
+  const server = await startServer(createReceiverListener({ config, queue: createQueue(redis, config), logger }), config.webhook);
   logger.info(`Receiver listening on ${server.url}`, { queue: describeRedis(config.redis), config: redactConfig(config) });
   logger.info(`Webhook endpoint: ${server.url}/webhook/events - health: ${server.url}/health`);
   if (config.redis.useMock) {

@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 
 export interface RunningServer {
   readonly url: string;
@@ -21,8 +20,8 @@ export interface ListenOptions {
 const requestTimeoutMs = 15_000;
 const headersTimeoutMs = 10_000;
 
-export async function startServer(app: Express, { host, port, drainTimeoutMs = 5000 }: ListenOptions): Promise<RunningServer> {
-  const server: Server = createServer(app);
+export async function startServer(listener: RequestListener, { host, port, drainTimeoutMs = 5000 }: ListenOptions): Promise<RunningServer> {
+  const server: Server = createServer(listener);
   server.requestTimeout = requestTimeoutMs;
   server.headersTimeout = headersTimeoutMs;
   await new Promise<void>((resolve, reject) => {

@@ -23,6 +23,8 @@ function clientOptions(options: RedisClientOptions): RedisOptions {
     // Keep reconnecting forever, backing off to 1 s, so the process recovers by itself when Redis returns.
     retryStrategy: (times) => Math.min(50 * times, 1000),
     lazyConnect: true,
+    // Concurrent requests' commands leave in one write: fewer syscalls and round trips under load.
+    enableAutoPipelining: true,
   };
 }
 

@@ -34,7 +34,7 @@ export function adminDeadLetters({ token, queue, clock }: {
     });
   });
 
-  router.post('/admin/dead-letters/replay', ...jsonBody({ limitBytes: 1_048_576, secrets: [], toleranceMs: 0, clock }), async (req, res) => {
+  router.post('/admin/dead-letters/replay', jsonBody({ limitBytes: 1_048_576, clock }), async (req, res) => {
     const body = req.body as { event_ids?: unknown; all?: unknown } | null;
     const ids = body?.event_ids;
     const all = body?.all === true;

@@ -1,8 +1,7 @@
-import type { RequestHandler } from 'express';
 import { validateEvent, type Day15Event, type ValidationIssue } from '../../../libs/events/index.js';
-import { countRejected, enqueueEvents, latencyMs } from '../enqueue-events.js';
+import { countRejected, enqueueEvents, latencyMs, type WebhookContext } from '../enqueue-events.js';
 import { HttpError } from '../http-error.js';
-import type { ReceiverDeps } from '../receiver-deps.js';
+import type { Answer } from './post-event.js';
 
 interface Rejection {
   index: number;
@@ -13,29 +12,24 @@ interface Rejection {
 
 // POST /webhook/batch: { "events": [...] }; every event gets its own verdict, the valid ones are queued
 // together in one atomic step.
-export function postBatch({ config, queue, logger }: ReceiverDeps): RequestHandler {
-  return async (req, res) => {
-    const startedAt = res.locals.startedAt as number;
-    const events = readEnvelope(req.body, config.webhook.maxBatchEvents);
-    const valid: Day15Event[] = [];
-    const rejected: Rejection[] = [];
-    events.forEach((candidate, index) => {
-      const verdict = validateEvent(candidate);
-      if (verdict.ok) valid.push(verdict.event);
-      else rejected.push({ index, event_id: eventIdOf(candidate), error: 'invalid_event', details: verdict.issues });
-    });
-    countRejected({ queue, logger }, rejected.map((r) => events[r.index]));
-    const summary = { total_events: events.length, results: { accepted: 0, duplicates: 0, errors: rejected.length }, rejected };
-    if (valid.length === 0) {
-      throw new HttpError({ status: 400, code: 'invalid_events', message: 'No event in the batch is valid', body: summary });
-    }
-    const verdicts = await enqueueEvents(valid, {
-      queue, logger, maxQueueDepth: config.webhook.maxQueueDepth, receivedAt: res.locals.receivedAt as number, startedAt,
-    });
-    summary.results.accepted = verdicts.filter((v) => v === 'accepted').length;
-    summary.results.duplicates = verdicts.length - summary.results.accepted;
-    res.status(202).json({ status: 'processed', ...summary, latency_ms: latencyMs(startedAt) });
-  };
+export async function acceptBatch(body: unknown, ctx: WebhookContext): Promise<Answer> {
+  const events = readEnvelope(body, ctx.maxBatchEvents);
+  const valid: Day15Event[] = [];
+  const rejected: Rejection[] = [];
+  events.forEach((candidate, index) => {
+    const verdict = validateEvent(candidate);
+    if (verdict.ok) valid.push(verdict.event);
+    else rejected.push({ index, event_id: eventIdOf(candidate), error: 'invalid_event', details: verdict.issues });
+  });
+  countRejected(ctx, rejected.map((r) => events[r.index]));
+  const summary = { total_events: events.length, results: { accepted: 0, duplicates: 0, errors: rejected.length }, rejected };
+  if (valid.length === 0) {
+    throw new HttpError({ status: 400, code: 'invalid_events', message: 'No event in the batch is valid', body: summary });
+  }
+  const verdicts = await enqueueEvents(valid, ctx);
+  summary.results.accepted = verdicts.filter((v) => v === 'accepted').length;
+  summary.results.duplicates = verdicts.length - summary.results.accepted;
+  return { status: 202, body: { status: 'processed', ...summary, latency_ms: latencyMs(ctx.startedAt) } };
 }
 
 function readEnvelope(body: unknown, maxEvents: number): unknown[] {

@@ -1,0 +1,142 @@
+import { writeFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { readMetrics } from '../libs/analytics/index.js';
+import { ReliableQueue } from '../libs/queue/index.js';
+import { freePort, startRedisServer, type RedisServer } from '../test/support/redis-server.js';
+import { startBenchProcess, type BenchProcess } from './bench/bench-processes.js';
+import { benchEvent, drive, type LoadResult } from './bench/load.js';
+import { machineFacts, markdown, table, type BenchReport, type Row } from './bench/report.js';
+
+// npm run bench [-- --quick]: measures ingest, drain and end-to-end latency against a private redis-server,
+// with the bare ceiling server in the same run, and writes docs/benchmarks.md + .json.
+const quick = process.argv.includes('--quick');
+const plan = quick
+  ? { seconds: 2, connections: [16], drainEvents: 5000, drainBatches: [100, 500], e2eSeconds: 3, e2eRate: 500 }
+  : { seconds: 10, connections: [16, 64], drainEvents: 200_000, drainBatches: [10, 100, 500], e2eSeconds: 30, e2eRate: 1000 };
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+async function receiverOn(redis: RedisServer, name: string, prefix: string): Promise<{ process: BenchProcess; url: string }> {
+  const port = await freePort();
+  const process_ = await startBenchProcess(name, 'apps/receiver/main.ts', [], appEnv(redis, prefix, { DAY15_WEBHOOK_PORT: String(port) }), /Receiver listening/);
+  return { process: process_, url: `http://127.0.0.1:${port}` };
+}
+
+function appEnv(redis: RedisServer, prefix: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: redis.url, DAY15_KEY_PREFIX: prefix, DAY15_WEBHOOK_HOST: '127.0.0.1', ...extra };
+}
+
+function ingestRow(what: string, r: LoadResult, extra = ''): Row {
+  return { what, figure: `${fmt(r.eventsPerSecond)} events/s`, detail: `p50 ${fmt(r.p50Ms, 1)} ms, p99 ${fmt(r.p99Ms, 1)} ms${r.non2xx + r.errors > 0 ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}${extra}` };
+}
+
+async function waitForAcked(queue: ReliableQueue, target: number, timeoutMs: number): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    if ((await queue.stats()).counters.acked >= target) return performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`Only part of ${target} events were processed within ${timeoutMs} ms`);
+}
+
+async function main(): Promise<void> {
+  const report: BenchReport = {
+    mode: quick ? 'quick' : 'full', started_at: new Date().toISOString(), machine: machineFacts(),
+    settings: { 'seconds per ingest run': plan.seconds, 'drain events': plan.drainEvents, 'end-to-end rate': `${plan.e2eRate}/s for ${plan.e2eSeconds} s` },
+    rows: [], raw: {},
+  };
+  const redis = await startRedisServer();
+  const redisAof = await startRedisServer({ args: ['--appendonly', 'yes', '--appendfsync', 'always'] });
+  const client = new Redis(redis.url);
+  const started: BenchProcess[] = [];
+  try {
+    say('single-event ingest: bare ceiling vs receiver');
+    const barePort = await freePort();
+    const bare = await startBenchProcess('bare', 'scripts/bench/bare-server.ts', [redis.url, String(barePort)], {}, /listening/);
+    started.push(bare);
+    const ours = await receiverOn(redis, 'receiver', 'bench');
+    started.push(ours.process);
+    await drive({ url: ours.url, connections: 16, seconds: 1 });
+    await drive({ url: `http://127.0.0.1:${barePort}`, connections: 16, seconds: 1 });
+    for (const connections of plan.connections) {
+      const bareResult = await drive({ url: `http://127.0.0.1:${barePort}`, connections, seconds: plan.seconds });
+      const cpuBefore = ours.process.cpuSeconds();
+      const oursResult = await drive({ url: ours.url, connections, seconds: plan.seconds });
+      const cpuPer10k = ((ours.process.cpuSeconds() - cpuBefore) / Math.max(1, oursResult.events)) * 10_000;
+      report.raw[`single_${connections}`] = { ours: oursResult, bare: bareResult, cpu_seconds_per_10k: cpuPer10k };
+      report.rows.push(
+        ingestRow(`single event, ${connections} conn, bare ceiling`, bareResult),
+        ingestRow(`single event, ${connections} conn, receiver`, oursResult, `, ${fmt(oursResult.eventsPerSecond / Math.max(1, bareResult.eventsPerSecond), 2)} x bare`),
+      );
+      if (connections === 16) report.rows.push({ what: 'receiver CPU per 10k events', figure: `${fmt(cpuPer10k, 2)} s`, detail: 'single events, 16 connections' });
+    }
+    await bare.stop();
+
+    say('single-event ingest with AOF on (appendfsync always)');
+    const oursAof = await receiverOn(redisAof, 'receiver-aof', 'bench-aof');
+    started.push(oursAof.process);
+    const aofResult = await drive({ url: oursAof.url, connections: 16, seconds: plan.seconds });
+    report.raw.single_16_aof_always = aofResult;
+    report.rows.push(ingestRow('single event, 16 conn, receiver, AOF always', aofResult));
+    await oursAof.process.stop();
+
+    say('batch ingest');
+    for (const batchSize of [100, 1000]) {
+      const result = await drive({ url: ours.url, connections: 8, seconds: plan.seconds, batchSize });
+      report.raw[`batch_${batchSize}`] = result;
+      report.rows.push(ingestRow(`batch of ${batchSize}, 8 conn, receiver`, result, ` per request`));
+    }
+    report.rows.push({ what: 'receiver peak RSS under load', figure: `${fmt(ours.process.peakRssMb(), 1)} MB`, detail: 'VmHWM after the ingest runs' });
+    await ours.process.stop();
+
+    for (const batchSize of plan.drainBatches) {
+      say(`consumer drain, batch size ${batchSize}`);
+      const prefix = `drain${batchSize}`;
+      const queue = new ReliableQueue({ redis: client, prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 1000 });
+      const receivedAt = new Date().toISOString();
+      for (let offset = 0; offset < plan.drainEvents; offset += 1000) {
+        await queue.enqueue(Array.from({ length: Math.min(1000, plan.drainEvents - offset) }, () => {
+          const event = { ...benchEvent(), received_at: receivedAt };
+          return { id: event.event_id, label: 'usage_tracked', body: JSON.stringify(event) };
+        }));
+      }
+      const consumer = await startBenchProcess(`consumer-${batchSize}`, 'apps/consumer/main.ts', [], appEnv(redis, prefix, { DAY15_BATCH_SIZE: String(batchSize) }), /Consumer started/);
+      started.push(consumer);
+      const ms = await waitForAcked(queue, plan.drainEvents, 600_000);
+      const rate = plan.drainEvents / (ms / 1000);
+      report.raw[`drain_${batchSize}`] = { events: plan.drainEvents, ms, events_per_second: rate, peak_rss_mb: consumer.peakRssMb() };
+      report.rows.push({ what: `consumer drain, batch size ${batchSize}`, figure: `${fmt(rate)} events/s`, detail: `${fmt(plan.drainEvents)} events in ${fmt(ms / 1000, 1)} s, full analytics, peak RSS ${fmt(consumer.peakRssMb(), 1)} MB` });
+      await consumer.stop();
+    }
+
+    say(`end-to-end latency at ${plan.e2eRate} events/s`);
+    const e2e = await receiverOn(redis, 'receiver-e2e', 'e2e');
+    started.push(e2e.process);
+    const consumer = await startBenchProcess('consumer-e2e', 'apps/consumer/main.ts', [], appEnv(redis, 'e2e'), /Consumer started/);
+    started.push(consumer);
+    const offered = await drive({ url: e2e.url, connections: 16, seconds: plan.e2eSeconds, overallRate: plan.e2eRate });
+    const queue = new ReliableQueue({ redis: client, prefix: 'e2e', idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 1000 });
+    await waitForAcked(queue, offered.events, 60_000);
+    const latency = (await readMetrics(queue)).latency_ms;
+    report.raw.end_to_end = { offered, latency };
+    report.rows.push({ what: `end-to-end latency at ${plan.e2eRate} events/s`, figure: `p50 ${fmt(latency.p50 ?? 0, 1)} ms, p99 ${fmt(latency.p99 ?? 0, 1)} ms`, detail: `received -> processed, ${fmt(offered.events)} events, default settings` });
+    report.rows.push({ what: 'consumer peak RSS (end-to-end run)', figure: `${fmt(consumer.peakRssMb(), 1)} MB`, detail: 'VmHWM' });
+  } finally {
+    for (const process_ of started) await process_.stop().catch(() => undefined);
+    client.disconnect();
+    await redis.stop();
+    await redisAof.stop();
+  }
+
+  console.log(table(report.rows));
+  const base = quick ? 'logs/bench-quick' : 'docs/benchmarks';
+  writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(`${base}.md`, markdown(report));
+  say(`written: ${base}.md and ${base}.json`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${(error as Error).stack ?? String(error)}`);
+  process.exit(1);
+});

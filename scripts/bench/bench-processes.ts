@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+export interface BenchProcess {
+  readonly name: string;
+  readonly child: ChildProcess;
+  /** CPU seconds (user + system) used so far. */
+  cpuSeconds(): number;
+  /** Peak resident set size so far, in MB (VmHWM). */
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+const ticksPerSecond = 100;
+
+// Starts a TypeScript entry point with `node --import tsx` (so the pid measured is node itself), writes
+// its output to logs/bench-<name>.log (log lines cost what they cost in production), and resolves once a
+// line matches `ready`.
+export async function startBenchProcess(name: string, entry: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<BenchProcess> {
+  mkdirSync('logs', { recursive: true });
+  const log = createWriteStream(`logs/bench-${name}.log`);
+  // The child inherits this environment (spawn's default) plus the benchmark's settings.
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { env: { ...inheritedEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { stdout, stderr } = child as unknown as { stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream };
+  stdout.pipe(log);
+  stderr.pipe(log);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 30 s (see logs/bench-${name}.log)`)), 30_000);
+    createInterface({ input: stdout }).on('line', (line) => {
+      if (ready.test(line)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${name} exited (${code}) before it was ready (see logs/bench-${name}.log)`)));
+  });
+  const pid = child.pid ?? 0;
+  return {
+    name,
+    child,
+    cpuSeconds: () => {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+    },
+    peakRssMb: () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function inheritedEnv(): Record<string, string | undefined> {
+  // eslint-disable-next-line no-restricted-properties -- a benchmark harness passes its environment on to the processes it measures.
+  return process.env;
+}
