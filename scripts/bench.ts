@@ -92,23 +92,10 @@ async function main(): Promise<void> {
 
     for (const batchSize of plan.drainBatches) {
       say(`consumer drain, batch size ${batchSize}`);
-      const prefix = `drain${batchSize}`;
-      const queue = new ReliableQueue({ redis: client, prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 1000 });
-      const receivedAt = new Date().toISOString();
-      for (let offset = 0; offset < plan.drainEvents; offset += 1000) {
-        await queue.enqueue(Array.from({ length: Math.min(1000, plan.drainEvents - offset) }, () => {
-          const event = { ...benchEvent(), received_at: receivedAt };
-          return { id: event.event_id, label: 'usage_tracked', body: JSON.stringify(event) };
-        }));
-      }
-      const consumer = await startBenchProcess(`consumer-${batchSize}`, 'apps/consumer/main.ts', [], appEnv(redis, prefix, { DAY15_BATCH_SIZE: String(batchSize) }), /Consumer started/);
-      started.push(consumer);
-      const ms = await waitForAcked(queue, plan.drainEvents, 600_000);
-      const rate = plan.drainEvents / (ms / 1000);
-      report.raw[`drain_${batchSize}`] = { events: plan.drainEvents, ms, events_per_second: rate, peak_rss_mb: consumer.peakRssMb() };
-      report.rows.push({ what: `consumer drain, batch size ${batchSize}`, figure: `${fmt(rate)} events/s`, detail: `${fmt(plan.drainEvents)} events in ${fmt(ms / 1000, 1)} s, full analytics, peak RSS ${fmt(consumer.peakRssMb(), 1)} MB` });
-      await consumer.stop();
+      await drainRun(redis, client, started, report, batchSize, 1);
     }
+    say('consumer drain with 2 consumer processes (scale-out figure)');
+    await drainRun(redis, client, started, report, plan.drainBatches.at(-1) ?? 500, 2);
 
     say(`end-to-end latency at ${plan.e2eRate} events/s`);
     const e2e = await receiverOn(redis, 'receiver-e2e', 'e2e');
@@ -134,6 +121,33 @@ async function main(): Promise<void> {
   writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(`${base}.md`, markdown(report));
   say(`written: ${base}.md and ${base}.json`);
+}
+
+// Prefills the queue with realistic events, then times `consumers` consumer processes draining it.
+async function drainRun(redis: RedisServer, client: Redis, started: BenchProcess[], report: BenchReport, batchSize: number, consumers: number): Promise<void> {
+  const prefix = `drain${batchSize}x${consumers}`;
+  const queue = new ReliableQueue({ redis: client, prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 1000 });
+  const receivedAt = new Date().toISOString();
+  for (let offset = 0; offset < plan.drainEvents; offset += 1000) {
+    await queue.enqueue(Array.from({ length: Math.min(1000, plan.drainEvents - offset) }, () => {
+      const event = { ...benchEvent(), received_at: receivedAt };
+      return { id: event.event_id, label: 'usage_tracked', body: JSON.stringify(event) };
+    }));
+  }
+  const env = appEnv(redis, prefix, { DAY15_BATCH_SIZE: String(batchSize) });
+  const processes = await Promise.all(Array.from({ length: consumers }, (_, i) =>
+    startBenchProcess(`consumer-${batchSize}-${consumers}-${i + 1}`, 'apps/consumer/main.ts', [], env, /Consumer started/)));
+  started.push(...processes);
+  const ms = await waitForAcked(queue, plan.drainEvents, 600_000);
+  const rate = plan.drainEvents / (ms / 1000);
+  const rss = Math.max(...processes.map((p) => p.peakRssMb()));
+  report.raw[`drain_${batchSize}_x${consumers}`] = { events: plan.drainEvents, ms, events_per_second: rate, peak_rss_mb: rss };
+  report.rows.push({
+    what: `consumer drain, batch size ${batchSize}${consumers > 1 ? `, ${consumers} consumers` : ''}`,
+    figure: `${fmt(rate)} events/s`,
+    detail: `${fmt(plan.drainEvents)} events in ${fmt(ms / 1000, 1)} s, full analytics, peak RSS ${fmt(rss, 1)} MB`,
+  });
+  for (const process_ of processes) await process_.stop();
 }
 
 main().catch((error: unknown) => {
