@@ -18,7 +18,7 @@ export const configSchema = {
     DAY15_ADMIN_TOKEN: { type: 'string', minLength: 16, maxLength: 512 },
     DAY15_SIGNATURE_TOLERANCE_SECONDS: { type: 'integer', minimum: 1, maximum: 86400, default: 300 },
     DAY15_MAX_EVENT_BYTES: { type: 'integer', minimum: 256, maximum: 10485760, default: 65536 },
-    DAY15_MAX_BATCH_EVENTS: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 },
+    DAY15_MAX_BATCH_EVENTS: { type: 'integer', minimum: 1, maximum: 5000, default: 1000 },
     DAY15_MAX_BATCH_BYTES: { type: 'integer', minimum: 1024, maximum: 104857600, default: 5242880 },
     DAY15_MAX_QUEUE_DEPTH: { type: 'integer', minimum: 1, maximum: 1000000000, default: 1000000 },
     DAY15_CONSUMER_COUNT: { type: 'integer', minimum: 1, maximum: 32, default: 1 },

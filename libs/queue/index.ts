@@ -2,7 +2,7 @@ export { ReliableQueue, maxClaim, type QueueOptions } from './reliable-queue.js'
 export { createQueue } from './create-queue.js';
 export { DeadLetters, type DeadLetterSelection } from './dead-letters.js';
 export { queueKeys, type QueueKeys } from './queue-keys.js';
-export { encodeEffects, type Effect, type ContributionEffect } from './effects.js';
+export { encodeEffects, mergeEffects, type Effect, type ContributionEffect } from './effects.js';
 export { retryDelayMs, type BackoffOptions } from './backoff.js';
 export { BackpressureError, QueueUnavailableError } from './queue-errors.js';
 export { connectRedis, describeRedis, type RedisClientOptions } from './redis-client.js';

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { retryDelayMs } from './backoff.js';
 import { DeadLetters } from './dead-letters.js';
-import { encodeEffects } from './effects.js';
+import { encodeEffects, mergeEffects } from './effects.js';
 import { scriptRunner, type RunScript, type ScriptArg, type ScriptName } from './lua-scripts.js';
 import { BackpressureError, QueueUnavailableError } from './queue-errors.js';
 import { queueKeys, type QueueKeys } from './queue-keys.js';
@@ -117,13 +117,24 @@ export class ReliableQueue {
     return digits(reply).map((flag) => flag === 1);
   }
 
-  // Finishes held events and applies their effects in the same atomic step.
+  // Finishes held events and applies their effects in the same atomic step. The batch's effects are merged
+  // and applied all or nothing; if a lease was lost meanwhile, the held events are acked again on their own.
   async ack(consumerId: string, items: readonly AckItem[]): Promise<AckVerdict[]> {
-    if (items.length === 0) return [];
-    const args: ScriptArg[] = [this.keys.base, consumerId];
-    for (const { claim, effects } of items) args.push(claim.id, claim.token, effects.length, ...encodeEffects(effects));
-    const reply = await this.script('ack', [this.keys.inFlight, this.keys.counters], args);
-    return digits(reply).map((flag) => (flag === 1 ? 'acked' : 'lost'));
+    const lost = new Set<string>();
+    let pending = items;
+    while (pending.length > 0) {
+      const args: ScriptArg[] = [this.keys.base, consumerId, pending.length];
+      for (const { claim } of pending) args.push(claim.id, claim.token);
+      args.push(...encodeEffects(mergeEffects(pending.flatMap((item) => item.effects))));
+      const reply = String(await this.script('ack', [this.keys.inFlight, this.keys.counters], args));
+      if (!reply.startsWith('-')) break;
+      const held = digits(reply.slice(1));
+      pending.forEach((item, i) => {
+        if (held[i] !== 1) lost.add(item.claim.id);
+      });
+      pending = pending.filter((item) => !lost.has(item.claim.id));
+    }
+    return items.map((item) => (lost.has(item.claim.id) ? 'lost' : 'acked'));
   }
 
   // Records failed attempts: retry after a jittered exponential backoff, or dead-letter at the max

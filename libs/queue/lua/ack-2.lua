@@ -7,7 +7,10 @@ KEYS[1]  in-flight sorted set
 KEYS[2]  counters hash
 ARGV[1]  key base; effect keys are relative to it (so they share the queue's hash tag)
 ARGV[2]  consumer id
-ARGV[3..] per event: id, fencing token, number of effect ops, then the ops, each an opcode and its args:
+ARGV[3]  n, the number of events
+ARGV[4..3+2n] pairs: event id, fencing token
+ARGV[4+2n..] the effect ops of the whole batch (the caller merges counters across events), each an
+  opcode and its args:
   hincrby      key field integer
   hincrbyfloat key field number
   sadd         key member
@@ -20,7 +23,12 @@ ARGV[3..] per event: id, fencing token, number of effect ops, then the ops, each
     live 1 -> 0 counts totals[endField] + 1; a first-seen entity that is not live counts
     totals[orphanField] + 1. Empty group or value keeps the stored one.
 
-Returns a string with one digit per event: 1 acked (effects applied), 0 its lease was lost.
+All or nothing: when every lease is still held, the ops are applied and the events finished; when any
+lease was lost, nothing at all changes and the reply says which leases are held, so the caller can ack
+those again with their own effects.
+
+Returns a string with one digit per event, 1 = lease held, 0 = lost; prefixed with "-" when nothing was
+applied because some lease was lost.
 ]]
 local base, owner = ARGV[1], ARGV[2]
 
@@ -66,44 +74,46 @@ local function contribution(i)
   return nextOp
 end
 
--- Applies (or, when apply is false, skips) the op at ARGV[i]; returns the index of the next op.
-local function op(i, apply)
+-- Applies the op at ARGV[i]; returns the index of the next op.
+local function op(i)
   local name = ARGV[i]
-  if name == 'contribution' then
-    if apply then return contribution(i + 1) end
-    return i + 13 + 2 * tonumber(ARGV[i + 12])
-  end
-  if apply then
-    if name == 'hincrby' then redis.call('HINCRBY', base .. ARGV[i + 1], ARGV[i + 2], ARGV[i + 3])
-    elseif name == 'hincrbyfloat' then redis.call('HINCRBYFLOAT', base .. ARGV[i + 1], ARGV[i + 2], ARGV[i + 3])
-    elseif name == 'sadd' then redis.call('SADD', base .. ARGV[i + 1], ARGV[i + 2])
-    elseif name == 'expire' then redis.call('EXPIRE', base .. ARGV[i + 1], ARGV[i + 2])
-    else error('unknown effect op ' .. tostring(name)) end
-  end
+  if name == 'contribution' then return contribution(i + 1) end
+  if name == 'hincrby' then redis.call('HINCRBY', base .. ARGV[i + 1], ARGV[i + 2], ARGV[i + 3])
+  elseif name == 'hincrbyfloat' then redis.call('HINCRBYFLOAT', base .. ARGV[i + 1], ARGV[i + 2], ARGV[i + 3])
+  elseif name == 'sadd' then redis.call('SADD', base .. ARGV[i + 1], ARGV[i + 2])
+  elseif name == 'expire' then redis.call('EXPIRE', base .. ARGV[i + 1], ARGV[i + 2])
+  else error('unknown effect op ' .. tostring(name)) end
   if name == 'sadd' or name == 'expire' then return i + 3 end
   return i + 4
 end
 
+local n = tonumber(ARGV[3])
 local out = {}
-local acked = 0
-local i = 3
-while i <= #ARGV do
-  local id, token, nOps = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
-  local eventKey = base .. 'ev:' .. id
-  local held = redis.call('HMGET', eventKey, 'owner', 'token')
-  local apply = held[1] == owner and held[2] == token
-  i = i + 3
-  for _ = 1, nOps do
-    i = op(i, apply)
-  end
-  if apply then
-    redis.call('ZREM', KEYS[1], id)
-    redis.call('DEL', eventKey)
-    acked = acked + 1
+local allHeld = true
+for k = 0, n - 1 do
+  local held = redis.call('HMGET', base .. 'ev:' .. ARGV[4 + 2 * k], 'owner', 'token')
+  if held[1] == owner and held[2] == ARGV[5 + 2 * k] then
     out[#out + 1] = 1
   else
     out[#out + 1] = 0
+    allHeld = false
   end
 end
-redis.call('HINCRBY', KEYS[2], 'acked', acked)
+if not allHeld then return '-' .. table.concat(out) end
+
+local i = 4 + 2 * n
+while i <= #ARGV do
+  i = op(i)
+end
+-- One ZREM and one DEL for the whole batch instead of two calls per event.
+local ids, eventKeys = {}, {}
+for k = 0, n - 1 do
+  ids[#ids + 1] = ARGV[4 + 2 * k]
+  eventKeys[#eventKeys + 1] = base .. 'ev:' .. ARGV[4 + 2 * k]
+end
+if n > 0 then
+  redis.call('ZREM', KEYS[1], unpack(ids))
+  redis.call('DEL', unpack(eventKeys))
+end
+redis.call('HINCRBY', KEYS[2], 'acked', n)
 return table.concat(out)

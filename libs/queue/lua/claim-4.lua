@@ -37,16 +37,20 @@ if #ids == 0 then return {} end
 -- A string: ioredis-mock would otherwise store a number and later compare it unequal to the string ARGV.
 local token = string.format('%d', redis.call('INCR', KEYS[4]))
 local out = {token}
+local leases = {}
 for _, id in ipairs(ids) do
   local eventKey = base .. 'ev:' .. id
   local body = redis.call('HGET', eventKey, 'body')
   if type(body) == 'string' then
     local attempt = redis.call('HINCRBY', eventKey, 'attempts', 1)
     redis.call('HSET', eventKey, 'owner', owner, 'token', token)
-    redis.call('ZADD', KEYS[2], deadline, id)
+    leases[#leases + 1] = deadline
+    leases[#leases + 1] = id
     out[#out + 1] = id
     out[#out + 1] = attempt
     out[#out + 1] = body
   end
 end
+-- One ZADD for the whole claim instead of one per event.
+if #leases > 0 then redis.call('ZADD', KEYS[2], unpack(leases)) end
 return {unpack(out)}

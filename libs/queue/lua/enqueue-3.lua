@@ -23,23 +23,28 @@ if maxDepth > 0 then
 end
 
 local verdicts = {}
-local accepted = 0
+local readyIds = {}
+local intake = {}
 for i = 5, #ARGV, 3 do
   local id = ARGV[i]
   local eventKey = base .. 'ev:' .. id
+  local outcome = 'duplicate:'
   -- An event still in the queue counts as seen even if its idempotency key has expired meanwhile.
   if redis.call('EXISTS', eventKey) == 0
       and redis.call('SET', base .. 'seen:' .. id, ARGV[4], 'NX', 'PX', ARGV[2]) then
     redis.call('HSET', eventKey, 'body', ARGV[i + 2], 'enqueued_at', ARGV[4], 'attempts', 0)
-    redis.call('RPUSH', KEYS[1], id)
-    redis.call('HINCRBY', KEYS[3], 'accepted:' .. ARGV[i + 1], 1)
-    accepted = accepted + 1
+    readyIds[#readyIds + 1] = id
+    outcome = 'accepted:'
     verdicts[#verdicts + 1] = 1
   else
-    redis.call('HINCRBY', KEYS[3], 'duplicate:' .. ARGV[i + 1], 1)
     verdicts[#verdicts + 1] = 0
   end
+  local field = outcome .. ARGV[i + 1]
+  intake[field] = (intake[field] or 0) + 1
 end
-redis.call('HINCRBY', KEYS[2], 'accepted', accepted)
-redis.call('HINCRBY', KEYS[2], 'duplicates', #verdicts - accepted)
+-- One RPUSH and one HINCRBY per intake field for the whole request, not per event.
+if #readyIds > 0 then redis.call('RPUSH', KEYS[1], unpack(readyIds)) end
+for field, count in pairs(intake) do redis.call('HINCRBY', KEYS[3], field, count) end
+redis.call('HINCRBY', KEYS[2], 'accepted', #readyIds)
+redis.call('HINCRBY', KEYS[2], 'duplicates', #verdicts - #readyIds)
 return {1, table.concat(verdicts)}

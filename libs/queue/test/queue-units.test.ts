@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { encodeEffects, queueKeys, retryDelayMs } from '../index.js';
+import { encodeEffects, mergeEffects, queueKeys, retryDelayMs, type Effect } from '../index.js';
 
 describe('queueKeys', () => {
   it('puts every key of a queue under one hash tag after the prefix', () => {
@@ -49,5 +49,32 @@ describe('encodeEffects', () => {
   it('refuses numbers the script could not apply exactly', () => {
     expect(() => encodeEffects([{ op: 'hincrby', key: 'k', field: 'f', by: 1.5 }])).toThrow(/integer/);
     expect(() => encodeEffects([{ op: 'hincrbyfloat', key: 'k', field: 'f', by: Number.NaN }])).toThrow(/finite/);
+  });
+});
+
+describe('mergeEffects', () => {
+  it('sums counters per field, keeps set members and the longest expiry once, expiries last, contributions in order', () => {
+    const contribution = (version: number): Effect => ({
+      op: 'contribution', key: 'sub:u', version, live: true, totalsKey: 't', valueField: 'v', liveField: 'l', endField: 'e', orphanField: 'o', byGroupKey: 'g',
+    });
+    const merged = mergeEffects([
+      { op: 'expire', key: 'm', seconds: 10 },
+      { op: 'hincrby', key: 'm', field: 'a', by: 1 },
+      contribution(1),
+      { op: 'hincrby', key: 'm', field: 'a', by: 2 },
+      { op: 'hincrbyfloat', key: 'm', field: 'a', by: 0.5 },
+      { op: 'sadd', key: 's', member: 'u1' },
+      { op: 'sadd', key: 's', member: 'u1' },
+      { op: 'expire', key: 'm', seconds: 20 },
+      contribution(2),
+    ]);
+    expect(merged).toEqual([
+      { op: 'hincrby', key: 'm', field: 'a', by: 3 },
+      { op: 'hincrbyfloat', key: 'm', field: 'a', by: 0.5 },
+      { op: 'sadd', key: 's', member: 'u1' },
+      contribution(1),
+      contribution(2),
+      { op: 'expire', key: 'm', seconds: 20 },
+    ]);
   });
 });
