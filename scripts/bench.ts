@@ -42,7 +42,7 @@ async function waitForAcked(queue: ReliableQueue, target: number, timeoutMs: num
 
 async function main(): Promise<void> {
   const report: BenchReport = {
-    mode: quick ? 'quick' : 'full', started_at: new Date().toISOString(), machine: machineFacts(),
+    mode: quick ? 'quick' : 'full', targets: [], started_at: new Date().toISOString(), machine: machineFacts(),
     settings: { 'seconds per ingest run': plan.seconds, 'drain events': plan.drainEvents, 'end-to-end rate': `${plan.e2eRate}/s for ${plan.e2eSeconds} s` },
     rows: [], raw: {},
   };
@@ -71,6 +71,9 @@ async function main(): Promise<void> {
       );
       if (connections === 16) report.rows.push({ what: 'receiver CPU per 10k events', figure: `${fmt(cpuPer10k, 2)} s`, detail: 'single events, 16 connections' });
     }
+    const bareBest = Math.max(...plan.connections.map((c) => (report.raw[`single_${c}`] as { bare: LoadResult }).bare.eventsPerSecond));
+    report.raw.bare_ceiling_events_per_second = bareBest;
+    report.rows.push({ what: 'receiver peak RSS, single-event load', figure: `${fmt(ours.process.peakRssMb(), 1)} MB`, detail: 'VmHWM after the single-event runs' });
     await bare.stop();
 
     say('single-event ingest with AOF on (appendfsync always)');
@@ -87,7 +90,7 @@ async function main(): Promise<void> {
       report.raw[`batch_${batchSize}`] = result;
       report.rows.push(ingestRow(`batch of ${batchSize}, 8 conn, receiver`, result, ` per request`));
     }
-    report.rows.push({ what: 'receiver peak RSS under load', figure: `${fmt(ours.process.peakRssMb(), 1)} MB`, detail: 'VmHWM after the ingest runs' });
+    report.rows.push({ what: 'receiver peak RSS, after batch load', figure: `${fmt(ours.process.peakRssMb(), 1)} MB`, detail: 'VmHWM after the 1000-event batch runs' });
     await ours.process.stop();
 
     for (const batchSize of plan.drainBatches) {
@@ -109,6 +112,7 @@ async function main(): Promise<void> {
     report.raw.end_to_end = { offered, latency };
     report.rows.push({ what: `end-to-end latency at ${plan.e2eRate} events/s`, figure: `p50 ${fmt(latency.p50 ?? 0, 1)} ms, p99 ${fmt(latency.p99 ?? 0, 1)} ms`, detail: `received -> processed, ${fmt(offered.events)} events, default settings` });
     report.rows.push({ what: 'consumer peak RSS (end-to-end run)', figure: `${fmt(consumer.peakRssMb(), 1)} MB`, detail: 'VmHWM' });
+    report.targets = targetsOf(report);
   } finally {
     for (const process_ of started) await process_.stop().catch(() => undefined);
     client.disconnect();
@@ -148,6 +152,30 @@ async function drainRun(redis: RedisServer, client: Redis, started: BenchProcess
     detail: `${fmt(plan.drainEvents)} events in ${fmt(ms / 1000, 1)} s, full analytics, peak RSS ${fmt(rss, 1)} MB`,
   });
   for (const process_ of processes) await process_.stop();
+}
+
+// The issue's targets next to what this run measured (absolute, and scaled to this run's bare ceiling).
+function targetsOf(report: BenchReport): BenchReport['targets'] {
+  const raw = report.raw as Record<string, { eventsPerSecond?: number; events_per_second?: number; p99Ms?: number } & Record<string, unknown>>;
+  const ceiling = Number(report.raw.bare_ceiling_events_per_second);
+  const scale = ceiling / 30_000;
+  const yes = (ok: boolean) => (ok ? 'yes' : 'no');
+  const single16 = report.raw.single_16 as { ours: LoadResult; bare: LoadResult };
+  const batch = raw.batch_1000?.eventsPerSecond ?? 0;
+  const drain = raw[`drain_${plan.drainBatches.at(-1)}_x1`]?.events_per_second ?? 0;
+  const e2e = (report.raw.end_to_end as { latency: { p99: number | null } }).latency.p99 ?? Infinity;
+  const ratios = plan.connections.map((c) => {
+    const run = report.raw[`single_${c}`] as { ours: LoadResult; bare: LoadResult };
+    return run.ours.eventsPerSecond / run.bare.eventsPerSecond;
+  });
+  return [
+    { target: 'single-event ingest >= 0.5 x bare', measured: ratios.map((r, i) => `${fmt(r, 2)} x at ${plan.connections[i]} conn`).join(', '), relative: 'same (already a ratio)', met: yes(Math.max(...ratios) >= 0.5) },
+    { target: 'single-event p99 <= 10 ms at 16 conn', measured: `${fmt(single16.ours.p99Ms, 1)} ms (bare: ${fmt(single16.bare.p99Ms, 1)} ms)`, relative: 'n/a', met: yes(single16.ours.p99Ms <= 10) },
+    { target: 'batch ingest >= 100,000 events/s', measured: `${fmt(batch)} events/s`, relative: `>= ${fmt(100_000 * scale)} events/s: ${yes(batch >= 100_000 * scale)}`, met: yes(batch >= 100_000) },
+    { target: `consumer drain >= 30,000 events/s at batch ${plan.drainBatches.at(-1)}`, measured: `${fmt(drain)} events/s`, relative: `>= ${fmt(30_000 * scale)} events/s: ${yes(drain >= 30_000 * scale)}`, met: yes(drain >= 30_000) },
+    { target: `end-to-end p99 <= 200 ms at ${plan.e2eRate} events/s`, measured: `${fmt(e2e, 1)} ms`, relative: 'n/a', met: yes(e2e <= 200) },
+    { target: 'receiver RSS <= 150 MB under load', measured: report.rows.filter((r) => r.what.startsWith('receiver peak RSS')).map((r) => `${r.figure} (${r.what.replace('receiver peak RSS, ', '')})`).join('; '), relative: 'n/a', met: yes(report.rows.filter((r) => r.what.startsWith('receiver peak RSS')).every((r) => parseFloat(r.figure.replace(/,/g, '')) <= 150)) },
+  ];
 }
 
 main().catch((error: unknown) => {

@@ -24,10 +24,19 @@ function renderField(value: unknown): string {
     : JSON.stringify(value);
 }
 
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+// Local time as the original spec prints it (2026-11-26 19:30:15,234), without a date-format library on
+// the per-event hot path.
+function localTimestamp(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())},${pad(d.getMilliseconds(), 3)}`;
+}
+
 // The original spec's style: `2026-11-26 19:30:15,234 - INFO - receiver - Event received: ...`, then key=value.
 export const textFormat = combine(
   redact(),
-  timestamp({ format: 'YYYY-MM-DD HH:mm:ss,SSS' }),
+  timestamp({ format: localTimestamp }),
   printf((info) => {
     const head = `${String(info.timestamp)} - ${info.level.toUpperCase()} - ${String(info.component ?? '-')} - ${String(info.message)}`;
     const tail = Object.entries(callerFields(info)).map(([key, value]) => `${key}=${renderField(value)}`);

@@ -6,7 +6,8 @@ const emailPattern = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const maxDepth = 5;
 
 export function redactText(text: string): string {
-  return text.replace(emailPattern, '[email]');
+  // Most lines hold no '@' at all; skipping the regex for them keeps per-event logging cheap.
+  return text.includes('@') ? text.replace(emailPattern, '[email]') : text;
 }
 
 export function redactValue(value: unknown, depth = 0): unknown {
