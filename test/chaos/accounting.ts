@@ -1,0 +1,56 @@
+import type { Redis } from 'ioredis';
+import { readMetrics } from '../../libs/analytics/index.js';
+import { ReliableQueue } from '../../libs/queue/index.js';
+
+export interface Accounting {
+  sent: number;
+  accepted: number;
+  processed: number;
+  inFlight: number;
+  delayed: number;
+  dead: number;
+  /** Accepted events found nowhere: neither processed nor still in the queue. Must be 0. */
+  lost: number;
+  /** Effects applied more than once (analytics above what the processed events imply). Must be 0. */
+  doubleCounted: number;
+}
+
+// The accounting every chaos scenario ends with. The load sends usage events of quantity 1, so the
+// analytics must show exactly one unit per processed event; each accepted id must be either processed
+// (its record is gone, which only an ack does) or in exactly one of ready / in flight / delayed / dead.
+export async function account(redis: Redis, prefix: string, sent: number, acceptedIds: readonly string[]): Promise<Accounting> {
+  const queue = new ReliableQueue({ redis, prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 1000 });
+  const { keys } = queue;
+  const [ready, inFlight, delayed, dead] = await Promise.all([
+    redis.lrange(keys.ready, 0, -1), redis.zrange(keys.inFlight, 0, -1), redis.zrange(keys.delayed, 0, -1), redis.zrange(keys.dead, 0, -1),
+  ]);
+  const places = new Map<string, number>();
+  for (const id of [...ready, ...inFlight, ...delayed, ...dead]) places.set(id, (places.get(id) ?? 0) + 1);
+  const pipeline = redis.pipeline();
+  for (const id of acceptedIds) pipeline.exists(keys.event(id));
+  const exists = ((await pipeline.exec()) ?? []).map(([, value]) => Number(value) === 1);
+  let lost = 0;
+  let processedIds = 0;
+  acceptedIds.forEach((id, i) => {
+    if (!exists[i]) processedIds += 1;
+    else if (places.get(id) !== 1) lost += 1;
+  });
+  const metrics = await readMetrics(queue);
+  const units = Object.values(metrics.usage.by_feature).reduce((sum, feature) => sum + feature.quantity, 0);
+  const processed = metrics.totals.processed;
+  return {
+    sent,
+    accepted: acceptedIds.length,
+    processed,
+    inFlight: inFlight.length,
+    delayed: delayed.length,
+    dead: dead.length,
+    lost: lost + Math.max(0, processedIds - processed),
+    doubleCounted: Math.max(0, units - processed) + Math.max(0, processed - processedIds),
+  };
+}
+
+export function printAccounting(scenario: string, a: Accounting): void {
+  process.stdout.write(`[chaos] ${scenario}: sent ${a.sent} / accepted ${a.accepted} / processed ${a.processed} / in flight ${a.inFlight} / `
+    + `delayed ${a.delayed} / dead ${a.dead} / lost ${a.lost} / double-counted ${a.doubleCounted}\n`);
+}
