@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
+import { effectsFor } from '../../libs/analytics/index.js';
+import type { Day15Event } from '../../libs/events/index.js';
+import { ReliableQueue } from '../../libs/queue/index.js';
+import { sleep, uniquePrefix } from '../support/backends.js';
+import { account, printAccounting } from './accounting.js';
+
+describe('chaos: the connection drops after an ack script ran (real redis-server)', () => {
+  let redis: Redis;
+  beforeAll(() => {
+    redis = new Redis(process.env.REDIS_TEST_URL ?? '');
+  });
+  afterAll(() => redis.disconnect());
+
+  it('6. the retried ack after a lost reply is refused as already done, and the effects stay applied once', async () => {
+    const prefix = uniquePrefix('chaos6');
+    const options = { prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 50 };
+    const ids = Array.from({ length: 50 }, (_, i) => `evt_ack_${i}`);
+    const setup = new ReliableQueue({ redis, ...options });
+    const now = new Date().toISOString();
+    await setup.enqueue(ids.map((id) => ({
+      id, label: 'usage_tracked',
+      body: JSON.stringify({ event_id: id, event_type: 'usage_tracked', timestamp: now, received_at: now, metadata: { feature: 'api_calls', quantity: 1 } }),
+    })));
+
+    // The consumer's connection: the ack is sent, then the connection is cut before the reply is read.
+    const doomed = new Redis(process.env.REDIS_TEST_URL ?? '', { maxRetriesPerRequest: 0, retryStrategy: () => null });
+    doomed.on('error', () => undefined);
+    const queue = new ReliableQueue({ redis: doomed, ...options });
+    const claims = await queue.claim('consumer-a', 50, 30_000);
+    const items = claims.map((claim) => ({ claim, effects: effectsFor(JSON.parse(claim.body) as Day15Event, { now: Date.now() }) }));
+    const lostReply = queue.ack('consumer-a', items).then(() => 'answered', () => 'no reply');
+    doomed.stream.destroy();
+    const firstOutcome = await lostReply;
+    await sleep(200);
+
+    // The consumer reconnects and retries the same ack.
+    const retry = new ReliableQueue({ redis, ...options });
+    const verdicts = await retry.ack('consumer-a', items);
+    const applied = (await retry.stats()).counters.acked;
+    expect(applied === 50 ? verdicts.every((v) => v === 'lost') : verdicts.every((v) => v === 'acked')).toBe(true);
+    const result = await account(redis, prefix, ids.length, ids);
+    printAccounting(`lost ack reply (first attempt: ${firstOutcome})`, result);
+    expect(result).toMatchObject({ accepted: 50, processed: 50, lost: 0, doubleCounted: 0 });
+  });
+});

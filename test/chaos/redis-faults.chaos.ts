@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
+import { ReliableQueue } from '../../libs/queue/index.js';
+import { killAppProcesses } from '../support/app-process.js';
+import { sleep, uniquePrefix, waitUntil } from '../support/backends.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { account, printAccounting } from './accounting.js';
+import { startSending } from './load-sender.js';
+import { pipelineEnv, startConsumer, startReceiver } from './pipeline-processes.js';
+
+describe('chaos: Redis faults (real processes, private redis-servers)', () => {
+  const servers: RedisServer[] = [];
+  afterEach(async () => {
+    killAppProcesses();
+    for (const server of servers.splice(0)) await server.stop();
+  });
+
+  it('4. kill -9 of redis-server under load, restarted from its append-only file (appendfsync always): no 202 is lost', async () => {
+    const aof = ['--appendonly', 'yes', '--appendfsync', 'always'];
+    const first = await startRedisServer({ args: aof });
+    servers.push(first);
+    const prefix = uniquePrefix('chaos4');
+    const env = pipelineEnv(first.url, prefix);
+    const { url } = await startReceiver(env);
+    await startConsumer(env);
+    const sender = startSending(url);
+    await waitUntil(async () => sender.accepted.size > 300, 20_000);
+
+    await first.stop({ keepData: true });
+    await sleep(1000);
+    const restarted = await startRedisServer({ port: first.port, dir: first.dir, args: aof });
+    servers.unshift(restarted);
+    const acceptedBeforeRecovery = sender.accepted.size;
+    await waitUntil(async () => sender.accepted.size > acceptedBeforeRecovery + 300, 30_000);
+    await sender.stop();
+
+    const redis = new Redis(restarted.url);
+    try {
+      const queue = new ReliableQueue({ redis, prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 50 });
+      await waitUntil(async () => {
+        const stats = await queue.stats();
+        return stats.ready + stats.inFlight + stats.delayed === 0;
+      }, 60_000);
+      const result = await account(redis, prefix, sender.sent(), [...sender.accepted]);
+      printAccounting('kill -9 redis-server, AOF always', result);
+      expect(result).toMatchObject({ lost: 0, doubleCounted: 0, dead: 0, processed: result.accepted });
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('9. a duplicate storm (the same event 100 times at once, and again after processing) has one effect', async () => {
+    const server = await startRedisServer();
+    servers.push(server);
+    const prefix = uniquePrefix('chaos9');
+    const env = pipelineEnv(server.url, prefix);
+    const { url } = await startReceiver(env);
+    await startConsumer(env);
+    const body = JSON.stringify({ event_id: 'evt_storm', event_type: 'usage_tracked', timestamp: new Date().toISOString(), metadata: { feature: 'api_calls', quantity: 1 } });
+    const storm = () => Promise.all(Array.from({ length: 100 }, async () =>
+      (await fetch(`${url}/webhook/events`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })).status));
+    const first = await storm();
+    expect(first.filter((status) => status === 202)).toHaveLength(1);
+    expect(first.filter((status) => status === 200)).toHaveLength(99);
+    const redis = new Redis(server.url);
+    try {
+      const queue = new ReliableQueue({ redis, prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 50 });
+      await waitUntil(async () => (await queue.stats()).counters.acked === 1);
+      expect((await storm()).every((status) => status === 200)).toBe(true);
+      await sleep(300);
+      const result = await account(redis, prefix, 200, ['evt_storm']);
+      printAccounting('duplicate storm', result);
+      expect(result).toMatchObject({ accepted: 1, processed: 1, lost: 0, doubleCounted: 0 });
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
