@@ -46,7 +46,7 @@ const fixedHashes = [k.byType, k.signups, k.signupsBySource, k.signupsByCountry,
   k.usageQuantity, k.usageEvents, k.usageTotals, k.latency, k.restarts] as const;
 const hoursOf: Record<MetricsWindow, number> = { '1h': 0, '24h': 24, '7d': 168 };
 
-// The metrics document behind GET /api/metrics, the dashboard and /metrics: queue stats in one MULTI,
+// The metrics document behind GET /api/metrics, the dashboard and /metrics: queue stats in one pipeline,
 // everything else in one pipeline.
 export async function readMetrics(queue: Pick<ReliableQueue, 'keys' | 'stats' | 'redis'>, options: MetricsOptions = {}): Promise<MetricsDocument> {
   const now = options.now ?? Date.now();

@@ -1,4 +1,5 @@
 export { ReliableQueue, maxClaim, type QueueOptions } from './reliable-queue.js';
+export { durabilityWarnings } from './durability-check.js';
 export { createQueue } from './create-queue.js';
 export { DeadLetters, type DeadLetterSelection } from './dead-letters.js';
 export { queueKeys, type QueueKeys } from './queue-keys.js';

@@ -161,11 +161,12 @@ export class ReliableQueue {
     return { requeued: Number(reply[0]), deadLettered: Number(reply[1]) };
   }
 
-  // Queue depths and lifetime counters, read in one round trip.
+  // Queue depths and lifetime counters, read in one round trip. A pipeline, not MULTI: Redis refuses MULTI
+  // when it is at maxmemory, and stats must stay readable exactly then.
   async stats(): Promise<QueueStats> {
     const { redis } = this.options;
     const replies = await this.guard(() =>
-      redis.multi()
+      redis.pipeline()
         .llen(this.keys.ready)
         .zcard(this.keys.inFlight)
         .zcard(this.keys.delayed)
