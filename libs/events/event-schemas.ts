@@ -52,8 +52,9 @@ export const metadataSchemas = {
   subscription_cancelled: metadata({ plan: text(64), reason: text(500) }),
   usage_tracked: metadata({
     feature: text(128),
-    quantity: { type: 'integer', minimum: 0 },
-    duration_ms: { type: 'number', minimum: 0 },
+    // Capped so every quantity adds exactly in Redis (HINCRBY takes 64-bit integers, JSON numbers are doubles).
+    quantity: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+    duration_ms: { type: 'number', minimum: 0, maximum: 1e12 },
   }),
 } as const;
 

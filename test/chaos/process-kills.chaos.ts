@@ -85,4 +85,28 @@ describe('chaos: processes killed under load (real processes, private redis-serv
     printAccounting('kill -9 receiver', result);
     expect(result).toMatchObject({ lost: 0, doubleCounted: 0, dead: 0, processed: result.accepted });
   });
+
+  it('8. poison events (a payload that cannot be parsed, an event that no longer validates) are dead-lettered with their reason while the rest flows', async () => {
+    const prefix = uniquePrefix('chaos8');
+    const env = pipelineEnv(process.env.REDIS_TEST_URL ?? '', prefix);
+    const queue = queueOf(prefix);
+    const { url } = await startReceiver(env);
+    await startConsumer(env);
+    const sender = startSending(url);
+    await waitUntil(async () => sender.accepted.size > 100, 20_000);
+    await queue.enqueue([
+      { id: 'poison_unparseable', body: '{"event_id": "poison_unparseable", "event_ty' },
+      { id: 'poison_old_format', body: JSON.stringify({ event_id: 'poison_old_format', type: 'signup' }) },
+    ]);
+    await waitUntil(async () => sender.accepted.size > 300, 20_000);
+    await sender.stop();
+    await drained(queue);
+    const letters = await queue.deadLetters.list();
+    expect(letters.map((l) => [l.id, l.error.split(':')[0]]).sort()).toEqual([
+      ['poison_old_format', 'invalid event'], ['poison_unparseable', 'unparseable event body'],
+    ]);
+    const result = await account(redis, prefix, sender.sent(), [...sender.accepted]);
+    printAccounting('poison events under load', result);
+    expect(result).toMatchObject({ lost: 0, doubleCounted: 0, dead: 2, processed: result.accepted });
+  });
 });

@@ -15,8 +15,9 @@ describe('chaos: Redis faults (real processes, private redis-servers)', () => {
     for (const server of servers.splice(0)) await server.stop();
   });
 
-  it('4. kill -9 of redis-server under load, restarted from its append-only file (appendfsync always): no 202 is lost', async () => {
-    const aof = ['--appendonly', 'yes', '--appendfsync', 'always'];
+  // Kills redis-server under load, restarts it from its append-only file, and accounts for every 202.
+  async function killAndRestartRedis(scenario: string, fsync: 'always' | 'everysec') {
+    const aof = ['--appendonly', 'yes', '--appendfsync', fsync];
     const first = await startRedisServer({ args: aof });
     servers.push(first);
     const prefix = uniquePrefix('chaos4');
@@ -42,11 +43,25 @@ describe('chaos: Redis faults (real processes, private redis-servers)', () => {
         return stats.ready + stats.inFlight + stats.delayed === 0;
       }, 60_000);
       const result = await account(redis, prefix, sender.sent(), [...sender.accepted]);
-      printAccounting('kill -9 redis-server, AOF always', result);
-      expect(result).toMatchObject({ lost: 0, doubleCounted: 0, dead: 0, processed: result.accepted });
+      printAccounting(scenario, result);
+      return result;
     } finally {
       redis.disconnect();
     }
+  }
+
+  it('4. kill -9 of redis-server under load, restarted from its append-only file (appendfsync always): no 202 is lost', async () => {
+    const result = await killAndRestartRedis('kill -9 redis-server, AOF always', 'always');
+    expect(result).toMatchObject({ lost: 0, doubleCounted: 0, dead: 0, processed: result.accepted });
+  });
+
+  // everysec only defers the fsync: Redis still write()s the AOF before it replies, so a killed
+  // redis-server process loses nothing; only a host crash (page cache lost) can lose up to ~1 s. The
+  // figure printed here is the loss measured for a process kill.
+  it('4b. the same with appendfsync everysec: the loss of a redis-server process kill is measured and printed', async () => {
+    const result = await killAndRestartRedis('kill -9 redis-server, AOF everysec (loss measured)', 'everysec');
+    expect(result.doubleCounted).toBe(0);
+    expect(result.lost).toBeLessThan(result.accepted);
   });
 
   it('9. a duplicate storm (the same event 100 times at once, and again after processing) has one effect', async () => {
