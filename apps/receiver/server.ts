@@ -21,9 +21,9 @@ const requestTimeoutMs = 15_000;
 const headersTimeoutMs = 10_000;
 
 export async function startServer(listener: RequestListener, { host, port, drainTimeoutMs = 5000 }: ListenOptions): Promise<RunningServer> {
-  const server: Server = createServer(listener);
-  server.requestTimeout = requestTimeoutMs;
-  server.headersTimeout = headersTimeoutMs;
+  // Node checks these timeouts every connectionsCheckingInterval (30 s by default); every second cuts a
+  // slow-loris client off close to its deadline.
+  const server: Server = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: headersTimeoutMs, connectionsCheckingInterval: 1000 }, listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

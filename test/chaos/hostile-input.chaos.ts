@@ -1,0 +1,105 @@
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { Redis } from 'ioredis';
+import request from 'supertest';
+import { anEvent, receiverHarness } from '../../apps/receiver/test/receiver-harness.js';
+import { validateEvent } from '../../libs/events/index.js';
+import { ReliableQueue } from '../../libs/queue/index.js';
+import { killAppProcesses } from '../support/app-process.js';
+import { uniquePrefix } from '../support/backends.js';
+import { forgedSignatures, hostileCorpus, type HostileRequest } from './hostile-corpus.js';
+import { pipelineEnv, startReceiver } from './pipeline-processes.js';
+
+const secret = 'whsec_Y2hhb3Mtc2VjcmV0LTAxMjM0NTY3ODk=';
+
+async function send(url: string, req: HostileRequest): Promise<{ status: number; error?: string }> {
+  const res = await fetch(`${url}${req.path}`, { method: 'POST', headers: req.headers, body: req.body });
+  const text = await res.text();
+  return { status: res.status, error: (text ? (JSON.parse(text) as { error?: string }) : {}).error };
+}
+
+describe('chaos: hostile input against real receiver processes', () => {
+  let redis: Redis;
+  beforeAll(() => {
+    redis = new Redis(process.env.REDIS_TEST_URL ?? '');
+  });
+  afterAll(() => {
+    killAppProcesses();
+    redis.disconnect();
+  });
+
+  it('10. answers 200+ hostile requests each with the right 4xx, enqueues nothing, and stays up (slow-loris included)', async () => {
+    const plainPrefix = uniquePrefix('hostile');
+    const signedPrefix = uniquePrefix('hostilesig');
+    const plain = await startReceiver(pipelineEnv(process.env.REDIS_TEST_URL ?? '', plainPrefix));
+    const signed = await startReceiver(pipelineEnv(process.env.REDIS_TEST_URL ?? '', signedPrefix, { DAY15_WEBHOOK_SECRETS: secret }));
+    const corpus = hostileCorpus(65_536);
+    const forged = forgedSignatures(secret);
+    expect(corpus.length + forged.length).toBeGreaterThanOrEqual(200);
+
+    const wrong: string[] = [];
+    for (const [url, requests] of [[plain.url, corpus], [signed.url, forged]] as const) {
+      for (const req of requests) {
+        const answer = await send(url, req);
+        if (answer.status !== req.status || answer.error !== req.error) wrong.push(`${req.label}: got ${answer.status} ${answer.error}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+
+    // Slow-loris: a client that never finishes its headers is cut off, while others are served.
+    const cutOff = new Promise<number>((resolve) => {
+      const started = Date.now();
+      const socket = connect(Number(new URL(plain.url).port), '127.0.0.1', () => socket.write('POST /webhook/events HTTP/1.1\r\nHost: x\r\n'));
+      const drip = setInterval(() => socket.write('X-Slow: 1\r\n'), 1000);
+      socket.on('close', () => {
+        clearInterval(drip);
+        resolve(Date.now() - started);
+      });
+      socket.on('error', () => undefined);
+    });
+    expect((await fetch(`${plain.url}/health`)).status).toBe(200);
+    expect(await cutOff).toBeLessThan(20_000);
+
+    for (const prefix of [plainPrefix, signedPrefix]) {
+      const queue = new ReliableQueue({ redis, prefix, idempotencyTtlMs: 60_000, maxAttempts: 3, retryDelayMs: 50 });
+      expect((await queue.stats()).counters.accepted).toBe(0);
+    }
+    expect(plain.receiver.child.exitCode).toBeNull();
+    expect(signed.receiver.child.exitCode).toBeNull();
+    process.stdout.write(`[chaos] hostile input: sent ${corpus.length + forged.length} / accepted 0 / all answered with the expected 4xx\n`);
+  }, 60_000);
+
+  it('10b. property: for random events, the receiver accepts exactly what the schema accepts and queues only that', async () => {
+    const { app, queue } = receiverHarness(redis);
+    const scalar = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null));
+    const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+    const candidate = fc.record({
+      event_id: maybe(fc.oneof(fc.stringMatching(/^[A-Za-z0-9._:-]{1,40}$/), scalar)),
+      event_type: maybe(fc.oneof(fc.constantFrom('user_signup', 'subscription_created', 'subscription_updated', 'subscription_cancelled', 'usage_tracked', 'other'), scalar)),
+      timestamp: maybe(fc.oneof(fc.date({ noInvalidDate: true, min: new Date(0), max: new Date(4e12) }).map((d) => d.toISOString()), scalar)),
+      user_id: maybe(fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), scalar)),
+      metadata: maybe(fc.oneof(
+        fc.record({ amount: maybe(fc.oneof(fc.double({ min: 0, max: 1e6, noNaN: true }), scalar)), plan: maybe(scalar), quantity: maybe(fc.oneof(fc.nat(), scalar)), billing_cycle: maybe(fc.constantFrom('monthly', 'annual', 'weekly')) }, { requiredKeys: [] }),
+        scalar,
+      )),
+      extra: maybe(scalar),
+    }, { requiredKeys: [] });
+    let accepted = 0;
+    let seq = 0;
+    await fc.assert(fc.asyncProperty(candidate, async (raw) => {
+      seq += 1;
+      const event = JSON.parse(JSON.stringify(typeof raw.event_id === 'string' ? { ...raw, event_id: `${raw.event_id}_${seq}` } : raw)) as unknown;
+      const verdict = validateEvent(event);
+      const res = await request(app).post('/webhook/events').send(event as object);
+      if (verdict.ok) {
+        accepted += 1;
+        return res.status === 202;
+      }
+      return res.status === 400 && res.body.error === 'invalid_event' && res.body.details.length > 0;
+    }), { numRuns: 300 });
+    expect((await queue.stats()).ready).toBe(accepted);
+    await request(app).post('/webhook/events').send(anEvent()).expect(202);
+    process.stdout.write(`[chaos] property test: sent 300 / accepted ${accepted} (exactly those the schema accepts) / rejected ${300 - accepted} with 400 invalid_event\n`);
+  });
+});
