@@ -1,6 +1,8 @@
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { readMetrics } from '../../libs/analytics/index.js';
 import { ReliableQueue } from '../../libs/queue/index.js';
+import { waitUntil } from '../support/backends.js';
+import type { Sender } from './load-sender.js';
 
 export interface Accounting {
   sent: number;
@@ -53,4 +55,23 @@ export async function account(redis: Redis, prefix: string, sent: number, accept
 export function printAccounting(scenario: string, a: Accounting): void {
   process.stdout.write(`[chaos] ${scenario}: sent ${a.sent} / accepted ${a.accepted} / processed ${a.processed} / in flight ${a.inFlight} / `
     + `delayed ${a.delayed} / dead ${a.dead} / lost ${a.lost} / double-counted ${a.doubleCounted}\n`);
+}
+
+// Stops the sender, waits until the pipeline has nothing ready, in flight or delayed, then accounts for
+// every accepted event and prints the result under the scenario's name.
+export async function drainAndAccount(redisUrl: string, prefix: string, sender: Sender, scenario: string): Promise<Accounting> {
+  await sender.stop();
+  const redis = new Redis(redisUrl);
+  try {
+    const queue = new ReliableQueue({ redis, prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 50 });
+    await waitUntil(async () => {
+      const stats = await queue.stats();
+      return stats.ready + stats.inFlight + stats.delayed === 0;
+    }, 60_000);
+    const result = await account(redis, prefix, sender.sent(), [...sender.accepted]);
+    printAccounting(scenario, result);
+    return result;
+  } finally {
+    redis.disconnect();
+  }
 }

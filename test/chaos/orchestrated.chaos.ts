@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { ReliableQueue } from '../../libs/queue/index.js';
 import { killAppProcesses } from '../support/app-process.js';
 import { sleep, uniquePrefix, waitUntil } from '../support/backends.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { startOrchestrator } from '../e2e/orchestrator-harness.js';
-import { account, printAccounting } from './accounting.js';
+import { account, drainAndAccount, printAccounting } from './accounting.js';
 import { startSending } from './load-sender.js';
 
 const aof = ['--appendonly', 'yes', '--appendfsync', 'always'];
@@ -45,21 +44,9 @@ describe('chaos: the orchestrated pipeline (npm run orchestrate, Redis mode)', (
 
     const before = sender.accepted.size;
     await waitUntil(async () => sender.accepted.size > before + 100, 30_000);
-    await sender.stop();
-    const redis = new Redis(restarted.url);
-    try {
-      const queue = new ReliableQueue({ redis, prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 50 });
-      await waitUntil(async () => {
-        const stats = await queue.stats();
-        return stats.ready + stats.inFlight + stats.delayed === 0;
-      }, 60_000);
-      const result = await account(redis, prefix, sender.sent(), [...sender.accepted]);
-      printAccounting('Redis unreachable 10 s', result);
-      expect(result).toMatchObject({ lost: 0, doubleCounted: 0, dead: 0, processed: result.accepted });
-      expect(log()).not.toMatch(/exited unexpectedly/);
-    } finally {
-      redis.disconnect();
-    }
+    const result = await drainAndAccount(restarted.url, prefix, sender, 'Redis unreachable 10 s');
+    expect(result).toMatchObject({ lost: 0, doubleCounted: 0, dead: 0, processed: result.accepted });
+    expect(log()).not.toMatch(/exited unexpectedly/);
   });
 
   it('11. SIGTERM of the orchestrator under load drains gracefully: no event is left in flight without a lease owner', async () => {

@@ -4,7 +4,7 @@ import { ReliableQueue } from '../../libs/queue/index.js';
 import { killAppProcesses } from '../support/app-process.js';
 import { sleep, uniquePrefix, waitUntil } from '../support/backends.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { account, printAccounting } from './accounting.js';
+import { account, drainAndAccount, printAccounting } from './accounting.js';
 import { startSending } from './load-sender.js';
 import { pipelineEnv, startConsumer, startReceiver } from './pipeline-processes.js';
 
@@ -33,21 +33,7 @@ describe('chaos: Redis faults (real processes, private redis-servers)', () => {
     servers.unshift(restarted);
     const acceptedBeforeRecovery = sender.accepted.size;
     await waitUntil(async () => sender.accepted.size > acceptedBeforeRecovery + 300, 30_000);
-    await sender.stop();
-
-    const redis = new Redis(restarted.url);
-    try {
-      const queue = new ReliableQueue({ redis, prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 50 });
-      await waitUntil(async () => {
-        const stats = await queue.stats();
-        return stats.ready + stats.inFlight + stats.delayed === 0;
-      }, 60_000);
-      const result = await account(redis, prefix, sender.sent(), [...sender.accepted]);
-      printAccounting(scenario, result);
-      return result;
-    } finally {
-      redis.disconnect();
-    }
+    return drainAndAccount(restarted.url, prefix, sender, scenario);
   }
 
   it('4. kill -9 of redis-server under load, restarted from its append-only file (appendfsync always): no 202 is lost', async () => {
