@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError, loadConfig, type Day15Config } from '../libs/config/index.js';
+import type { Day15Config } from '../libs/config/index.js';
 import { analyticsKeys } from '../libs/analytics/index.js';
 import { connectRedis, describeRedis, queueKeys } from '../libs/queue/index.js';
+import { loadConfigOrExit } from '../libs/runtime/index.js';
 import type { Redis } from 'ioredis';
 import { banner } from './orchestrator/banner.js';
 import { appSpecs, embeddedRedisSpec } from './orchestrator/child-specs.js';
@@ -12,7 +13,7 @@ import { Supervisor } from './orchestrator/supervisor.js';
 
 // npm run orchestrate: validate, start (embedded Redis,) receiver and consumers, supervise, merge logs.
 async function main(): Promise<void> {
-  const config = loadOrExit();
+  const config = loadConfigOrExit();
   const sink = createLineSink({ file: config.log.file });
   const say = (line: string) => sink.write('orchestrator', line);
   const fail = async (message: string, hint: string): Promise<never> => {
@@ -64,16 +65,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
-}
-
-function loadOrExit(): Day15Config {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\nFix config/.env or the environment (see config/.env.example).\n`);
-    process.exit(1);
-  }
 }
 
 // A connection once Redis answers within the wait (polled, for an embedded server that is still starting).

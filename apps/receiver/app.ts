@@ -9,18 +9,29 @@ import { adminDeadLetters } from './routes/admin-dead-letters.js';
 import { dashboard } from './routes/dashboard.js';
 import { getHealth } from './routes/get-health.js';
 import { getMetrics } from './routes/get-metrics.js';
-import { createWebhookHandlers } from './webhook-handler.js';
+import { createWebhookHandlers, type WebhookHandlers } from './webhook-handler.js';
 
 export type { ReceiverDeps } from './receiver-deps.js';
 
 // Builds the receiver's Express app; it never listens (see server.ts), so tests drive it with supertest.
 export function createReceiverApp(deps: ReceiverDeps): Express {
+  return buildApp(deps, createWebhookHandlers(deps));
+}
+
+// What the server listens with: webhook requests go straight to their node:http handlers (no framework on
+// the hot path), everything else through the Express app, which mounts the same handlers.
+export function createReceiverListener(deps: ReceiverDeps): RequestListener {
+  const webhooks = createWebhookHandlers(deps);
+  const app = buildApp(deps, webhooks);
+  return (req, res) => (webhooks.route(req) ?? app)(req, res);
+}
+
+function buildApp(deps: ReceiverDeps, webhooks: WebhookHandlers): Express {
   const { config, logger, clock = Date.now } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  const webhooks = createWebhookHandlers(deps);
   app.post('/webhook/events', webhooks.events);
   app.post('/webhook/batch', webhooks.batch);
   app.get('/health', getHealth(deps));
@@ -42,12 +53,4 @@ export function createReceiverApp(deps: ReceiverDeps): Express {
   app.use((req, _res, next) => next(new HttpError({ status: 404, code: 'not_found', message: `No route for ${req.method} ${req.path}` })));
   app.use(errorHandler(logger));
   return app;
-}
-
-// What the server listens with: webhook requests go straight to their node:http handlers (no framework on
-// the hot path), everything else through the Express app.
-export function createReceiverListener(deps: ReceiverDeps): RequestListener {
-  const app = createReceiverApp(deps);
-  const webhooks = createWebhookHandlers(deps);
-  return (req, res) => (webhooks.route(req) ?? app)(req, res);
 }

@@ -10,9 +10,8 @@ type Sample = [Labels, number];
 export function createPrometheusRegistry(read: ReadMetrics): client.Registry {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'day15_receiver_' });
-  let snapshot: Promise<MetricsDocument> | undefined;
-  // Every collector of one scrape shares one read (the cache keeps it to one per second anyway).
-  const metrics = () => (snapshot ??= read('1h').finally(() => setImmediate(() => (snapshot = undefined))));
+  // Every collector of one scrape gets the same cached document (one read per second, see metrics-cache).
+  const metrics = () => read('1h');
 
   const fromDocument = (
     kind: 'counter' | 'gauge', name: string, help: string, labelNames: string[], samples: (m: MetricsDocument) => Sample[],

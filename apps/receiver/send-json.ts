@@ -21,7 +21,7 @@ export function sendError(res: ServerResponse, logger: Logger, path: string, err
 }
 
 // 5xx answers keep their details in the log only; 4xx answers say what was wrong, and are logged briefly.
-export function logRejection(logger: Logger, path: string, status: number, code: string, error: unknown): void {
+function logRejection(logger: Logger, path: string, status: number, code: string, error: unknown): void {
   if (status >= 500) logger.error('Request failed', { path, status, error: describe(error) });
   else logger.warn('Request rejected', { path, status, error: code });
 }

@@ -164,9 +164,8 @@ export class ReliableQueue {
   // Queue depths and lifetime counters, read in one round trip. A pipeline, not MULTI: Redis refuses MULTI
   // when it is at maxmemory, and stats must stay readable exactly then.
   async stats(): Promise<QueueStats> {
-    const { redis } = this.options;
     const replies = await this.guard(() =>
-      redis.pipeline()
+      this.redis.pipeline()
         .llen(this.keys.ready)
         .zcard(this.keys.inFlight)
         .zcard(this.keys.delayed)

@@ -1,5 +1,6 @@
-import { ConfigError, loadConfig, type Day15Config } from '../config/index.js';
+import type { Day15Config } from '../config/index.js';
 import { createLogger, type Logger } from '../logging/index.js';
+import { loadConfigOrExit } from './load-config-or-exit.js';
 
 export interface MainHandle {
   /** Stops the process's work gracefully; called once on SIGTERM/SIGINT. */
@@ -24,14 +25,7 @@ export function runMain(
   start: (context: MainContext) => Promise<MainHandle>,
   { shutdownTimeoutMs = 10_000 }: RunMainOptions = {},
 ): void {
-  let config: Day15Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\nFix config/.env or the environment (see config/.env.example).\n`);
-    process.exit(1);
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger({ level: config.log.level, format: config.log.format, component });
   const fatal = (message: string) => (error: unknown) => {
     const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
