@@ -21,15 +21,10 @@ export function toHttpError(error: unknown): HttpError {
       body: { queue_depth: error.depth }, headers: { 'Retry-After': retryAfterBackpressure },
     });
   }
-  const parserError = error as { type?: string; status?: number; limit?: number; message?: string };
-  if (parserError.type === 'entity.too.large') {
-    return new HttpError({
-      status: 413, code: 'payload_too_large', message: `Request body is larger than ${parserError.limit} bytes`,
-      body: { limit_bytes: parserError.limit },
-    });
-  }
-  if (parserError.type && parserError.status && parserError.status >= 400 && parserError.status < 500) {
-    return new HttpError({ status: parserError.status, code: 'bad_request', message: parserError.message ?? 'Bad request' });
+  // Express and its router mark client errors with a 4xx `status` (e.g. a malformed %-escape in a path).
+  const { status, message } = error as { status?: unknown; message?: string };
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new HttpError({ status, code: 'bad_request', message: message ?? 'Bad request' });
   }
   return new HttpError({ status: 500, code: 'internal_error', message: 'Internal error' });
 }

@@ -83,6 +83,9 @@ describe.each(backends)('dead-letter admin API on $name', (backend) => {
     const neither = await request(app).post('/admin/dead-letters/replay').set(auth).send({});
     expect(neither.status).toBe(400);
     expect((await request(app).get('/admin/dead-letters?limit=0').set(auth)).status).toBe(400);
+    const malformedId = await request(app).delete('/admin/dead-letters/%E0%A4%A').set(auth);
+    expect(malformedId.status).toBe(400);
+    expect(malformedId.body.error).toBe('bad_request');
   });
 
   it('does not exist (404) when no admin token is configured', async () => {
