@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RunScript } from './lua-scripts.js';
+import { unavailableOnError } from './queue-errors.js';
 import type { QueueKeys } from './queue-keys.js';
 import type { DeadLetter } from './queue-types.js';
 
@@ -16,16 +17,24 @@ export class DeadLetters {
     private readonly run: RunScript,
   ) {}
 
+  // Every read here fails as QueueUnavailableError when Redis is away, like the queue's own operations
+  // (the run function passed in is already wrapped), so the admin routes answer 503, never 500.
   async count(): Promise<number> {
-    return this.redis.zcard(this.keys.dead);
+    return unavailableOnError(() => this.redis.zcard(this.keys.dead), 'Counting dead letters failed');
   }
 
   async list({ offset = 0, limit = 50 } = {}): Promise<DeadLetter[]> {
-    const ids = await this.redis.zrange(this.keys.dead, offset, offset + limit - 1);
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hmget(this.keys.event(id), ...fields);
-    const replies = (await pipeline.exec()) ?? [];
-    return ids.map((id, i) => toDeadLetter(id, (replies[i]?.[1] ?? []) as (string | null)[]));
+    return unavailableOnError(async () => {
+      const ids = await this.redis.zrange(this.keys.dead, offset, offset + limit - 1);
+      const pipeline = this.redis.pipeline();
+      for (const id of ids) pipeline.hmget(this.keys.event(id), ...fields);
+      const replies = (await pipeline.exec()) ?? [];
+      return ids.map((id, i) => {
+        const [error, values] = replies[i] ?? [null, []];
+        if (error) throw error;
+        return toDeadLetter(id, (values ?? []) as (string | null)[]);
+      });
+    }, 'Listing dead letters failed');
   }
 
   // Back to the ready list with a fresh attempt budget; returns how many moved.
@@ -46,7 +55,7 @@ export class DeadLetters {
     let total = 0;
     if (selection === 'all') {
       for (;;) {
-        const ids = await this.redis.zrange(this.keys.dead, 0, pageSize - 1);
+        const ids = await unavailableOnError(() => this.redis.zrange(this.keys.dead, 0, pageSize - 1), 'Reading dead letters failed');
         if (ids.length === 0) return total;
         total += Number(await apply(ids));
       }

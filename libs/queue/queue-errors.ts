@@ -16,3 +16,13 @@ export class BackpressureError extends Error {
     this.depth = depth;
   }
 }
+
+// Runs one Redis operation of the queue's and turns any failure into QueueUnavailableError, so every caller
+// (webhooks, admin, metrics) maps "Redis is away" to the same answer: 503 with Retry-After.
+export async function unavailableOnError<T>(operation: () => Promise<T>, message = 'Queue operation failed'): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw error instanceof QueueUnavailableError ? error : new QueueUnavailableError(message, { cause: error });
+  }
+}

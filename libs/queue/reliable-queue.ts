@@ -3,7 +3,7 @@ import { retryDelayMs } from './backoff.js';
 import { DeadLetters } from './dead-letters.js';
 import { encodeEffects, mergeEffects } from './effects.js';
 import { scriptRunner, type RunScript, type ScriptArg, type ScriptName } from './lua-scripts.js';
-import { BackpressureError, QueueUnavailableError } from './queue-errors.js';
+import { BackpressureError, QueueUnavailableError, unavailableOnError } from './queue-errors.js';
 import { queueKeys, type QueueKeys } from './queue-keys.js';
 import type {
   AckItem, AckVerdict, Claim, EnqueueVerdict, FailItem, FailVerdict, QueueCounters, QueueItem, QueueStats,
@@ -192,12 +192,8 @@ export class ReliableQueue {
     return this.guard(() => this.run(name, keys, args), `Queue operation ${name} failed`);
   }
 
-  private async guard<T>(operation: () => Promise<T>, message = 'Queue operation failed'): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      throw new QueueUnavailableError(message, { cause: error });
-    }
+  private guard<T>(operation: () => Promise<T>, message?: string): Promise<T> {
+    return unavailableOnError(operation, message);
   }
 }
 
