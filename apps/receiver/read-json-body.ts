@@ -13,8 +13,8 @@ export interface ReadJsonOptions {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 // Reads a webhook body in the order a sender can act on: wrong content type or encoding (415), too large
-// (413, refused from Content-Length before reading when it is declared), bad signature (401, checked on
-// the raw bytes), then malformed JSON (400). Plain node:http, so the hot path carries no framework cost.
+// (413, answered from Content-Length before reading when it is declared; the rest is drained, see
+// tooLarge), bad signature (401, checked on the raw bytes), then malformed JSON (400). Plain node:http, so the hot path carries no framework cost.
 export async function readJsonBody(req: IncomingMessage, { limitBytes, keys, toleranceMs, now }: ReadJsonOptions): Promise<unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) {
@@ -40,15 +40,28 @@ export async function readJsonBody(req: IncomingMessage, { limitBytes, keys, tol
   return parseJson(raw);
 }
 
-function tooLarge(limitBytes: number): HttpError {
+// A sender that uploads an oversized body must read our 413, not a connection reset: an HTTP client whose
+// upload fails with EPIPE/ECONNRESET reports a network error, and webhook senders retry those (the same
+// oversized body, again and again). So the rest of the body is read and thrown away, like nginx's lingering
+// close, and the connection stays usable. Beyond this many bytes the connection is cut: draining is for
+// honest mistakes, not a sink for unbounded uploads (the server's request timeout bounds the time too).
+const drainLimitBytes = 32 * 1024 * 1024;
+
+function tooLarge(req: IncomingMessage, limitBytes: number, readBytes: number): HttpError {
+  let drained = readBytes;
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > drainLimitBytes) req.socket.destroy();
+  });
+  req.resume();
   return new HttpError({
     status: 413, code: 'payload_too_large', message: `Request body is larger than ${limitBytes} bytes`,
-    body: { limit_bytes: limitBytes }, headers: { Connection: 'close' },
+    body: { limit_bytes: limitBytes },
   });
 }
 
 function readRaw(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
-  if (Number(req.headers['content-length'] ?? 0) > limitBytes) return Promise.reject(tooLarge(limitBytes));
+  if (Number(req.headers['content-length'] ?? 0) > limitBytes) return Promise.reject(tooLarge(req, limitBytes, 0));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -56,8 +69,7 @@ function readRaw(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
       size += chunk.length;
       if (size > limitBytes) {
         req.off('data', onData);
-        req.resume();
-        reject(tooLarge(limitBytes));
+        reject(tooLarge(req, limitBytes, size));
         return;
       }
       chunks.push(chunk);
