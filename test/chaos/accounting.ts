@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { readMetrics } from '../../libs/analytics/index.js';
 import { ReliableQueue } from '../../libs/queue/index.js';
-import { waitUntil } from '../support/backends.js';
 import type { Sender } from './load-sender.js';
+import { waitFor } from './wait.js';
 
 export interface Accounting {
   sent: number;
@@ -57,17 +57,24 @@ export function printAccounting(scenario: string, a: Accounting): void {
     + `delayed ${a.delayed} / dead ${a.dead} / lost ${a.lost} / double-counted ${a.doubleCounted}\n`);
 }
 
+// Waits until the pipeline has nothing ready, in flight or delayed (every accepted event processed or
+// dead-lettered); the error says what was still there.
+export async function waitForDrained(queue: ReliableQueue, timeoutMs = 90_000): Promise<void> {
+  let last = 'not read yet';
+  await waitFor('the queue to drain (nothing ready, in flight or delayed)', async () => {
+    const stats = await queue.stats();
+    last = `ready ${stats.ready}, in flight ${stats.inFlight}, delayed ${stats.delayed}, dead ${stats.dead}`;
+    return stats.ready + stats.inFlight + stats.delayed === 0;
+  }, { timeoutMs, status: () => last });
+}
+
 // Stops the sender, waits until the pipeline has nothing ready, in flight or delayed, then accounts for
 // every accepted event and prints the result under the scenario's name.
 export async function drainAndAccount(redisUrl: string, prefix: string, sender: Sender, scenario: string): Promise<Accounting> {
   await sender.stop();
   const redis = new Redis(redisUrl);
   try {
-    const queue = new ReliableQueue({ redis, prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 50 });
-    await waitUntil(async () => {
-      const stats = await queue.stats();
-      return stats.ready + stats.inFlight + stats.delayed === 0;
-    }, 60_000);
+    await waitForDrained(new ReliableQueue({ redis, prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 50 }));
     const result = await account(redis, prefix, sender.sent(), [...sender.accepted]);
     printAccounting(scenario, result);
     return result;

@@ -1,11 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { ReliableQueue } from '../../libs/queue/index.js';
-import { killAppProcesses, startAppProcess } from '../support/app-process.js';
-import { sleep, uniquePrefix, waitUntil } from '../support/backends.js';
-import { account, drainAndAccount, printAccounting } from './accounting.js';
-import { startSending } from './load-sender.js';
-import { pipelineEnv, startConsumer, startReceiver } from './pipeline-processes.js';
+import { killAppProcesses } from '../support/app-process.js';
+import { uniquePrefix } from '../support/backends.js';
+import { account, drainAndAccount, printAccounting, waitForDrained } from './accounting.js';
+import { freezeWhileHolding, leasesHeldBy } from './leases.js';
+import { startSending, waitForAccepted } from './load-sender.js';
+import { pipelineEnv, restartReceiverOn, startConsumer, startReceiver } from './pipeline-processes.js';
+import { waitFor } from './wait.js';
+
+// Each wait below is bounded on its own (with an error saying what was missing); a scenario chains several,
+// so it gets more time than the config's default before jest's generic timeout could pre-empt them.
+jest.setTimeout(300_000);
 
 describe('chaos: processes killed under load (real processes, private redis-server)', () => {
   const redisUrl = process.env.REDIS_TEST_URL ?? '';
@@ -17,10 +23,6 @@ describe('chaos: processes killed under load (real processes, private redis-serv
   afterAll(() => redis.disconnect());
 
   const queueOf = (prefix: string) => new ReliableQueue({ redis, prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 50 });
-  const drained = (queue: ReliableQueue) => waitUntil(async () => {
-    const stats = await queue.stats();
-    return stats.ready + stats.inFlight + stats.delayed === 0;
-  }, 60_000);
 
   it('1. kill -9 of consumers mid-batch, repeatedly: nothing lost, nothing counted twice', async () => {
     const prefix = uniquePrefix('chaos1');
@@ -31,18 +33,18 @@ describe('chaos: processes killed under load (real processes, private redis-serv
     const { url } = await startReceiver(env);
     let consumer = await startConsumer(env);
     const sender = startSending(url);
-    // Three kills that really land mid-batch: a kill that lands between two batches does not count.
+    // Three kills that really land mid-batch: a kill that lands between two batches does not count. The
+    // consumer is frozen at a moment it provably holds leases and then killed, so the kill cannot land just
+    // after an ack that was racing with it; it counts as mid-batch if the dead consumer still holds leases.
     let midBatchKills = 0;
     for (let tries = 0; midBatchKills < 3 && tries < 20; tries += 1) {
-      await waitUntil(async () => (await queue.stats()).inFlight > 0, 20_000);
+      await freezeWhileHolding(redis, prefix, consumer);
       consumer.child.kill('SIGKILL');
       await consumer.exited;
-      if ((await queue.stats()).inFlight > 0) midBatchKills += 1;
-      await sleep(300);
+      if ((await leasesHeldBy(redis, prefix, consumer.id)).length > 0) midBatchKills += 1;
       consumer = await startConsumer(env);
     }
     expect(midBatchKills).toBe(3);
-    await sleep(500);
     const result = await drainAndAccount(redisUrl, prefix, sender, 'kill -9 consumer x3');
     expect(result).toMatchObject({ lost: 0, doubleCounted: 0, inFlight: 0, delayed: 0, dead: 0, processed: result.accepted });
     expect((await queue.stats()).counters.redelivered).toBeGreaterThan(0);
@@ -55,14 +57,20 @@ describe('chaos: processes killed under load (real processes, private redis-serv
     const { url } = await startReceiver(env);
     const zombie = await startConsumer(env);
     const sender = startSending(url);
-    await waitUntil(async () => (await queue.stats()).inFlight > 0, 20_000);
-    zombie.child.kill('SIGSTOP');
+    const held = await freezeWhileHolding(redis, prefix, zombie);
     await startConsumer(env);
-    await sleep(2500);
+    // Past its lease, the other consumer takes the zombie's events back and finishes them (an acked event's
+    // record is deleted): waited for, not guessed with a sleep.
+    const unfinished = () => redis.exists(...held.map((id) => queue.keys.event(id)));
+    await waitFor(`the other consumer to finish the ${held.length} event(s) the frozen zombie held`, async () => (await unfinished()) === 0, {
+      status: async () => `${await unfinished()} still unfinished: ${(await leasesHeldBy(redis, prefix, zombie.id)).length} still leased to the zombie`,
+    });
     await sender.stop();
-    await drained(queue);
+    await waitForDrained(queue);
     zombie.child.kill('SIGCONT');
-    await waitUntil(async () => zombie.lines.some((line) => /Lease lost before ack|Heartbeat: \d+ lease\(s\) already lost/.test(line)), 15_000);
+    await waitFor('the resumed zombie to report its late ack or heartbeat refused', () => zombie.lines.some((line) => /Lease lost before ack|Heartbeat: \d+ lease\(s\) already lost/.test(line)), {
+      status: () => `zombie output so far:\n${zombie.lines.slice(-20).join('\n')}`,
+    });
     const result = await account(redis, prefix, sender.sent(), [...sender.accepted]);
     printAccounting('zombie consumer', result);
     expect(result).toMatchObject({ lost: 0, doubleCounted: 0, dead: 0, processed: result.accepted });
@@ -74,14 +82,12 @@ describe('chaos: processes killed under load (real processes, private redis-serv
     const first = await startReceiver(env);
     await startConsumer(env);
     const sender = startSending(first.url);
-    await waitUntil(async () => sender.accepted.size > 200, 20_000);
+    await waitForAccepted(sender, 200);
     first.receiver.child.kill('SIGKILL');
     await first.receiver.exited;
     // The replacement listens on the same port, as a supervisor would restart it.
-    const port = new URL(first.url).port;
-    const second = startAppProcess('apps/receiver/main.ts', { ...env, DAY15_WEBHOOK_PORT: port });
-    await second.waitForLine(/Receiver listening on/);
-    await waitUntil(async () => sender.accepted.size > 400, 20_000);
+    await restartReceiverOn(env, first.port);
+    await waitForAccepted(sender, 400);
     const result = await drainAndAccount(redisUrl, prefix, sender, 'kill -9 receiver');
     expect(result).toMatchObject({ lost: 0, doubleCounted: 0, dead: 0, processed: result.accepted });
   });
@@ -93,12 +99,12 @@ describe('chaos: processes killed under load (real processes, private redis-serv
     const { url } = await startReceiver(env);
     await startConsumer(env);
     const sender = startSending(url);
-    await waitUntil(async () => sender.accepted.size > 100, 20_000);
+    await waitForAccepted(sender, 100);
     await queue.enqueue([
       { id: 'poison_unparseable', body: '{"event_id": "poison_unparseable", "event_ty' },
       { id: 'poison_old_format', body: JSON.stringify({ event_id: 'poison_old_format', type: 'signup' }) },
     ]);
-    await waitUntil(async () => sender.accepted.size > 300, 20_000);
+    await waitForAccepted(sender, 300);
     const result = await drainAndAccount(redisUrl, prefix, sender, 'poison events under load');
     const letters = await queue.deadLetters.list();
     expect(letters.map((l) => [l.id, l.error.split(':')[0]]).sort()).toEqual([

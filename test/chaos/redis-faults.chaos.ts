@@ -1,12 +1,17 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { ReliableQueue } from '../../libs/queue/index.js';
 import { killAppProcesses } from '../support/app-process.js';
-import { sleep, uniquePrefix, waitUntil } from '../support/backends.js';
+import { uniquePrefix } from '../support/backends.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { account, drainAndAccount, printAccounting } from './accounting.js';
-import { startSending } from './load-sender.js';
-import { pipelineEnv, startConsumer, startReceiver } from './pipeline-processes.js';
+import { account, drainAndAccount, printAccounting, waitForDrained } from './accounting.js';
+import { startSending, waitForAccepted } from './load-sender.js';
+import { pipelineEnv, restartRedisServer, startConsumer, startReceiver } from './pipeline-processes.js';
+import { sleep, waitFor } from './wait.js';
+
+// Each wait below is bounded on its own (with an error saying what was missing); a scenario chains several,
+// so it gets more time than the config's default before jest's generic timeout could pre-empt them.
+jest.setTimeout(300_000);
 
 describe('chaos: Redis faults (real processes, private redis-servers)', () => {
   const servers: RedisServer[] = [];
@@ -25,14 +30,15 @@ describe('chaos: Redis faults (real processes, private redis-servers)', () => {
     const { url } = await startReceiver(env);
     await startConsumer(env);
     const sender = startSending(url);
-    await waitUntil(async () => sender.accepted.size > 300, 20_000);
+    await waitForAccepted(sender, 300);
 
     await first.stop({ keepData: true });
+    // Redis stays down for a while under load (senders get 503s and retry); nothing asserted depends on how long.
     await sleep(1000);
-    const restarted = await startRedisServer({ port: first.port, dir: first.dir, args: aof });
+    const restarted = await restartRedisServer(first, aof);
     servers.unshift(restarted);
     const acceptedBeforeRecovery = sender.accepted.size;
-    await waitUntil(async () => sender.accepted.size > acceptedBeforeRecovery + 300, 30_000);
+    await waitForAccepted(sender, acceptedBeforeRecovery + 300);
     return drainAndAccount(restarted.url, prefix, sender, scenario);
   }
 
@@ -66,9 +72,12 @@ describe('chaos: Redis faults (real processes, private redis-servers)', () => {
     const redis = new Redis(server.url);
     try {
       const queue = new ReliableQueue({ redis, prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 50 });
-      await waitUntil(async () => (await queue.stats()).counters.acked === 1);
+      await waitFor('the stormed event to be processed', async () => (await queue.stats()).counters.acked === 1);
       expect((await storm()).every((status) => status === 200)).toBe(true);
-      await sleep(300);
+      // Every answer is in, so the receiver's enqueue scripts have all run: nothing new may have been
+      // queued, and whatever the pipeline holds is drained before counting (no sleep guessing "done by now").
+      expect((await queue.stats()).counters.accepted).toBe(1);
+      await waitForDrained(queue);
       const result = await account(redis, prefix, 200, ['evt_storm']);
       printAccounting('duplicate storm', result);
       expect(result).toMatchObject({ accepted: 1, processed: 1, lost: 0, doubleCounted: 0 });

@@ -5,7 +5,7 @@ import { killAppProcesses } from '../support/app-process.js';
 import { uniquePrefix } from '../support/backends.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { account, printAccounting } from './accounting.js';
-import { pipelineEnv, startReceiver } from './pipeline-processes.js';
+import { pipelineEnv, startReceiver, startupTimeoutMs } from './pipeline-processes.js';
 
 describe('chaos: Redis at its memory limit (real receiver, private redis-server)', () => {
   const servers: RedisServer[] = [];
@@ -19,7 +19,10 @@ describe('chaos: Redis at its memory limit (real receiver, private redis-server)
     servers.push(server);
     const prefix = uniquePrefix('chaos7');
     const { receiver, url } = await startReceiver(pipelineEnv(server.url, prefix));
-    await receiver.waitForLine(/WARN - receiver - Redis has appendonly no/);
+    await receiver.waitForLine(/WARN - receiver - Redis has appendonly no/, startupTimeoutMs);
+    // The start-up check logs all its warnings before this line (one stdout stream, in order), so once it
+    // is here, a maxmemory-policy warning would be here too.
+    await receiver.waitForLine(/Signature verification is/, startupTimeoutMs);
     expect(receiver.lines.join('\n')).not.toMatch(/maxmemory-policy/);
 
     const accepted: string[] = [];
