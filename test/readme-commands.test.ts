@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { killAppProcesses, startAppProcess } from './support/app-process.js';
-import { freePort } from './support/redis-server.js';
 
 const readme = readFileSync('README.md', 'utf8');
 const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
@@ -25,15 +24,18 @@ describe('README commands work as written', () => {
 
   describe('the Receiver API curl examples against real receivers', () => {
     const ports = { plain: 0, signed: 0 };
+    // Port 0: each receiver binds a port the OS picks and names it in its "listening on" line, so no other
+    // process can take the port between choosing it and listening on it (as with a port from freePort()).
+    const listening = /Receiver listening on http:\/\/[^\s:]+:(\d+)/;
     beforeAll(async () => {
-      ports.plain = await freePort();
-      ports.signed = await freePort();
-      const plain = startAppProcess('apps/receiver/main.ts', { DAY15_WEBHOOK_PORT: String(ports.plain) });
+      const plain = startAppProcess('apps/receiver/main.ts', { DAY15_WEBHOOK_PORT: '0' });
       const signed = startAppProcess('apps/receiver/main.ts', {
-        DAY15_WEBHOOK_PORT: String(ports.signed), DAY15_WEBHOOK_SECRETS: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+        DAY15_WEBHOOK_PORT: '0', DAY15_WEBHOOK_SECRETS: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
       });
-      await Promise.all([plain.waitForLine(/Receiver listening on/), signed.waitForLine(/Receiver listening on/)]);
-    });
+      const [[, plainPort], [, signedPort]] = await Promise.all([plain.waitForLine(listening, 60_000), signed.waitForLine(listening, 60_000)]);
+      ports.plain = Number(plainPort);
+      ports.signed = Number(signedPort);
+    }, 90_000);
     afterAll(killAppProcesses);
 
     // Each example runs as written (port aside) and answers what its `# {...}` comment shows; the signing

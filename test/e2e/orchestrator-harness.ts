@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAppProcess, type AppProcess } from '../support/app-process.js';
+import { waitUntil } from '../support/backends.js';
 import { freePort } from '../support/redis-server.js';
 
 export interface GeneratorSummary {
@@ -13,14 +14,44 @@ export interface GeneratorSummary {
   processed: boolean;
 }
 
-// `npm run orchestrate` as a real process on a free port with its own log file.
-export async function startOrchestrator(env: Record<string, string> = {}) {
-  const port = await freePort();
-  const logFile = join(mkdtempSync(join(tmpdir(), 'day15-e2e-')), 'pipeline.log');
-  const orchestrator = startAppProcess('scripts/orchestrate.ts', { DAY15_WEBHOOK_PORT: String(port), DAY15_LOG_FILE: logFile, ...env });
-  const url = `http://localhost:${port}`;
-  await orchestrator.waitForLine(/Receiver listening on/, 30_000);
-  return { orchestrator, url, logFile, log: () => readFileSync(logFile, 'utf8') };
+const listening = /Receiver listening on/;
+// How a child that could not bind its port says so: Node (EADDRINUSE) or redis-server ("Address already in use").
+const portTaken = /EADDRINUSE|address already in use/i;
+const startAttempts = 5;
+
+// `npm run orchestrate` as a real process on a free port with its own log file. A port from freePort() can
+// be taken by someone else before the receiver (or an embedded redis-server) binds it; then this attempt
+// is stopped and the orchestrator started again on fresh ports: `freshEnv` gives the variables that need
+// a new value per attempt (e.g. DAY15_REDIS_PORT of an embedded Redis). A DAY15_WEBHOOK_PORT given in
+// `env` is used as is, without retries.
+export async function startOrchestrator(env: Record<string, string> = {}, freshEnv: () => Promise<Record<string, string>> = async () => ({})) {
+  const failures: string[] = [];
+  const attempts = env.DAY15_WEBHOOK_PORT === undefined ? startAttempts : 1;
+  for (let attempt = 1; attempt <= attempts; attempt += 1) {
+    const port = env.DAY15_WEBHOOK_PORT ?? String(await freePort());
+    const logFile = join(mkdtempSync(join(tmpdir(), 'day15-e2e-')), 'pipeline.log');
+    const orchestrator = startAppProcess('scripts/orchestrate.ts', { DAY15_WEBHOOK_PORT: port, DAY15_LOG_FILE: logFile, ...env, ...(await freshEnv()) });
+    const seen = await orchestrator.waitForLine(new RegExp(`${listening.source}|${portTaken.source}`, 'i'), 60_000);
+    const line = seen.input ?? seen[0];
+    if (!portTaken.test(line)) {
+      const log = () => readFileSync(logFile, 'utf8');
+      // The log file is written asynchronously: wait for a line to reach it rather than reading it once.
+      const logged = (pattern: RegExp, timeoutMs = 30_000) =>
+        waitUntil(async () => pattern.test(log()), timeoutMs, () => `${pattern} in ${logFile}; it ends with: ${log().slice(-800)}`);
+      return { orchestrator, url: `http://localhost:${port}`, logFile, log, logged };
+    }
+    failures.push(`attempt ${attempt}: ${line}`);
+    await stopAttempt(orchestrator);
+  }
+  throw new Error(`The orchestrator could not bind its ports in ${attempts} attempt(s):\n${failures.join('\n')}`);
+}
+
+// Stops an orchestrator whose ports were taken, children included, before the next attempt.
+async function stopAttempt(orchestrator: AppProcess): Promise<void> {
+  orchestrator.child.kill('SIGTERM');
+  const timer = setTimeout(() => orchestrator.child.kill('SIGKILL'), 30_000);
+  await orchestrator.exited;
+  clearTimeout(timer);
 }
 
 // `npm run generate -- [scenario] --json` against that URL; returns its exit code and JSON summary.
@@ -41,10 +72,16 @@ export function pidsOf(orchestrator: AppProcess, name: string): number[] {
     .map(Number);
 }
 
+// A process that has exited but was not reaped yet (a zombie, e.g. an orphan waiting for init) is not alive.
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  if (!existsSync('/proc/self/stat')) return true;
+  try {
+    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }

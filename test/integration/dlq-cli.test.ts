@@ -11,6 +11,9 @@ async function dlq(prefix: string, ...args: string[]) {
   return { code: await run.exited, output: run.lines.join('\n') };
 }
 
+// Four real CLI processes, each a `node --import tsx` start that takes seconds on a busy 2-core machine.
+const cliTestTimeoutMs = 120_000;
+
 describe('npm run dlq (against a real redis-server)', () => {
   let redis: Redis;
   beforeAll(() => {
@@ -32,5 +35,5 @@ describe('npm run dlq (against a real redis-server)', () => {
     expect(await dlq(prefix, 'purge', '--all')).toMatchObject({ code: 0, output: expect.stringContaining('Purged 2 dead letter(s)') });
     expect(await queue.stats()).toMatchObject({ ready: 1, dead: 0 });
     expect((await dlq(prefix, 'replay')).code).toBe(1);
-  });
+  }, cliTestTimeoutMs);
 });

@@ -20,8 +20,12 @@ describe.each(backends)('GET /metrics (Prometheus) on $name', (backend) => {
     await request(app).post('/webhook/batch').send({ events: [anEvent(), anEvent({ event_type: 'usage_tracked' }), { event_type: 'nope' }] }).expect(202);
     const consumer = createConsumer({ config, queue, logger: captureLogger().logger });
     consumer.start();
-    await waitUntil(async () => (await queue.stats()).counters.acked === 2);
+    await waitUntil(async () => (await queue.stats()).counters.acked === 2, 20_000, async () => queue.stats());
     await consumer.stop();
+    // The rejected event is counted off the request path, after the 202: wait for the count to land
+    // instead of assuming the consumer took long enough.
+    await waitUntil(async () => (await redis.hget(queue.keys.intake, 'rejected:invalid')) === '1', 10_000,
+      async () => redis.hgetall(queue.keys.intake));
     now += 1000;
 
     const res = await request(app).get('/metrics');

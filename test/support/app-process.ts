@@ -6,9 +6,14 @@ export interface AppProcess {
   /** Every stdout/stderr line so far. */
   readonly lines: string[];
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  /** Resolves with the exit code (or the signal name) once the process has ended. */
+  /** Resolves with the exit code (or the signal name) once the process has ended and its output has been read. */
   readonly exited: Promise<number | string>;
 }
+
+// Generous: starting `node --import tsx` (compiling on the fly) takes seconds on a busy 2-core machine.
+const defaultLineTimeoutMs = 30_000;
+// After 'exit', how long to wait for the output pipes to close (a grandchild could hold them open).
+const outputDrainMs = 5_000;
 
 const running = new Set<ChildProcess>();
 
@@ -41,16 +46,23 @@ export function startAppProcess(entry: string, env: Record<string, string>, args
     });
   }
   running.add(child);
-  const exited = new Promise<number | string>((resolve) =>
+  // 'exit' can come before the last lines were read from the pipes; 'close' comes after. So the result
+  // waits for 'close' (bounded, in case a grandchild keeps the pipes open), and a test that reads
+  // `lines` after `exited` sees everything the process wrote.
+  const exited = new Promise<number | string>((resolve) => {
+    let result: number | string | undefined;
+    child.once('close', (code, signal) => resolve(result ?? code ?? signal ?? -1));
     child.once('exit', (code, signal) => {
       running.delete(child);
-      resolve(code ?? signal ?? -1);
-    }));
+      result = code ?? signal ?? -1;
+      setTimeout(() => resolve(result as number | string), outputDrainMs).unref();
+    });
+  });
   return {
     child,
     lines,
     exited,
-    waitForLine: (pattern, timeoutMs = 15_000) => {
+    waitForLine: (pattern, timeoutMs = defaultLineTimeoutMs) => {
       const seen = lines.map((line) => line.match(pattern)).find(Boolean);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {

@@ -21,6 +21,10 @@ export interface StartRedisServerOptions {
 
 /** A free TCP port on loopback, found by letting the OS pick one. */
 export function freePort(): Promise<number>;
-/** Starts a private redis-server from PATH; fails loudly when redis-server is missing. */
+/**
+ * Starts a private redis-server from PATH; fails loudly when redis-server is missing. Resolves once the
+ * server answers PING and reports the spawned child's pid. Without `port`, a port taken before the server
+ * could bind it is replaced by another free port; a given `port` is retried for a few seconds.
+ */
 export function startRedisServer(options?: StartRedisServerOptions): Promise<RedisServer>;
 export function waitForPing(url: string, timeoutMs?: number): Promise<void>;

@@ -20,11 +20,17 @@ export function consumerHarness(redis: Redis, env: Record<string, string> = {}, 
     return queue.enqueue(events.map((e) => ({ id: String(e.event_id), body: JSON.stringify({ ...e, received_at: receivedAt }) })));
   };
   const metrics = () => readMetrics(queue);
-  const drained = () => waitUntil(async () => {
+  // Nothing left to claim, retry or finish in Redis. The consumer logs a batch only after its ack returns,
+  // so a test asserting on log lines waits for them with logged() as well.
+  const drained = (timeoutMs = 20_000) => waitUntil(async () => {
     const stats = await queue.stats();
     return stats.ready + stats.inFlight + stats.delayed === 0;
-  });
-  return { config, queue, consumer, logs: lines, send, metrics, drained };
+  }, timeoutMs, async () => queue.stats());
+  const count = (pattern: RegExp) => lines.filter((line) => pattern.test(line)).length;
+  // Waits until at least `times` log lines match.
+  const logged = (pattern: RegExp, times = 1, timeoutMs = 20_000) =>
+    waitUntil(async () => count(pattern) >= times, timeoutMs, () => `${times} line(s) matching ${pattern}, have ${count(pattern)}; last lines: ${lines.slice(-5).join(' | ')}`);
+  return { config, queue, consumer, logs: lines, send, metrics, drained, logged };
 }
 
 let counter = 0;

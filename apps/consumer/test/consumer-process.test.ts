@@ -1,9 +1,11 @@
+import { hostname } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { readMetrics } from '../../../libs/analytics/index.js';
 import { ReliableQueue } from '../../../libs/queue/index.js';
 import { killAppProcesses, startAppProcess } from '../../../test/support/app-process.js';
 import { uniquePrefix, waitUntil } from '../../../test/support/backends.js';
+import { startRedisProxy } from '../../../test/support/redis-proxy.js';
 
 const entry = 'apps/consumer/main.ts';
 
@@ -28,6 +30,21 @@ function workload(count: number) {
   };
 }
 
+// Real processes: each `node --import tsx` start takes seconds on a busy 2-core machine, so the limits are
+// generous; every wait ends as soon as its condition holds.
+const processTestTimeoutMs = { kills: 300_000, start: 90_000 };
+
+// The ack script as the queue sends it (EVALSHA or EVAL, two keys, the first its in-flight set).
+const isAckOf = (queue: ReliableQueue) => (args: readonly string[]) =>
+  /^eval(sha)?$/i.test(args[0] ?? '') && args[2] === '2' && args[3] === queue.keys.inFlight;
+
+// Whether the consumer process with this pid holds a lease right now (its id is `<host>-<pid>-<random>`).
+async function holdsLeases(redis: Redis, queue: ReliableQueue, pid: number): Promise<boolean> {
+  const ids = await redis.zrange(queue.keys.inFlight, 0, -1);
+  const owners = await Promise.all(ids.map((id) => redis.hget(queue.keys.event(id), 'owner')));
+  return owners.some((owner) => owner?.startsWith(`${hostname()}-${pid}-`));
+}
+
 describe('the consumer process (apps/consumer/main.ts) on a real redis-server', () => {
   let redis: Redis;
   beforeAll(() => {
@@ -47,20 +64,31 @@ describe('the consumer process (apps/consumer/main.ts) on a real redis-server', 
     };
 
     for (let round = 0; round < 3; round += 1) {
-      const victim = startAppProcess(entry, env);
+      // The victim talks to Redis through a proxy that lets its first ack through and holds back the second
+      // and everything after: the victim has then acked a batch and claimed the next, which it can no longer
+      // finish. So the kill lands mid-batch by construction, however fast or slow this machine runs it.
       const before = (await queue.stats()).counters.acked;
-      await waitUntil(async () => {
-        const stats = await queue.stats();
-        return stats.counters.acked > before && stats.inFlight > 0;
-      }, 20_000);
-      victim.child.kill('SIGKILL');
-      expect(await victim.exited).toBe('SIGKILL');
+      const proxy = await startRedisProxy(process.env.REDIS_TEST_URL ?? '');
+      proxy.holdFrom(isAckOf(queue), 1);
+      const victim = startAppProcess(entry, { ...env, DAY15_REDIS_URL: proxy.url });
+      const pid = victim.child.pid!;
+      try {
+        await waitUntil(async () => {
+          const stats = await queue.stats();
+          return proxy.holding && stats.counters.acked > before && stats.inFlight > 0;
+        }, 60_000, async () => ({ round, victim: pid, holding: proxy.holding, stats: await queue.stats(), output: victim.lines.slice(-3) }));
+        expect(await holdsLeases(redis, queue, pid)).toBe(true);
+        victim.child.kill('SIGKILL');
+        expect(await victim.exited).toBe('SIGKILL');
+      } finally {
+        await proxy.close();
+      }
     }
     const stuck = await queue.stats();
     expect(stuck.inFlight + stuck.counters.redelivered).toBeGreaterThan(0);
 
     const survivor = startAppProcess(entry, env);
-    await waitUntil(async () => (await queue.stats()).counters.acked === events.length, 30_000);
+    await waitUntil(async () => (await queue.stats()).counters.acked === events.length, 120_000, async () => queue.stats());
     survivor.child.kill('SIGTERM');
     expect(await survivor.exited).toBe(0);
 
@@ -73,7 +101,7 @@ describe('the consumer process (apps/consumer/main.ts) on a real redis-server', 
     expect(m.signups.by_source.ads).toBe(expected.ads);
     expect(m.usage.by_feature.api_calls?.quantity).toBe(expected.quantity);
     expect(m.subscriptions).toMatchObject({ active: expected.subscriptions, mrr: 10 * expected.subscriptions });
-  });
+  }, processTestTimeoutMs.kills);
 
   it('starts with the default settings, logs them, and stops cleanly on Ctrl+C (SIGINT) with exit 0', async () => {
     const consumer = startAppProcess(entry, {});
@@ -82,5 +110,5 @@ describe('the consumer process (apps/consumer/main.ts) on a real redis-server', 
     consumer.child.kill('SIGINT');
     expect(await consumer.exited).toBe(0);
     expect(consumer.lines.join('\n')).toMatch(/PROCESSING STATISTICS[\s\S]*Stopped/);
-  });
+  }, processTestTimeoutMs.start);
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Redis } from 'ioredis';
 import request from 'supertest';
-import { backends } from '../../../test/support/backends.js';
+import { backends, waitUntil } from '../../../test/support/backends.js';
 import { anEvent, receiverHarness } from './receiver-harness.js';
 
 describe.each(backends)('GET /api/metrics on $name', (backend) => {
@@ -29,13 +29,19 @@ describe.each(backends)('GET /api/metrics on $name', (backend) => {
   });
 
   it('counts intake by outcome and event type, including rejected events', async () => {
-    const { app } = receiverHarness(redis);
+    const { app, queue } = receiverHarness(redis);
     const event = anEvent({ event_type: 'usage_tracked' });
     await request(app).post('/webhook/events').send(event).expect(202);
     await request(app).post('/webhook/events').send(event).expect(200);
     await request(app).post('/webhook/events').send(anEvent({ timestamp: 'never' })).expect(400);
     await request(app).post('/webhook/batch').send({ events: [anEvent(), { event_type: 'bogus' }] }).expect(202);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Rejected events are counted off the request path (the 400 and 202 above are sent first): wait for
+    // both counts to land in Redis rather than for a fixed time. Read from Redis directly, so the wait
+    // does not fill the 1 s metrics cache of the route under test.
+    await waitUntil(async () => {
+      const intake = await redis.hgetall(queue.keys.intake);
+      return intake['rejected:user_signup'] === '1' && intake['rejected:invalid'] === '1';
+    }, 10_000, async () => redis.hgetall(queue.keys.intake));
     const res = await request(app).get('/api/metrics?window=24h');
     expect(res.body.pipeline.intake).toEqual({
       accepted: { usage_tracked: 1, user_signup: 1 }, duplicate: { usage_tracked: 1 }, rejected: { user_signup: 1, invalid: 1 },

@@ -14,6 +14,10 @@ async function post(url: string, body: unknown): Promise<number> {
   return res.status;
 }
 
+// Real processes: starting `node --import tsx` alone takes seconds on a busy 2-core machine, so each test
+// gets far more time than it needs on an idle one; waits end as soon as their condition holds.
+const processTestTimeoutMs = 90_000;
+
 describe('the receiver process (apps/receiver/main.ts)', () => {
   afterEach(killAppProcesses);
 
@@ -26,7 +30,7 @@ describe('the receiver process (apps/receiver/main.ts)', () => {
     await app.waitForLine(/WARN - receiver - In-memory mode/);
     app.child.kill('SIGTERM');
     expect(await app.exited).toBe(0);
-  });
+  }, processTestTimeoutMs);
 
   it('loses no accepted event on SIGTERM under load: every 202 is in Redis, and the process exits 0', async () => {
     const prefix = uniquePrefix('shutdown');
@@ -47,7 +51,7 @@ describe('the receiver process (apps/receiver/main.ts)', () => {
       }
     };
     const senders = Array.from({ length: 16 }, sender);
-    await waitUntil(async () => accepted.length >= 100);
+    await waitUntil(async () => accepted.length >= 100, 30_000, () => `${accepted.length} events accepted`);
     app.child.kill('SIGTERM');
     await Promise.all(senders);
     expect(await app.exited).toBe(0);
@@ -60,17 +64,17 @@ describe('the receiver process (apps/receiver/main.ts)', () => {
     } finally {
       redis.disconnect();
     }
-  });
+  }, processTestTimeoutMs);
 
   it('refuses to start with a malformed setting, naming it, and exits 1', async () => {
     const app = startAppProcess(entry, { DAY15_BATCH_SIZE: 'lots' });
     expect(await app.exited).toBe(1);
     expect(app.lines.join('\n')).toContain('DAY15_BATCH_SIZE="lots" is not allowed: expected an integer from 1 to 2000');
-  });
+  }, processTestTimeoutMs);
 
   it('exits 1 with a hint when Redis mode is on and Redis is unreachable', async () => {
     const app = startAppProcess(entry, { DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: 'redis://127.0.0.1:1' });
     expect(await app.exited).toBe(1);
     expect(app.lines.join('\n')).toMatch(/Start-up failed: Redis at redis:\/\/127\.0\.0\.1:1 is unreachable/);
-  });
+  }, processTestTimeoutMs);
 });

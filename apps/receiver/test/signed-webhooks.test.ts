@@ -9,7 +9,14 @@ const current = 'whsec_Y3VycmVudC1zZWNyZXQtMDEyMzQ1Njc4OQ==';
 const previous = 'whsec_cHJldmlvdXMtc2VjcmV0LTAxMjM0NTY3ODk=';
 const unknown = 'whsec_dW5rbm93bi1zZWNyZXQtMDEyMzQ1Njc4OQ==';
 
-function signed(secret: string, body: string, { id = 'msg_1', at = Math.floor(Date.now() / 1000) } = {}) {
+// The receiver's clock, fixed on a whole second: signatures are checked against it, so "301 s old" is
+// exactly 301 s, however long a request takes on a busy machine (with the wall clock, a timestamp 301 s
+// ahead became 300.x s ahead by the time it was checked, and was accepted).
+const nowMs = Date.parse('2026-11-26T14:30:00Z');
+const clock = () => nowMs;
+const nowSeconds = nowMs / 1000;
+
+function signed(secret: string, body: string, { id = 'msg_1', at = nowSeconds } = {}) {
   const timestamp = String(at);
   return {
     'Content-Type': 'application/json',
@@ -29,7 +36,7 @@ describe.each(backends)('signed webhooks on $name', (backend) => {
   const post = (path: string, headers: Record<string, string>, body: string) =>
     request(harness.app).post(path).set(headers).send(body);
   const fresh = () => {
-    harness = receiverHarness(redis, { DAY15_WEBHOOK_SECRETS: `${current},${previous}`, DAY15_SIGNATURE_TOLERANCE_SECONDS: '300' });
+    harness = receiverHarness(redis, { DAY15_WEBHOOK_SECRETS: `${current},${previous}`, DAY15_SIGNATURE_TOLERANCE_SECONDS: '300' }, clock);
   };
 
   it('accepts an event signed with the current secret and one signed with the previous secret (rotation)', async () => {
@@ -58,11 +65,10 @@ describe.each(backends)('signed webhooks on $name', (backend) => {
   it('answers 401 stale_timestamp for a signature older or newer than the tolerance', async () => {
     fresh();
     const body = JSON.stringify(anEvent());
-    const now = Math.floor(Date.now() / 1000);
-    const old = await post('/webhook/events', signed(current, body, { at: now - 301 }), body);
+    const old = await post('/webhook/events', signed(current, body, { at: nowSeconds - 301 }), body);
     expect(old.status).toBe(401);
     expect(old.body).toEqual({ error: 'stale_timestamp' });
-    expect((await post('/webhook/events', signed(current, body, { at: now + 301 }), body)).body).toEqual({ error: 'stale_timestamp' });
+    expect((await post('/webhook/events', signed(current, body, { at: nowSeconds + 301 }), body)).body).toEqual({ error: 'stale_timestamp' });
     expect((await harness.queue.stats()).ready).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Redis } from 'ioredis';
 import { BackpressureError } from '../index.js';
-import { backends, sleep } from '../../../test/support/backends.js';
+import { backends, waitUntil } from '../../../test/support/backends.js';
 import { queueHarness } from './queue-harness.js';
 
 const body = (id: string) => JSON.stringify({ event_id: id, event_type: 'user_signup' });
@@ -35,7 +35,10 @@ describe.each(backends)('queue contract on $name', (backend) => {
       const claims = await queue.claim('c1', 1, 10_000);
       expect(claims.map((c) => c.id)).toEqual(['finished']);
       await queue.ack('c1', [{ claim: claims[0]!, effects: [] }]);
-      await sleep(300);
+      // Redis expires the idempotency keys on its own clock: wait until both are gone (no fixed sleep),
+      // then the finished id is new again while the still-queued one stays a duplicate without its key.
+      await waitUntil(async () => (await redis.exists(queue.keys.seen('finished'), queue.keys.seen('waiting'))) === 0, 10_000,
+        async () => ({ finished: await redis.pttl(queue.keys.seen('finished')), waiting: await redis.pttl(queue.keys.seen('waiting')) }));
       expect(await queue.enqueue([{ id: 'finished', body: body('finished') }])).toEqual(['accepted']);
       expect(await queue.enqueue([{ id: 'waiting', body: body('waiting') }])).toEqual(['duplicate']);
     });
