@@ -1,4 +1,4 @@
-// Thrown when the environment cannot be turned into a valid configuration; the message lists every problem.
+/** Thrown when the environment cannot be turned into a valid configuration; the message lists every problem. */
 export class ConfigError extends Error {
   readonly problems: readonly string[];
 

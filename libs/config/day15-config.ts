@@ -1,8 +1,13 @@
-// The typed shape every app receives; built once by loadConfig and frozen.
+// The typed shape every app receives; built once by loadConfig (toConfig maps each DAY15_* variable to its field,
+// type-checked against ConfigValues) and frozen. What each setting means, allows and defaults to is in configSchema.
+import type { ConfigValues } from './config-schema.js';
 
-export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
-export type LogFormat = 'text' | 'json';
+/** The most detailed log level written (DAY15_LOG_LEVEL): `error`, `warn`, `info` or `debug`. */
+export type LogLevel = ConfigValues['DAY15_LOG_LEVEL'];
+/** The log line format (DAY15_LOG_FORMAT): `text` or `json`. */
+export type LogFormat = ConfigValues['DAY15_LOG_FORMAT'];
 
+/** Where and how to reach Redis (DAY15_USE_MOCK_REDIS, DAY15_REDIS_*, DAY15_KEY_PREFIX). */
 export interface RedisSettings {
   readonly useMock: boolean;
   /** The orchestrator starts a private redis-server (append-only, fsync always) in data/redis/. */
@@ -17,6 +22,7 @@ export interface RedisSettings {
   readonly keyPrefix: string;
 }
 
+/** The validated configuration of a Day15 deployment; see configSchema for each variable's meaning and default. */
 export interface Day15Config {
   readonly redis: RedisSettings;
   readonly webhook: {

@@ -3,9 +3,10 @@ import { resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse as parseDotenv } from 'dotenv';
 import { ConfigError } from './config-error.js';
-import { configSchema, describeAllowed, type ConfigVariable } from './config-schema.js';
-import type { Day15Config, LogFormat, LogLevel } from './day15-config.js';
+import { configSchema, configVariables, describeAllowed, isConfigVariable, type ConfigValues } from './config-schema.js';
+import type { Day15Config } from './day15-config.js';
 
+/** Where loadConfig reads the DAY15_* variables from. */
 export interface LoadConfigOptions {
   /** Variables from the real environment; they win over the file. */
   env?: Readonly<Record<string, string | undefined>>;
@@ -14,26 +15,30 @@ export interface LoadConfigOptions {
 }
 
 const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true, strict: true });
-const validate = ajv.compile(configSchema);
-const knownVariables = Object.keys(configSchema.properties) as ConfigVariable[];
+const validate = ajv.compile<ConfigValues>(configSchema);
 
-// Reads config/.env and the environment once, validates every DAY15_* variable, returns a frozen config.
+/**
+ * Reads the dotenv file (default `config/.env`) and the environment, validates every DAY15_* variable against
+ * configSchema (empty values count as unset) and returns the deeply frozen configuration. Throws a ConfigError
+ * naming every unknown variable and every malformed value with what it allows.
+ */
 export function loadConfig(options: LoadConfigOptions = {}): Day15Config {
   const envFile = options.envFile ?? resolve(process.cwd(), 'config/.env');
   const raw = { ...readEnvFile(envFile), ...pickDay15(options.env ?? process.env) };
   const problems = Object.keys(raw)
-    .filter((name) => !knownVariables.includes(name as ConfigVariable))
-    .map((name) => `${name} is not a known variable (known: ${knownVariables.join(', ')})`);
+    .filter((name) => !isConfigVariable(name))
+    .map((name) => `${name} is not a known variable (known: ${configVariables.join(', ')})`);
   const values: Record<string, unknown> = { ...raw };
-  if (!validate(values)) {
+  if (validate(values)) {
+    if (problems.length === 0) return deepFreeze(toConfig(values));
+  } else {
     for (const error of validate.errors ?? []) {
-      const name = error.instancePath.slice(1) as ConfigVariable;
-      if (!knownVariables.includes(name)) continue;
+      const name = error.instancePath.slice(1);
+      if (!isConfigVariable(name)) continue;
       problems.push(`${name}="${raw[name]}" is not allowed: expected ${describeAllowed(name)}`);
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return deepFreeze(toConfig(values as Record<ConfigVariable, unknown>));
+  throw new ConfigError(problems);
 }
 
 function readEnvFile(path: string): Record<string, string> {
@@ -50,48 +55,48 @@ function pickDay15(env: Readonly<Record<string, string | undefined>>): Record<st
   return picked;
 }
 
-function toConfig(v: Record<ConfigVariable, unknown>): Day15Config {
-  const seconds = (name: ConfigVariable): number => Math.round((v[name] as number) * 1000);
+function toConfig(v: ConfigValues): Day15Config {
+  const ms = (seconds: number): number => Math.round(seconds * 1000);
   return {
     redis: {
-      useMock: v.DAY15_USE_MOCK_REDIS as boolean,
-      embedded: v.DAY15_REDIS_EMBEDDED as boolean,
-      url: v.DAY15_REDIS_URL as string | undefined,
-      host: v.DAY15_REDIS_HOST as string,
-      port: v.DAY15_REDIS_PORT as number,
-      password: v.DAY15_REDIS_PASSWORD as string,
-      db: v.DAY15_REDIS_DB as number,
-      keyPrefix: v.DAY15_KEY_PREFIX as string,
+      useMock: v.DAY15_USE_MOCK_REDIS,
+      embedded: v.DAY15_REDIS_EMBEDDED,
+      url: v.DAY15_REDIS_URL,
+      host: v.DAY15_REDIS_HOST,
+      port: v.DAY15_REDIS_PORT,
+      password: v.DAY15_REDIS_PASSWORD,
+      db: v.DAY15_REDIS_DB,
+      keyPrefix: v.DAY15_KEY_PREFIX,
     },
     webhook: {
-      host: v.DAY15_WEBHOOK_HOST as string,
-      port: v.DAY15_WEBHOOK_PORT as number,
-      secrets: v.DAY15_WEBHOOK_SECRETS === undefined ? [] : (v.DAY15_WEBHOOK_SECRETS as string).split(','),
-      signatureToleranceMs: seconds('DAY15_SIGNATURE_TOLERANCE_SECONDS'),
-      adminToken: v.DAY15_ADMIN_TOKEN as string | undefined,
-      maxEventBytes: v.DAY15_MAX_EVENT_BYTES as number,
-      maxBatchEvents: v.DAY15_MAX_BATCH_EVENTS as number,
-      maxBatchBytes: v.DAY15_MAX_BATCH_BYTES as number,
-      maxQueueDepth: v.DAY15_MAX_QUEUE_DEPTH as number,
+      host: v.DAY15_WEBHOOK_HOST,
+      port: v.DAY15_WEBHOOK_PORT,
+      secrets: v.DAY15_WEBHOOK_SECRETS?.split(',') ?? [],
+      signatureToleranceMs: ms(v.DAY15_SIGNATURE_TOLERANCE_SECONDS),
+      adminToken: v.DAY15_ADMIN_TOKEN,
+      maxEventBytes: v.DAY15_MAX_EVENT_BYTES,
+      maxBatchEvents: v.DAY15_MAX_BATCH_EVENTS,
+      maxBatchBytes: v.DAY15_MAX_BATCH_BYTES,
+      maxQueueDepth: v.DAY15_MAX_QUEUE_DEPTH,
     },
     processing: {
-      consumerCount: v.DAY15_CONSUMER_COUNT as number,
-      batchSize: v.DAY15_BATCH_SIZE as number,
-      batchTimeoutMs: seconds('DAY15_BATCH_TIMEOUT_SECONDS'),
-      maxRetries: v.DAY15_MAX_RETRIES as number,
-      retryDelayMs: seconds('DAY15_RETRY_DELAY_SECONDS'),
-      leaseMs: seconds('DAY15_LEASE_SECONDS'),
-      idempotencyTtlMs: Math.round((v.DAY15_IDEMPOTENCY_TTL_HOURS as number) * 3_600_000),
-      dryRun: v.DAY15_DRY_RUN as boolean,
+      consumerCount: v.DAY15_CONSUMER_COUNT,
+      batchSize: v.DAY15_BATCH_SIZE,
+      batchTimeoutMs: ms(v.DAY15_BATCH_TIMEOUT_SECONDS),
+      maxRetries: v.DAY15_MAX_RETRIES,
+      retryDelayMs: ms(v.DAY15_RETRY_DELAY_SECONDS),
+      leaseMs: ms(v.DAY15_LEASE_SECONDS),
+      idempotencyTtlMs: Math.round(v.DAY15_IDEMPOTENCY_TTL_HOURS * 3_600_000),
+      dryRun: v.DAY15_DRY_RUN,
     },
     dashboard: {
-      updateEnabled: v.DAY15_DASHBOARD_UPDATE_ENABLED as boolean,
-      apiUrl: v.DAY15_DASHBOARD_API_URL as string,
+      updateEnabled: v.DAY15_DASHBOARD_UPDATE_ENABLED,
+      apiUrl: v.DAY15_DASHBOARD_API_URL,
     },
     log: {
-      level: v.DAY15_LOG_LEVEL as LogLevel,
-      format: v.DAY15_LOG_FORMAT as LogFormat,
-      file: v.DAY15_LOG_FILE as string,
+      level: v.DAY15_LOG_LEVEL,
+      format: v.DAY15_LOG_FORMAT,
+      file: v.DAY15_LOG_FILE,
     },
   };
 }

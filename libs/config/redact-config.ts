@@ -1,6 +1,6 @@
 import type { Day15Config } from './day15-config.js';
 
-// The config as it may be logged at start-up: passwords (also inside a Redis URL) replaced by "***".
+/** The config as it may be logged at start-up: secrets, tokens and passwords (also inside a Redis URL) replaced by "***". */
 export function redactConfig(config: Day15Config): Day15Config {
   return {
     ...config,

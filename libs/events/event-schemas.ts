@@ -1,13 +1,29 @@
-// The event contract. Adding an event type = adding one entry to metadataSchemas (and its type in event-types.ts).
+// The event contract, and the TypeScript types derived from it (event-types.ts): adding an event type = adding
+// one entry to metadataSchemas, nothing else.
+//
+// Why TypeBox, not json-schema-to-ts: it is a dependency already; each builder call yields the JSON Schema ajv
+// runs *and* its static type, cheaply. json-schema-to-ts (tried on this file in a scratch project, strict tsconfig)
+// works, but needs `as const`/`const` generics through every helper and degrades silently: with the old helper
+// `metadata(properties: Record<string, object>)` every MetadataByType became `{ [x: string]: unknown }`, no error.
+// Where a TypeBox builder would change ajv's messages (Union = anyOf, not enum), the schema is typed via Type.Unsafe.
+import { Type, type Static, type TProperties, type TSchema, type TUnsafe } from '@sinclair/typebox';
 
-// Keys that could poison prototypes if a consumer ever merged metadata into another object.
+/** Keys that could poison prototypes if a consumer ever merged metadata into another object. */
 const forbiddenKeys = { not: { enum: ['__proto__', 'constructor', 'prototype'] } };
 
-const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
+const text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+
+// A string that must be one of `values`, as a JSON Schema `enum` (so ajv answers "must be one of: ..."), typed as
+// the union of the values.
+function stringEnum<const T extends readonly string[]>(values: T): TUnsafe<T[number]> {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+}
+
+/** How deep extra metadata values may nest (objects/arrays inside objects/arrays). */
+export const maxMetadataDepth = 3;
 
 // Extra metadata values: scalars, or objects/arrays nesting at most three levels, so a hostile body cannot
 // smuggle deep structures to the consumer. The innermost level is named so its error can say why.
-export const maxMetadataDepth = 3;
 const scalar = ['string', 'number', 'boolean', 'null'];
 function metadataValue(depth: number): object {
   if (depth === maxMetadataDepth) return { $ref: '#/$defs/scalarAtMaxDepth' };
@@ -22,56 +38,67 @@ function metadataValue(depth: number): object {
   };
 }
 
-function metadata(properties: Record<string, object>) {
-  return {
-    type: 'object',
-    properties,
+/**
+ * The metadata of one event type: the listed fields are optional and typed, any other field is allowed
+ * (see metadataValue). The static type covers the listed fields; event-types.ts adds the open index signature.
+ */
+function metadata<T extends TProperties>(properties: T) {
+  return Type.Object(properties, {
     propertyNames: forbiddenKeys,
     maxProperties: 100,
-    additionalProperties: metadataValue(1),
+    additionalProperties: Type.Unsafe<unknown>(metadataValue(1)),
     $defs: { scalarAtMaxDepth: { type: scalar } },
-  } as const;
+  });
 }
 
 const subscriptionChange = metadata({
-  plan: text(64),
-  amount: { type: 'number', minimum: 0, maximum: 1e9 },
-  billing_cycle: { type: 'string', enum: ['monthly', 'annual'] },
-  currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+  plan: Type.Optional(text(64)),
+  amount: Type.Optional(Type.Number({ minimum: 0, maximum: 1e9 })),
+  billing_cycle: Type.Optional(stringEnum(['monthly', 'annual'])),
+  currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
 });
 
+/** JSON Schema of the `metadata` of each event type; its keys are the event types. */
 export const metadataSchemas = {
   user_signup: metadata({
-    source: text(64),
-    email: { type: 'string', format: 'email', maxLength: 320 },
-    company: text(200),
-    country: text(64),
+    source: Type.Optional(text(64)),
+    email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
+    company: Type.Optional(text(200)),
+    country: Type.Optional(text(64)),
   }),
   subscription_created: subscriptionChange,
   subscription_updated: subscriptionChange,
-  subscription_cancelled: metadata({ plan: text(64), reason: text(500) }),
+  subscription_cancelled: metadata({ plan: Type.Optional(text(64)), reason: Type.Optional(text(500)) }),
   usage_tracked: metadata({
-    feature: text(128),
+    feature: Type.Optional(text(128)),
     // Capped so every quantity adds exactly in Redis (HINCRBY takes 64-bit integers, JSON numbers are doubles).
-    quantity: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
-    duration_ms: { type: 'number', minimum: 0, maximum: 1e12 },
+    quantity: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+    duration_ms: Type.Optional(Type.Number({ minimum: 0, maximum: 1e12 })),
   }),
-} as const;
+} satisfies Record<string, TSchema>;
 
+/** The name of an event type, e.g. `user_signup`. */
 export type EventType = keyof typeof metadataSchemas;
+
+/** Every event type, in the order of metadataSchemas. */
 export const eventTypes = Object.keys(metadataSchemas) as EventType[];
 
-export const envelopeSchema = {
-  type: 'object',
-  required: ['event_id', 'event_type', 'timestamp'],
-  properties: {
-    event_id: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:-]+$' },
-    event_type: { type: 'string', enum: eventTypes },
-    timestamp: { type: 'string', format: 'date-time', maxLength: 64 },
-    user_id: { type: 'string', minLength: 1, maxLength: 200 },
-    metadata: { type: 'object' },
+/**
+ * JSON Schema of an event's envelope. `metadata` is only required to be an object here; validateEvent then
+ * checks it against metadataSchemas[event_type].
+ */
+export const envelopeSchema = Type.Object(
+  {
+    event_id: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:-]+$' }),
+    event_type: stringEnum(eventTypes),
+    timestamp: Type.String({ format: 'date-time', maxLength: 64 }),
+    user_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    metadata: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object' })),
     // Stamped by the receiver; accepted so a queued event re-validates in the consumer.
-    received_at: { type: 'string', format: 'date-time', maxLength: 64 },
+    received_at: Type.Optional(Type.String({ format: 'date-time', maxLength: 64 })),
   },
-  additionalProperties: false,
-} as const;
+  { additionalProperties: false },
+);
+
+/** An event envelope as envelopeSchema accepts it (metadata not yet typed by event type). */
+export type Envelope = Static<typeof envelopeSchema>;

@@ -1,54 +1,29 @@
-import type { EventType } from './event-schemas.js';
+// The event types, derived from the schemas in event-schemas.ts: nothing here is kept in step by hand.
+import type { Static } from '@sinclair/typebox';
+import type { Envelope, EventType, metadataSchemas } from './event-schemas.js';
 
 export type { EventType };
 
-export interface UserSignupMetadata {
-  source?: string;
-  email?: string;
-  company?: string;
-  country?: string;
-}
+/**
+ * The typed (listed) metadata fields of each event type, all optional, e.g.
+ * `MetadataByType['subscription_created']` is `{ plan?: string; amount?: number; billing_cycle?: 'monthly' | 'annual'; currency?: string }`.
+ * Extra fields are allowed too; Day15Event's `metadata` adds them as an index signature.
+ */
+export type MetadataByType = { [T in EventType]: Static<(typeof metadataSchemas)[T]> };
 
-export interface SubscriptionChangeMetadata {
-  plan?: string;
-  amount?: number;
-  billing_cycle?: 'monthly' | 'annual';
-  currency?: string;
-}
-
-export interface SubscriptionCancelledMetadata {
-  plan?: string;
-  reason?: string;
-}
-
-export interface UsageTrackedMetadata {
-  feature?: string;
-  quantity?: number;
-  duration_ms?: number;
-}
-
-// Metadata by event type; extra metadata fields are allowed, so each also carries an index signature.
-export interface MetadataByType {
-  user_signup: UserSignupMetadata;
-  subscription_created: SubscriptionChangeMetadata;
-  subscription_updated: SubscriptionChangeMetadata;
-  subscription_cancelled: SubscriptionCancelledMetadata;
-  usage_tracked: UsageTrackedMetadata;
-}
-
-interface EventOf<T extends EventType> {
-  event_id: string;
+/** A valid event of one type: the envelope with `event_type` fixed to T and metadata typed for T. */
+type EventOf<T extends EventType> = Omit<Envelope, 'event_type' | 'metadata'> & {
   event_type: T;
-  timestamp: string;
-  user_id?: string;
   metadata?: MetadataByType[T] & Record<string, unknown>;
-  received_at?: string;
-}
+};
 
+/** A valid event as validateEvent returns it: a union discriminated by `event_type`. */
 export type Day15Event = { [T in EventType]: EventOf<T> }[EventType];
 
+/** One reason an event was refused. */
 export interface ValidationIssue {
   /** JSON Pointer to the offending value, e.g. `/metadata/amount`; `` for the event itself. */
   path: string;
+  /** What is wrong, e.g. `must be >= 0`, `is required`. */
   message: string;
 }

@@ -1,8 +1,9 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { envelopeSchema, eventTypes, maxMetadataDepth, metadataSchemas, type EventType } from './event-schemas.js';
+import { envelopeSchema, eventTypes, maxMetadataDepth, metadataSchemas, type Envelope, type EventType } from './event-schemas.js';
 import type { Day15Event, ValidationIssue } from './event-types.js';
 
+/** validateEvent's answer: the event, typed, or every reason it is refused (one per path). */
 export type EventVerdict =
   | { ok: true; event: Day15Event }
   | { ok: false; issues: ValidationIssue[] };
@@ -12,19 +13,22 @@ export type EventVerdict =
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 addFormats.default(ajv, ['date-time', 'email']);
 
-const checkEnvelope = ajv.compile(envelopeSchema);
+const checkEnvelope = ajv.compile<Envelope>(envelopeSchema);
 const checkMetadata = new Map<EventType, ValidateFunction>(
   eventTypes.map((type) => [type, ajv.compile(metadataSchemas[type])]),
 );
 
-// Checks an already-parsed JSON value against the event contract; never throws.
+/**
+ * Checks an already-parsed JSON value against the event contract (envelopeSchema, then the metadata schema of
+ * its event_type); never throws. Issues name the offending JSON Pointer and say what is wrong.
+ */
 export function validateEvent(input: unknown): EventVerdict {
   if (!checkEnvelope(input)) return { ok: false, issues: toIssues(checkEnvelope.errors, '') };
-  const candidate = input as { event_type: EventType; metadata?: unknown };
-  const checkTypeMetadata = checkMetadata.get(candidate.event_type);
-  if (candidate.metadata !== undefined && checkTypeMetadata && !checkTypeMetadata(candidate.metadata)) {
+  const checkTypeMetadata = checkMetadata.get(input.event_type);
+  if (input.metadata !== undefined && checkTypeMetadata && !checkTypeMetadata(input.metadata)) {
     return { ok: false, issues: toIssues(checkTypeMetadata.errors, '/metadata') };
   }
+  // The metadata was just checked against the schema of this event_type, which is what Day15Event pairs them by.
   return { ok: true, event: input as Day15Event };
 }
 

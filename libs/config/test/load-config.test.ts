@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig, redactConfig } from '../index.js';
+import { ConfigError, configSchema, keyNamePattern, loadConfig, redactConfig } from '../index.js';
 
 const noFile = join(tmpdir(), 'day15-no-such-file.env');
 
@@ -99,6 +99,18 @@ it('splits DAY15_WEBHOOK_SECRETS into the secrets used for rotation', () => {
   const config = loadConfig({ env: { DAY15_WEBHOOK_SECRETS: 'whsec_bmV3,whsec_b2xk' }, envFile: noFile });
   expect(config.webhook.secrets).toEqual(['whsec_bmV3', 'whsec_b2xk']);
   expect(JSON.stringify(redactConfig(config))).not.toContain('whsec_');
+});
+
+it('checks DAY15_KEY_PREFIX with keyNamePattern, the one key-name rule (queue keys use it too)', () => {
+  expect(configSchema.properties.DAY15_KEY_PREFIX.pattern).toBe(keyNamePattern.source);
+  for (const prefix of ['day15', 'a.B-c_9', 'x'.repeat(64)]) {
+    expect(keyNamePattern.test(prefix)).toBe(true);
+    expect(loadConfig({ env: { DAY15_KEY_PREFIX: prefix }, envFile: noFile }).redis.keyPrefix).toBe(prefix);
+  }
+  for (const prefix of ['x'.repeat(65), 'a:b', 'a b', 'bad{tag}']) {
+    expect(keyNamePattern.test(prefix)).toBe(false);
+    expect(problemsOf({ DAY15_KEY_PREFIX: prefix })).toHaveLength(1);
+  }
 });
 
 describe('redactConfig', () => {
