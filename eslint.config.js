@@ -1,5 +1,6 @@
 // Lint rules, including the house rules of the layout: libs never import apps, apps never import each
-// other, and only libs/config reads process.env.
+// other (apps/pipeline, the one composition app, joins the receiver and consumer cores), scripts never
+// import apps (they run them as processes), and only libs/config reads process.env.
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -31,13 +32,31 @@ export default tseslint.config(
   {
     files: ['apps/receiver/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/consumer/**'], message: 'apps never import each other; share code through libs.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/consumer/**', '**/pipeline/**'], message: 'apps never import each other; share code through libs.' }] }],
     },
   },
   {
     files: ['apps/consumer/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/receiver/**'], message: 'apps never import each other; share code through libs.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/receiver/**', '**/pipeline/**'], message: 'apps never import each other; share code through libs.' }] }],
+    },
+  },
+  {
+    // The one composition app: it may import the receiver and consumer cores, but not their entry points
+    // (importing a main.ts starts that app) nor their tests.
+    files: ['apps/pipeline/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/receiver/main*', '**/consumer/main*'], message: 'importing an app\'s main.ts starts it; import its core (app.ts, consumer.ts) instead.' },
+        { group: ['**/receiver/test/**', '**/consumer/test/**'], message: 'production code never imports tests.' },
+      ] }],
+    },
+  },
+  {
+    files: ['scripts/**/*.ts'],
+    ignores: ['scripts/**/test/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/apps/**'], message: 'scripts never import apps; run them as processes (apps/<name>/main.ts).' }] }],
     },
   },
   {

@@ -1,4 +1,4 @@
-// An error that knows its HTTP answer: status, machine-readable code and any extra body fields.
+/** An error that knows its HTTP answer: status, machine-readable code, any extra body fields and headers. */
 export class HttpError extends Error {
   readonly status: number;
   readonly code: string;

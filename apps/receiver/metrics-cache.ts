@@ -3,10 +3,13 @@ import { QueueUnavailableError, type ReliableQueue } from '../../libs/queue/inde
 
 const cacheMs = 1000;
 
+/** Reads the metrics document of one window (see libs/analytics). */
 export type ReadMetrics = (window: MetricsWindow) => Promise<MetricsDocument>;
 
-// One read of the metrics per window per second, shared by /api/metrics, the dashboard and /metrics, so
-// a dashboard left open by many people (or a fast scraper) costs Redis at most one read a second.
+/**
+ * One read of the metrics per window per second, shared by /api/metrics, the dashboard and /metrics, so
+ * a dashboard left open by many people (or a fast scraper) costs Redis at most one read a second.
+ */
 export function cachedMetrics(queue: Pick<ReliableQueue, 'keys' | 'stats' | 'redis'>, clock: () => number): ReadMetrics {
   const cache = new Map<MetricsWindow, { at: number; document: Promise<MetricsDocument> }>();
   return (window) => {

@@ -5,8 +5,10 @@ import type { ReadMetrics } from './metrics-cache.js';
 type Labels = Record<string, string>;
 type Sample = [Labels, number];
 
-// Prometheus exposition of the pipeline. Pipeline numbers come from Redis (the metrics document), so every
-// receiver reports the same totals for all processes; process metrics are this receiver's own.
+/**
+ * Prometheus exposition of the pipeline. Pipeline numbers come from Redis (the metrics document), so every
+ * receiver reports the same totals for all processes; process metrics are this receiver's own.
+ */
 export function createPrometheusRegistry(read: ReadMetrics): client.Registry {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'day15_receiver_' });

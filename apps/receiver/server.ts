@@ -1,6 +1,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** A listening receiver server: where it is, and how to stop it gracefully. */
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
@@ -8,6 +9,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Where to listen, and how long a graceful close may wait for in-flight requests. */
 export interface ListenOptions {
   host: string;
   /** 0 picks a free port. */
@@ -20,6 +22,7 @@ export interface ListenOptions {
 const requestTimeoutMs = 15_000;
 const headersTimeoutMs = 10_000;
 
+/** Serves `listener` over HTTP with slow-loris timeouts; resolves once listening, with a graceful close. */
 export async function startServer(listener: RequestListener, { host, port, drainTimeoutMs = 5000 }: ListenOptions): Promise<RunningServer> {
   // Node checks these timeouts every connectionsCheckingInterval (30 s by default); every second cuts a
   // slow-loris client off close to its deadline.

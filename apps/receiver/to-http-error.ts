@@ -5,8 +5,10 @@ import { HttpError } from './http-error.js';
 const retryAfterUnavailable = '1';
 const retryAfterBackpressure = '5';
 
-// Turns any error into an HTTP answer: 4xx answers say exactly what was wrong, 5xx answers say what the
-// sender should do and keep the details in the log.
+/**
+ * Turns any error into an HTTP answer: 4xx answers say exactly what was wrong, 5xx answers say what the
+ * sender should do and keep the details in the log.
+ */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof QueueUnavailableError) {

@@ -33,7 +33,7 @@ function localTimestamp(): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())},${pad(d.getMilliseconds(), 3)}`;
 }
 
-// The original spec's style: `2026-11-26 19:30:15,234 - INFO - receiver - Event received: ...`, then key=value.
+/** The original spec's style: `2026-11-26 19:30:15,234 - INFO - receiver - Event received: ...`, then key=value. */
 export const textFormat = combine(
   redact(),
   timestamp({ format: localTimestamp }),
@@ -44,5 +44,5 @@ export const textFormat = combine(
   }),
 );
 
-// One JSON object per line for log shippers.
+/** One JSON object per line for log shippers. */
 export const jsonFormat = combine(redact(), timestamp(), winston.format.json());

@@ -1,10 +1,11 @@
 import winston from 'winston';
 import type { LogFormat, LogLevel } from '../config/index.js';
 import { jsonFormat, textFormat } from './line-formats.js';
+import { lineStream } from './line-stream.js';
 
 export type LogFields = Record<string, unknown>;
 
-// The small logging face every app and script uses; messages are constant text, data goes in fields.
+/** The small logging face every app and script uses; messages are constant text, data goes in fields. */
 export interface Logger {
   error(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
@@ -20,13 +21,20 @@ export interface CreateLoggerOptions {
   component: string;
   /** Where lines go; stdout by default (the orchestrator merges children's stdout into the pipeline log). */
   stream?: NodeJS.WritableStream;
+  /** Instead of a stream: called with each whole line (the orchestrator writes its own lines into its merged log). */
+  writeLine?: (line: string) => void;
 }
 
-export function createLogger({ level, format, component, stream }: CreateLoggerOptions): Logger {
+/**
+ * A logger writing one line per entry in the configured format (text: `2026-11-26 19:30:15,234 - INFO -
+ * receiver - message key=value`, or JSON), secrets and e-mail addresses redacted, to stdout unless
+ * `stream` or `writeLine` says otherwise.
+ */
+export function createLogger({ level, format, component, stream, writeLine }: CreateLoggerOptions): Logger {
   const winstonLogger = winston.createLogger({
     level,
     format: format === 'json' ? jsonFormat : textFormat,
-    transports: [new winston.transports.Stream({ stream: stream ?? process.stdout })],
+    transports: [new winston.transports.Stream({ stream: stream ?? (writeLine ? lineStream(writeLine) : process.stdout) })],
   });
   // A child rather than defaultMeta, so a child logger's own component wins over this one.
   return wrap(winstonLogger.child({ component }));

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig, type Day15Config } from '../config/index.js';
 
-// The configuration, or one clear message on stderr and exit 1: what every entry point does at start.
+/** The configuration, or one clear message on stderr and exit 1: what every entry point does at start. */
 export function loadConfigOrExit(): Day15Config {
   try {
     return loadConfig();

@@ -2,24 +2,30 @@ import type { Day15Config } from '../config/index.js';
 import { createLogger, type Logger } from '../logging/index.js';
 import { loadConfigOrExit } from './load-config-or-exit.js';
 
+/** A started process, as runMain's `start` returns it. */
 export interface MainHandle {
   /** Stops the process's work gracefully; called once on SIGTERM/SIGINT. */
   stop(): Promise<void>;
 }
 
+/** What a process is started with: its validated configuration and a logger tagged with its component. */
 export interface MainContext {
   config: Day15Config;
   logger: Logger;
 }
 
+/** Settings of the shared lifecycle. */
 export interface RunMainOptions {
   /** Longest a graceful stop may take before the process exits anyway. */
   shutdownTimeoutMs?: number;
 }
 
-// The one lifecycle every process shares: load the config (a bad value exits 1 with one clear message),
-// start, then on SIGTERM/SIGINT stop gracefully (bounded) and exit 0. A start-up failure, an uncaught
-// exception or an unhandled rejection is logged and exits 1.
+/**
+ * The one lifecycle every process shares: load the config (a bad value exits 1 with one clear message),
+ * start, then on SIGTERM/SIGINT (or when the orchestrator's IPC channel closes) stop gracefully (bounded)
+ * and exit 0. A start-up failure, an uncaught exception or an unhandled rejection is logged and exits 1.
+ * Processes that work on the queue use runWithQueue, which builds on this.
+ */
 export function runMain(
   component: string,
   start: (context: MainContext) => Promise<MainHandle>,

@@ -14,9 +14,11 @@ export interface BenchProcess {
 
 const ticksPerSecond = 100;
 
-// Starts a TypeScript entry point with `node --import tsx` (so the pid measured is node itself), writes
-// its output to logs/bench-<name>.log (log lines cost what they cost in production), and resolves once a
-// line matches `ready`.
+/**
+ * Starts a TypeScript entry point with `node --import tsx` (so the pid measured is node itself), writes
+ * its output to logs/bench-<name>.log (log lines cost what they cost in production), and resolves once a
+ * line matches `ready`.
+ */
 export async function startBenchProcess(name: string, entry: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<BenchProcess> {
   mkdirSync('logs', { recursive: true });
   const log = createWriteStream(`logs/bench-${name}.log`);

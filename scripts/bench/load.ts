@@ -14,7 +14,7 @@ export interface LoadResult {
 const runTag = randomBytes(4).toString('hex');
 let sequence = 0;
 
-// A realistic event with an id never used before (so every request is a fresh accept, not a duplicate).
+/** A realistic event with an id never used before (so every request is a fresh accept, not a duplicate). */
 export function benchEvent(): { event_id: string } & Record<string, unknown> {
   sequence += 1;
   return {
@@ -26,7 +26,7 @@ export function benchEvent(): { event_id: string } & Record<string, unknown> {
   };
 }
 
-// Drives `url` with autocannon: single events (batchSize 1) or batches, each request with unique ids.
+/** Drives `url` with autocannon: single events (batchSize 1) or batches, each request with unique ids. */
 export async function drive({ url, connections, seconds, batchSize = 1, overallRate }: {
   url: string; connections: number; seconds: number; batchSize?: number; overallRate?: number;
 }): Promise<LoadResult> {

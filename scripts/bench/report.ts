@@ -25,6 +25,7 @@ export interface BenchReport {
   raw: Record<string, unknown>;
 }
 
+/** The machine the figures were measured on (CPU, cores, memory, Node.js and Redis versions, commit). */
 export function machineFacts(): BenchReport['machine'] {
   const run = (file: string, args: string[]) => {
     try {
@@ -43,6 +44,7 @@ export function machineFacts(): BenchReport['machine'] {
   };
 }
 
+/** The rows as an aligned markdown table (what | figure | detail). */
 export function table(rows: Row[]): string {
   const whatWidth = Math.max(4, ...rows.map((r) => r.what.length));
   const figureWidth = Math.max(6, ...rows.map((r) => r.figure.length));
@@ -51,6 +53,7 @@ export function table(rows: Row[]): string {
   return [line('what', 'figure', 'detail'), rule, ...rows.map((r) => line(r.what, r.figure, r.detail))].join('\n');
 }
 
+/** docs/benchmarks.md: the machine, the table of figures, the targets and how the figures were measured. */
 export function markdown(report: BenchReport): string {
   const m = report.machine;
   return `# Benchmarks

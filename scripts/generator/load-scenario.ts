@@ -16,7 +16,7 @@ function percentile(sorted: number[], q: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
 }
 
-// Offers `count` events at `rate` per second and reports verdicts and request latency percentiles.
+/** Offers `count` events at `rate` per second and reports verdicts and request latency percentiles. */
 export async function load(ctx: ScenarioContext, { count, rate, batchSize, progress }: LoadOptions): Promise<boolean> {
   const outcome = { accepted: 0, duplicates: 0, rejected: 0, errors: 0 };
   const latencies: number[] = [];

@@ -9,6 +9,7 @@ export interface ScenarioContext {
   tally: Tally;
 }
 
+/** What the receiver answered for the events sent so far: accepted (in total and by type) and duplicates. */
 export class Tally {
   accepted = 0;
   duplicates = 0;
@@ -34,7 +35,7 @@ async function sendOne(ctx: ScenarioContext, event: SyntheticEvent): Promise<Rep
   return reply;
 }
 
-// One event of each type, for one new user: signup, subscribe, upgrade, usage, cancel.
+/** One event of each type, for one new user: signup, subscribe, upgrade, usage, cancel. */
 export const basic: Scenario = async (ctx) => {
   const { events } = ctx;
   const signup = events.signup();
@@ -45,7 +46,7 @@ export const basic: Scenario = async (ctx) => {
   return replies.every((reply) => reply.status === 202);
 };
 
-// The same event three times: 1 accepted, 2 ignored as duplicates.
+/** The same event three times: 1 accepted, 2 ignored as duplicates. */
 export const idempotency: Scenario = async (ctx) => {
   const event = ctx.events.signup();
   const statuses = [];
@@ -56,7 +57,7 @@ export const idempotency: Scenario = async (ctx) => {
   return accepted === 1 && ignored === 2;
 };
 
-// 50 random events, 10 in flight at a time.
+/** 50 random events, 10 in flight at a time. */
 export const burst: Scenario = async (ctx) => {
   const pending = Array.from({ length: 50 }, () => ctx.events.any());
   const statuses: number[] = [];
@@ -66,7 +67,7 @@ export const burst: Scenario = async (ctx) => {
   return statuses.length === 50 && statuses.every((status) => status === 202);
 };
 
-// 20 random events in one /webhook/batch request.
+/** 20 random events in one /webhook/batch request. */
 export const batch: Scenario = async (ctx) => {
   const sent = Array.from({ length: 20 }, () => ctx.events.any());
   const reply = await ctx.client.postBatch(sent);
@@ -76,4 +77,5 @@ export const batch: Scenario = async (ctx) => {
   return reply.status === 202 && results?.accepted === 20;
 };
 
+/** The named scenarios `npm run generate` runs, in order, when none is named. */
 export const scenarios = { basic, idempotency, burst, batch } as const;

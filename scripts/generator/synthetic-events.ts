@@ -13,8 +13,10 @@ const reasons = ['too_expensive', 'missing_features', 'switched_provider', 'no_l
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;
 
-// Realistic SaaS events that tell a consistent story: users sign up, subscribe, change plans, use
-// features and cancel. It remembers what it sent, so it knows the MRR the analytics must show.
+/**
+ * Realistic SaaS events that tell a consistent story: users sign up, subscribe, change plans, use
+ * features and cancel. It remembers what it sent, so it knows the MRR the analytics must show.
+ */
 export class SyntheticEvents {
   private readonly users: string[] = [];
   private readonly subscriptions = new Map<string, { cents: number; active: boolean }>();

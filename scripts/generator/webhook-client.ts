@@ -7,8 +7,10 @@ export interface Reply {
   latencyMs: number;
 }
 
-// Posts to the receiver like a SaaS sender would, signing each request (Standard Webhooks) when secrets
-// are configured; the first secret signs.
+/**
+ * Posts to the receiver like a SaaS sender would, signing each request (Standard Webhooks) when secrets
+ * are configured; the first secret signs.
+ */
 export class WebhookClient {
   private readonly key: Buffer | undefined;
 

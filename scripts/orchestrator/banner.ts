@@ -3,7 +3,7 @@ import { describeRedis } from '../../libs/queue/index.js';
 
 const rule = '='.repeat(80);
 
-// The start-up banner of the original spec, plus what this version adds (mode, dashboard, log file).
+/** The start-up banner of the original spec, plus what this version adds (mode, log file), one line per entry. */
 export function banner(config: Day15Config): string[] {
   const base = `http://localhost:${config.webhook.port}`;
   const mode = config.redis.useMock

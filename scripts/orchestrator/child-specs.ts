@@ -5,16 +5,18 @@ const nodeApp = (name: string, entry: string, env: Record<string, string>): Chil
   name, command: process.execPath, args: ['--import', 'tsx', entry], env, node: true,
 });
 
-// What the orchestrator runs: one combined process in memory mode (ioredis-mock cannot be shared between
-// processes), else the receiver and DAY15_CONSUMER_COUNT consumers as separate processes.
+/**
+ * What the orchestrator runs: the one combined process (apps/pipeline) in memory mode (ioredis-mock cannot
+ * be shared between processes), else the receiver and DAY15_CONSUMER_COUNT consumers as separate processes.
+ */
 export function appSpecs(config: Day15Config, env: Record<string, string>): ChildSpec[] {
-  if (config.redis.useMock) return [nodeApp('pipeline', 'scripts/in-memory-pipeline.ts', env)];
+  if (config.redis.useMock) return [nodeApp('pipeline', 'apps/pipeline/main.ts', env)];
   const consumers = Array.from({ length: config.processing.consumerCount }, (_, i) =>
     nodeApp(`consumer-${i + 1}`, 'apps/consumer/main.ts', env));
   return [nodeApp('receiver', 'apps/receiver/main.ts', env), ...consumers];
 }
 
-// A private redis-server that keeps every acknowledged write: append-only file fsynced on every write.
+/** A private redis-server that keeps every acknowledged write: append-only file fsynced on every write. */
 export function embeddedRedisSpec(config: Day15Config, dir: string): ChildSpec {
   return {
     name: 'redis',

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { execa, type ResultPromise } from 'execa';
+import type { Logger } from '../../libs/logging/index.js';
 import type { LineSink } from './line-sink.js';
 
+/** One process the supervisor runs. */
 export interface ChildSpec {
   /** Tag of its log lines, e.g. `consumer-1`. */
   name: string;
@@ -13,8 +15,12 @@ export interface ChildSpec {
   node?: boolean;
 }
 
+/** How the supervisor runs its children and where their lines and its own go. */
 export interface SupervisorOptions {
+  /** Where the children's output goes, line by line, tagged with the child's name. */
   sink: LineSink;
+  /** The supervisor's own lines (started, restarting, giving up, stopped). */
+  logger: Logger;
   /** Restart delay doubles from initialMs to maxMs; a child that ran resetAfterMs starts again at initialMs. */
   backoff?: { initialMs: number; maxMs: number; resetAfterMs: number };
   /** More than maxRestarts restarts of one child within windowMs is a crash loop: give up. */
@@ -38,8 +44,10 @@ interface Running {
 // On Linux every child gets the parent-death signal, so even a kill -9 of the orchestrator leaves no orphan.
 const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((path) => existsSync(path));
 
-// Starts children, merges their output, restarts the ones that die with exponential backoff, gives up on a
-// crash loop, and stops them all gracefully (SIGTERM, then SIGKILL after a grace period).
+/**
+ * Starts children, merges their output, restarts the ones that die with exponential backoff, gives up on a
+ * crash loop, and stops them all gracefully (SIGTERM, then SIGKILL after a grace period).
+ */
 export class Supervisor {
   private readonly children: Running[] = [];
   private stopping = false;
@@ -51,27 +59,20 @@ export class Supervisor {
     this.crashLoop = options.crashLoop ?? { maxRestarts: 5, windowMs: 60_000 };
   }
 
+  /** Starts a child now and keeps it running until stop() (or until it crash-loops). */
   start(spec: ChildSpec): void {
     const child: Running = { spec, process: undefined, startedAt: 0, consecutive: 0, restarts: [], timer: undefined };
     this.children.push(child);
     this.spawn(child);
   }
 
-  pids(): Record<string, number | undefined> {
-    return Object.fromEntries(this.children.map((child) => [child.spec.name, child.process?.pid]));
-  }
-
-  // Stops children in reverse start order (apps before the Redis they use).
+  /** Stops every child in reverse start order (apps before the Redis they use); no restarts after this. */
   async stop(): Promise<void> {
     this.stopping = true;
     for (const child of [...this.children].reverse()) {
       clearTimeout(child.timer);
       await this.stopOne(child);
     }
-  }
-
-  private log(line: string): void {
-    this.options.sink.write('orchestrator', line);
   }
 
   private spawn(child: Running): void {
@@ -87,7 +88,7 @@ export class Supervisor {
     });
     child.process = subprocess;
     child.startedAt = Date.now();
-    this.log(`Started ${spec.name} (pid ${subprocess.pid})`);
+    this.options.logger.info(`Started ${spec.name} (pid ${subprocess.pid})`);
     for (const stream of [subprocess.stdout, subprocess.stderr]) {
       if (stream) createInterface({ input: stream }).on('line', (line) => this.options.sink.write(spec.name, line));
     }
@@ -101,13 +102,13 @@ export class Supervisor {
     if (now - child.startedAt >= this.backoff.resetAfterMs) child.consecutive = 0;
     child.restarts = [...child.restarts.filter((at) => now - at < this.crashLoop.windowMs), now];
     if (child.restarts.length > this.crashLoop.maxRestarts) {
-      this.log(`ERROR ${child.spec.name} crashed ${child.restarts.length} times within ${this.crashLoop.windowMs / 1000} s (last: ${how}); giving up`);
+      this.options.logger.error(`${child.spec.name} crashed ${child.restarts.length} times within ${this.crashLoop.windowMs / 1000} s (last: ${how}); giving up`);
       this.options.onGiveUp(child.spec.name);
       return;
     }
     const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** child.consecutive);
     child.consecutive += 1;
-    this.log(`WARN ${child.spec.name} exited unexpectedly (${how}); restarting in ${delay} ms (restart ${child.restarts.length})`);
+    this.options.logger.warn(`${child.spec.name} exited unexpectedly (${how}); restarting in ${delay} ms (restart ${child.restarts.length})`);
     this.options.onRestart?.(child.spec.name);
     child.timer = setTimeout(() => {
       child.timer = undefined;
@@ -121,11 +122,11 @@ export class Supervisor {
     const grace = this.options.stopTimeoutMs ?? 15_000;
     subprocess.kill('SIGTERM');
     const killer = setTimeout(() => {
-      this.log(`WARN ${child.spec.name} did not stop within ${grace} ms; killing it`);
+      this.options.logger.warn(`${child.spec.name} did not stop within ${grace} ms; killing it`);
       subprocess.kill('SIGKILL');
     }, grace);
     const result = await subprocess;
     clearTimeout(killer);
-    this.log(`Stopped ${child.spec.name} (${result.signal ? `signal ${result.signal}` : `exit code ${result.exitCode}`})`);
+    this.options.logger.info(`Stopped ${child.spec.name} (${result.signal ? `signal ${result.signal}` : `exit code ${result.exitCode}`})`);
   }
 }

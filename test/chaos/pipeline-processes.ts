@@ -70,7 +70,7 @@ export async function startConsumer(env: Record<string, string>): Promise<Starte
 // orchestrator would bind another port; the scenarios here assert that no restart happens.
 export async function startOrchestrated(env: Record<string, string>) {
   const logFile = join(mkdtempSync(join(tmpdir(), 'day15-chaos-')), 'pipeline.log');
-  const orchestrator = startAppProcess('scripts/orchestrate.ts', { ...env, DAY15_WEBHOOK_PORT: '0', DAY15_LOG_FILE: logFile });
+  const orchestrator = startAppProcess('scripts/orchestrator/main.ts', { ...env, DAY15_WEBHOOK_PORT: '0', DAY15_LOG_FILE: logFile });
   const [, port] = await orchestrator.waitForLine(new RegExp(`\\[receiver\\] .*${listeningLine.source}`), startupTimeoutMs);
   return { orchestrator, url: `http://127.0.0.1:${port}`, logFile, log: () => readFileSync(logFile, 'utf8') };
 }

@@ -42,7 +42,11 @@ describe('npm run orchestrate end to end (real processes)', () => {
     orchestrator.child.kill('SIGTERM');
     expect(await orchestrator.exited).toBe(0);
     expect(isAlive(pipelinePid!)).toBe(false);
-    expect(log()).toMatch(/\[orchestrator\] Day 15 - Real-Time Analytics Orchestrator[\s\S]*\[pipeline\] .* - INFO - consumer - Processing batch of[\s\S]*\[orchestrator\] All processes stopped/);
+    expect(log()).toMatch(/\[orchestrator\] .* - INFO - orchestrator - Day 15 - Real-Time Analytics Orchestrator[\s\S]*\[pipeline\] .* - INFO - consumer - Processing batch of[\s\S]*\[orchestrator\] .* - INFO - orchestrator - All processes stopped/);
+    // One format in the merged log: the orchestrator's own lines come from libs/logging, like its children's.
+    const ownLines = log().split('\n').filter((line) => line.startsWith('[orchestrator] '));
+    expect(ownLines.length).toBeGreaterThan(10);
+    for (const line of ownLines) expect(line).toMatch(/^\[orchestrator\] \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - (INFO|WARN|ERROR) - orchestrator - \S/);
   }, timeoutMs.pipeline);
 
   it('in Redis mode: restarts a kill -9ed consumer and receiver, loses no accepted event, and stops cleanly', async () => {
@@ -62,7 +66,7 @@ describe('npm run orchestrate end to end (real processes)', () => {
     await waitUntil(async () => pidsOf(orchestrator, 'consumer-1').length === 2 && pidsOf(orchestrator, 'receiver').length === 2, 60_000,
       () => ({ 'consumer-1': pidsOf(orchestrator, 'consumer-1'), receiver: pidsOf(orchestrator, 'receiver') }));
     // Seen on the orchestrator's stdout does not mean flushed to its log file yet: wait for the file.
-    await logged(/WARN consumer-1 exited unexpectedly \(signal SIGKILL\); restarting in 500 ms/);
+    await logged(/WARN - orchestrator - consumer-1 exited unexpectedly \(signal SIGKILL\); restarting in 500 ms/);
     await waitUntil(async () => (await fetch(`${url}/health`).catch(() => undefined))?.status === 200, 60_000, 'GET /health answers 200 again');
 
     await waitUntil(async () => {
@@ -110,15 +114,15 @@ describe('npm run orchestrate end to end (real processes)', () => {
 
   it('refuses to start with one clear message and a hint when Redis mode cannot reach Redis', async () => {
     // Port 1: nothing listens there, and unlike a free port it cannot be taken by someone else meanwhile.
-    const orchestrator = startAppProcess('scripts/orchestrate.ts', {
+    const orchestrator = startAppProcess('scripts/orchestrator/main.ts', {
       DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: 'redis://127.0.0.1:1',
     });
     expect(await orchestrator.exited).toBe(1);
-    expect(orchestrator.lines.join('\n')).toMatch(/ERROR Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable[\s\S]*Hint: start Redis .*DAY15_USE_MOCK_REDIS=true/);
+    expect(orchestrator.lines.join('\n')).toMatch(/ - ERROR - orchestrator - Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable[\s\S]*Hint: start Redis .*DAY15_USE_MOCK_REDIS=true/);
   }, timeoutMs.short);
 
   it('refuses a malformed setting before starting anything', async () => {
-    const orchestrator = startAppProcess('scripts/orchestrate.ts', { DAY15_CONSUMER_COUNT: 'many' });
+    const orchestrator = startAppProcess('scripts/orchestrator/main.ts', { DAY15_CONSUMER_COUNT: 'many' });
     expect(await orchestrator.exited).toBe(1);
     expect(orchestrator.lines.join('\n')).toContain('DAY15_CONSUMER_COUNT="many" is not allowed: expected an integer from 1 to 32');
   }, timeoutMs.short);

@@ -30,7 +30,7 @@ export async function startOrchestrator(env: Record<string, string> = {}, freshE
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
     const port = env.DAY15_WEBHOOK_PORT ?? String(await freePort());
     const logFile = join(mkdtempSync(join(tmpdir(), 'day15-e2e-')), 'pipeline.log');
-    const orchestrator = startAppProcess('scripts/orchestrate.ts', { DAY15_WEBHOOK_PORT: port, DAY15_LOG_FILE: logFile, ...env, ...(await freshEnv()) });
+    const orchestrator = startAppProcess('scripts/orchestrator/main.ts', { DAY15_WEBHOOK_PORT: port, DAY15_LOG_FILE: logFile, ...env, ...(await freshEnv()) });
     const seen = await orchestrator.waitForLine(new RegExp(`${listening.source}|${portTaken.source}`, 'i'), 60_000);
     const line = seen.input ?? seen[0];
     if (!portTaken.test(line)) {
@@ -56,7 +56,7 @@ async function stopAttempt(orchestrator: AppProcess): Promise<void> {
 
 // `npm run generate -- [scenario] --json` against that URL; returns its exit code and JSON summary.
 export async function runGenerator(url: string, ...args: string[]): Promise<{ code: number | string; summary: GeneratorSummary; output: string }> {
-  const run = startAppProcess('scripts/event-generator.ts', {}, [...args, '--url', url, '--json']);
+  const run = startAppProcess('scripts/generator/main.ts', {}, [...args, '--url', url, '--json']);
   const code = await run.exited;
   const output = run.lines.join('\n');
   const json = run.lines.filter((line) => line.startsWith('{')).pop();

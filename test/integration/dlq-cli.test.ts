@@ -5,7 +5,7 @@ import { startAppProcess } from '../support/app-process.js';
 import { uniquePrefix } from '../support/backends.js';
 
 async function dlq(prefix: string, ...args: string[]) {
-  const run = startAppProcess('scripts/dlq.ts', {
+  const run = startAppProcess('scripts/dlq/main.ts', {
     DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: process.env.REDIS_TEST_URL ?? '', DAY15_KEY_PREFIX: prefix,
   }, args);
   return { code: await run.exited, output: run.lines.join('\n') };

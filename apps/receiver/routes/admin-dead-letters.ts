@@ -1,13 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
+import { validateDeadLetterListQuery, validateReplayRequest, type InputVerdict } from '../../../libs/events/index.js';
 import type { ReliableQueue } from '../../../libs/queue/index.js';
+import { expressJsonBody } from '../express-json-body.js';
 import { HttpError } from '../http-error.js';
-import { jsonBody } from '../json-body.js';
 
-const maxLimit = 500;
-
-// Dead-letter operations behind `Authorization: Bearer <DAY15_ADMIN_TOKEN>`: list, replay, purge.
-// Without a configured token the routes do not exist (404), so nothing is exposed by accident.
+/**
+ * The dead-letter admin API behind `Authorization: Bearer <DAY15_ADMIN_TOKEN>`: list, replay, purge. Without
+ * a configured token the routes do not exist (404), so nothing is exposed by accident.
+ */
 export function adminDeadLetters({ token, queue, clock }: {
   token: string | undefined; queue: Pick<ReliableQueue, 'deadLetters'>; clock: () => number;
 }): Router {
@@ -22,8 +23,7 @@ export function adminDeadLetters({ token, queue, clock }: {
   router.use('/admin', authorize);
 
   router.get('/admin/dead-letters', async (req, res) => {
-    const limit = boundedInt(req.query.limit, 50, 1, maxLimit, 'limit');
-    const offset = boundedInt(req.query.offset, 0, 0, Number.MAX_SAFE_INTEGER, 'offset');
+    const { limit, offset } = readListPage(req.query);
     const [total, letters] = await Promise.all([queue.deadLetters.count(), queue.deadLetters.list({ offset, limit })]);
     res.json({
       total, offset, limit,
@@ -34,15 +34,8 @@ export function adminDeadLetters({ token, queue, clock }: {
     });
   });
 
-  router.post('/admin/dead-letters/replay', jsonBody({ limitBytes: 1_048_576, clock }), async (req, res) => {
-    const body = req.body as { event_ids?: unknown; all?: unknown } | null;
-    const ids = body?.event_ids;
-    const all = body?.all === true;
-    const validIds = Array.isArray(ids) && ids.length > 0 && ids.every((id) => typeof id === 'string');
-    if (all === validIds) {
-      throw new HttpError({ status: 400, code: 'invalid_request', message: 'Send either { "event_ids": ["..."] } or { "all": true }' });
-    }
-    res.json({ replayed: await queue.deadLetters.replay(all ? 'all' : (ids as string[])) });
+  router.post('/admin/dead-letters/replay', expressJsonBody({ limitBytes: 1_048_576, clock }), async (req, res) => {
+    res.json({ replayed: await queue.deadLetters.replay(readReplayRequest(req.body)) });
   });
 
   router.delete('/admin/dead-letters/:event_id', async (req, res) => {
@@ -57,11 +50,17 @@ function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }
 
-function boundedInt(raw: unknown, fallback: number, min: number, max: number, name: string): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new HttpError({ status: 400, code: 'invalid_request', message: `${name} must be an integer from ${min} to ${max}` });
-  }
-  return value;
+/** The list page of `?limit=&offset=`, by schema (libs/events); 400 invalid_request names the bad one. */
+function readListPage(query: Record<string, unknown>): { limit: number; offset: number } {
+  return orBadRequest(validateDeadLetterListQuery(query));
+}
+
+/** The replay request body, by schema: `{ "event_ids": [...] }` gives those ids, `{ "all": true }` gives 'all'. */
+function readReplayRequest(body: unknown): string[] | 'all' {
+  return orBadRequest(validateReplayRequest(body));
+}
+
+function orBadRequest<T>(verdict: InputVerdict<T>): T {
+  if (verdict.ok) return verdict.value;
+  throw new HttpError({ status: 400, code: verdict.error, message: verdict.message });
 }

@@ -7,7 +7,7 @@ const dashboardDir = fileURLToPath(new URL('../dashboard/', import.meta.url));
 // Chart.js comes from the project's own node_modules: the page loads nothing from a CDN.
 const chartJs = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
 
-// GET /dashboard: the live analytics page and its assets.
+/** GET /dashboard: the live analytics page and its assets (and GET / redirecting to it). */
 export function dashboard(): Router {
   const router = Router();
   router.get('/', (_req, res) => res.redirect(302, '/dashboard'));

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { ReceiverDeps } from '../receiver-deps.js';
 
-// GET /health: one Redis round trip; 503 when Redis does not answer.
+/** GET /health: one Redis round trip; 503 when Redis does not answer. */
 export function getHealth({ config, queue, logger, clock = Date.now }: ReceiverDeps): RequestHandler {
   const startedAt = clock();
   const mode = config.redis.useMock ? 'memory' : 'redis';

@@ -3,7 +3,7 @@ import { metricsWindows, type MetricsWindow } from '../../../libs/analytics/inde
 import { HttpError } from '../http-error.js';
 import type { ReadMetrics } from '../metrics-cache.js';
 
-// GET /api/metrics?window=1h|24h|7d: the analytics document (see libs/analytics).
+/** GET /api/metrics?window=1h|24h|7d: the analytics document (see libs/analytics). */
 export function getMetrics(read: ReadMetrics): RequestHandler {
   return async (req, res) => {
     const window = (req.query.window ?? '1h') as MetricsWindow;

@@ -5,7 +5,7 @@ import { loadConfig } from '../../../libs/config/index.js';
 import { createQueue } from '../../../libs/queue/index.js';
 import { uniquePrefix } from '../../../test/support/backends.js';
 import { captureLogger } from '../../../test/support/capture-logger.js';
-import { createReceiverListener } from '../app.js';
+import { createReceiverApp } from '../app.js';
 import { startServer, type RunningServer } from '../server.js';
 
 const mib = 1024 * 1024;
@@ -51,7 +51,7 @@ describe('oversized uploads on the real listener', () => {
   let server: RunningServer;
   beforeAll(async () => {
     const config = loadConfig({ env: { DAY15_KEY_PREFIX: uniquePrefix() }, envFile: '/nonexistent/.env' });
-    const listener = createReceiverListener({ config, queue: createQueue(new RedisMock(), config), logger: captureLogger().logger });
+    const listener = createReceiverApp({ config, queue: createQueue(new RedisMock(), config), logger: captureLogger().logger });
     server = await startServer(listener, { host: '127.0.0.1', port: 0 });
   });
   afterAll(() => server.close());

@@ -5,7 +5,10 @@ import { uniquePrefix } from '../../../test/support/backends.js';
 import { captureLogger } from '../../../test/support/capture-logger.js';
 import { createReceiverApp } from '../app.js';
 
-// A receiver app on its own key prefix, configured as a user would (DAY15_* variables).
+/**
+ * The receiver as production serves it (createReceiverApp, the listener main.ts starts), on its own key
+ * prefix, configured as a user would (DAY15_* variables); drive `app` with supertest: request(app).
+ */
 export function receiverHarness(redis: Redis, env: Record<string, string> = {}, clock?: () => number) {
   const config = loadConfig({ env: { DAY15_KEY_PREFIX: uniquePrefix(), ...env }, envFile: '/nonexistent/.env' });
   const queue = createQueue(redis, config);
@@ -16,7 +19,7 @@ export function receiverHarness(redis: Redis, env: Record<string, string> = {}, 
 
 let counter = 0;
 
-// A valid event with a fresh id, optionally changed.
+/** A valid event with a fresh id, optionally changed. */
 export function anEvent(change: Record<string, unknown> = {}): Record<string, unknown> {
   counter += 1;
   return {

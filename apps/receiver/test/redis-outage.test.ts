@@ -6,14 +6,14 @@ import { connectRedis, createQueue } from '../../../libs/queue/index.js';
 import { uniquePrefix, waitUntil } from '../../../test/support/backends.js';
 import { captureLogger } from '../../../test/support/capture-logger.js';
 import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
-import { createReceiverListener } from '../app.js';
+import { createReceiverApp } from '../app.js';
 import { anEvent } from './receiver-harness.js';
 
 const adminToken = 'outage-admin-token-0123456789';
 const admin = { Authorization: `Bearer ${adminToken}` };
 
 // Every route that touches Redis, as the production listener serves it.
-const routes: { name: string; send: (app: ReturnType<typeof createReceiverListener>) => request.Test }[] = [
+const routes: { name: string; send: (app: ReturnType<typeof createReceiverApp>) => request.Test }[] = [
   { name: 'POST /webhook/events', send: (app) => request(app).post('/webhook/events').send(anEvent()) },
   { name: 'POST /webhook/batch', send: (app) => request(app).post('/webhook/batch').send({ events: [anEvent()] }) },
   { name: 'GET /admin/dead-letters (list and count)', send: (app) => request(app).get('/admin/dead-letters').set(admin) },
@@ -39,7 +39,7 @@ describe('receiver during a Redis outage (private redis-server stopped, hung and
   let server: RedisServer;
   let restarted: RedisServer | undefined;
   let redis: Redis;
-  let app: ReturnType<typeof createReceiverListener>;
+  let app: ReturnType<typeof createReceiverApp>;
   // Advances a minute per read, so the 1 s metrics cache never hides an outage from a route.
   let now = Date.now();
   const clock = () => (now += 60_000);
@@ -51,7 +51,7 @@ describe('receiver during a Redis outage (private redis-server stopped, hung and
       envFile: '/nonexistent/.env',
     });
     redis = await connectRedis(config.redis, { onError: () => undefined });
-    app = createReceiverListener({ config, queue: createQueue(redis, config), logger: captureLogger().logger, clock });
+    app = createReceiverApp({ config, queue: createQueue(redis, config), logger: captureLogger().logger, clock });
   });
   afterAll(async () => {
     redis.disconnect();

@@ -57,4 +57,14 @@ describe('createLogger', () => {
     expect(lines).toHaveLength(1);
     expect(logger.isDebugEnabled()).toBe(false);
   });
+
+  it('hands each whole line to writeLine at once, a multi-line entry as separate lines', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', format: 'text', component: 'orchestrator', writeLine: (line) => lines.push(line) });
+    logger.warn('consumer-1 exited unexpectedly');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - WARN - orchestrator - consumer-1 exited unexpectedly$/);
+    logger.error('Start-up failed', { stack: 'Error: boom\n    at main' });
+    expect(lines.slice(1)).toEqual([expect.stringMatching(/ - ERROR - orchestrator - Start-up failed stack=Error: boom$/), '    at main']);
+  });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { createLogger } from '../../../libs/logging/index.js';
 import { waitUntil } from '../../../test/support/backends.js';
 import { createLineSink } from '../line-sink.js';
 import { Supervisor, type ChildSpec } from '../supervisor.js';
@@ -14,9 +15,10 @@ function setup(options: Partial<ConstructorParameters<typeof Supervisor>[0]> = {
   const dir = mkdtempSync(join(tmpdir(), 'day15-sup-'));
   const file = join(dir, 'pipeline.log');
   const sink = createLineSink({ file, console: { write: () => true } as unknown as NodeJS.WritableStream });
+  const logger = createLogger({ level: 'info', format: 'text', component: 'orchestrator', writeLine: (line) => sink.write('orchestrator', line) });
   const gaveUp: string[] = [];
   const supervisor = new Supervisor({
-    sink, backoff: { initialMs: 50, maxMs: 400, resetAfterMs: 60_000 }, stopTimeoutMs: 500,
+    sink, logger, backoff: { initialMs: 50, maxMs: 400, resetAfterMs: 60_000 }, stopTimeoutMs: 500,
     onGiveUp: (name) => gaveUp.push(name), ...options,
   });
   // The file is written asynchronously: until the sink is closed, wait for what should be in it
@@ -39,7 +41,7 @@ describe('Supervisor (with real fixture processes)', () => {
     const { dir, supervisor, sink, log, logged } = setup({ stopTimeoutMs: cleanStopMs });
     supervisor.start(fixture('crash-once', join(dir, 'marker')));
     await logged(/\[crash-once\] second run: serving/);
-    expect(log()).toMatch(/\[orchestrator\] WARN crash-once exited unexpectedly \(exit code 1\); restarting in 50 ms \(restart 1\)/);
+    expect(log()).toMatch(/\[orchestrator\] .* - WARN - orchestrator - crash-once exited unexpectedly \(exit code 1\); restarting in 50 ms \(restart 1\)/);
     await supervisor.stop();
     await sink.close();
     expect(log()).toMatch(/\[crash-once\] got SIGTERM, exiting cleanly[\s\S]*Stopped crash-once \(exit code 0\)/);
@@ -53,7 +55,7 @@ describe('Supervisor (with real fixture processes)', () => {
     await sink.close();
     expect(gaveUp).toEqual(['crash-always']);
     expect(log()).toMatch(/restarting in 50 ms[\s\S]*restarting in 100 ms[\s\S]*restarting in 200 ms/);
-    expect(log()).toMatch(/ERROR crash-always crashed 4 times within 60 s \(last: exit code 3\); giving up/);
+    expect(log()).toMatch(/\[orchestrator\] .* - ERROR - orchestrator - crash-always crashed 4 times within 60 s \(last: exit code 3\); giving up/);
   }, processTestTimeoutMs);
 
   it('kills a child that ignores SIGTERM once the grace period is over', async () => {
@@ -62,7 +64,7 @@ describe('Supervisor (with real fixture processes)', () => {
     await logged(/\[ignore-sigterm\] running/);
     await supervisor.stop();
     await sink.close();
-    expect(log()).toMatch(/did not stop within 500 ms; killing it[\s\S]*Stopped ignore-sigterm \(signal SIGKILL\)/);
+    expect(log()).toMatch(/WARN - orchestrator - ignore-sigterm did not stop within 500 ms; killing it[\s\S]*Stopped ignore-sigterm \(signal SIGKILL\)/);
   }, processTestTimeoutMs);
 
   it('merges the output of several children into whole, tagged lines', async () => {

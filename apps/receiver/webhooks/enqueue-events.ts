@@ -1,21 +1,8 @@
-import { eventTypes, type Day15Event, type EventType } from '../../libs/events/index.js';
-import type { Logger } from '../../libs/logging/index.js';
-import type { EnqueueVerdict, ReliableQueue } from '../../libs/queue/index.js';
+import { eventTypes, type Day15Event, type EventType } from '../../../libs/events/index.js';
+import type { EnqueueVerdict } from '../../../libs/queue/index.js';
+import type { WebhookContext } from './webhook-types.js';
 
-// What one webhook request needs: the receiver's collaborators and limits, and when it arrived.
-export interface WebhookContext {
-  queue: Pick<ReliableQueue, 'enqueue' | 'countRejected'>;
-  logger: Logger;
-  clock: () => number;
-  maxQueueDepth: number;
-  maxBatchEvents: number;
-  /** When the request arrived: stamped on each event as received_at. */
-  receivedAt: number;
-  /** performance.now() at arrival, the start of latency_ms. */
-  startedAt: number;
-}
-
-// Stamps received_at on valid events and enqueues them in one atomic step; logs one line per event.
+/** Stamps received_at on valid events and enqueues them in one atomic step; logs one line per event. */
 export async function enqueueEvents(events: readonly Day15Event[], context: WebhookContext): Promise<EnqueueVerdict[]> {
   const receivedAt = new Date(context.receivedAt).toISOString();
   const verdicts = await context.queue.enqueue(
@@ -33,7 +20,7 @@ export async function enqueueEvents(events: readonly Day15Event[], context: Webh
   return verdicts;
 }
 
-// Counts rejected events by their claimed type for the intake metrics, off the request's critical path.
+/** Counts rejected events by their claimed type for the intake metrics, off the request's critical path. */
 export function countRejected(context: Pick<WebhookContext, 'queue' | 'logger'>, candidates: readonly unknown[]): void {
   const labels = candidates.map((candidate) => {
     const type = (candidate as { event_type?: unknown } | null)?.event_type;
@@ -42,6 +29,7 @@ export function countRejected(context: Pick<WebhookContext, 'queue' | 'logger'>,
   context.queue.countRejected(labels).catch((error: Error) => context.logger.debug('Counting rejected events failed', { error: error.message }));
 }
 
+/** Milliseconds since `startedAt` (a performance.now() reading), rounded to 0.01: the answers' latency_ms. */
 export function latencyMs(startedAt: number): number {
   return Math.round((performance.now() - startedAt) * 100) / 100;
 }

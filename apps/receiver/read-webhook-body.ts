@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import { verifySignature } from '../../libs/events/index.js';
 import { HttpError } from './http-error.js';
 
-export interface ReadJsonOptions {
+/** How to read one webhook body: its size limit, and the secrets and clock its signature is checked with. */
+export interface ReadWebhookBodyOptions {
   limitBytes: number;
   /** Decoded Standard Webhooks secrets; empty = no signature check. */
   keys: readonly Buffer[];
@@ -12,10 +13,13 @@ export interface ReadJsonOptions {
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-// Reads a webhook body in the order a sender can act on: wrong content type or encoding (415), too large
-// (413, answered from Content-Length before reading when it is declared; the rest is drained, see
-// tooLarge), bad signature (401, checked on the raw bytes), then malformed JSON (400). Plain node:http, so the hot path carries no framework cost.
-export async function readJsonBody(req: IncomingMessage, { limitBytes, keys, toleranceMs, now }: ReadJsonOptions): Promise<unknown> {
+/**
+ * Reads a webhook's JSON body in the order a sender can act on: wrong content type or encoding (415), too
+ * large (413, answered from Content-Length before reading when it is declared; the rest is drained, see
+ * tooLarge), bad signature (401, checked on the raw bytes), then malformed JSON (400). Plain node:http, so
+ * the hot path carries no framework cost.
+ */
+export async function readWebhookBody(req: IncomingMessage, { limitBytes, keys, toleranceMs, now }: ReadWebhookBodyOptions): Promise<unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) {
     throw new HttpError({ status: 415, code: 'unsupported_media_type', message: 'Content-Type must be application/json' });

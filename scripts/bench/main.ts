@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import { readMetrics } from '../libs/analytics/index.js';
-import { ReliableQueue } from '../libs/queue/index.js';
-import { freePort, startRedisServer, type RedisServer } from '../test/support/redis-server.js';
-import { startBenchProcess, type BenchProcess } from './bench/bench-processes.js';
-import { benchEvent, drive, type LoadResult } from './bench/load.js';
-import { machineFacts, markdown, table, type BenchReport, type Row } from './bench/report.js';
+import { readMetrics } from '../../libs/analytics/index.js';
+import { ReliableQueue } from '../../libs/queue/index.js';
+import { freePort, startRedisServer, type RedisServer } from '../../test/support/redis-server.js';
+import { startBenchProcess, type BenchProcess } from './bench-processes.js';
+import { benchEvent, drive, type LoadResult } from './load.js';
+import { machineFacts, markdown, table, type BenchReport, type Row } from './report.js';
 
 // npm run bench [-- --quick]: measures ingest, drain and end-to-end latency against a private redis-server,
 // with the bare ceiling server in the same run, and writes docs/benchmarks.md + .json.

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../libs/config/index.js';
-import { load } from './generator/load-scenario.js';
-import { scenarios, Tally, type Scenario, type ScenarioContext } from './generator/scenarios.js';
-import { SyntheticEvents } from './generator/synthetic-events.js';
-import { WebhookClient } from './generator/webhook-client.js';
+import { loadConfigOrExit } from '../../libs/runtime/index.js';
+import { load } from './load-scenario.js';
+import { scenarios, Tally, type Scenario, type ScenarioContext } from './scenarios.js';
+import { SyntheticEvents } from './synthetic-events.js';
+import { WebhookClient } from './webhook-client.js';
 
 const usage = 'npm run generate -- [basic|idempotency|burst|batch|load] [--url URL] [--count N] [--rate R] [--batch-size B] [--json]';
 
@@ -22,7 +22,7 @@ async function main(): Promise<number> {
     console.log(`Usage: ${usage}`);
     return values.help ? 0 : 1;
   }
-  const config = loadConfig();
+  const config = loadConfigOrExit();
   const client = new WebhookClient(values.url ?? `http://localhost:${config.webhook.port}`, config.webhook.secrets);
   const ctx: ScenarioContext = { client, events: new SyntheticEvents(), say: (line) => console.log(line), tally: new Tally() };
 
@@ -76,6 +76,6 @@ async function waitForProcessed(client: WebhookClient, target: number, timeoutMs
 }
 
 main().then((code) => process.exit(code), (error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(error);
   process.exit(1);
 });

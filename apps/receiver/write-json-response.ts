@@ -2,18 +2,21 @@ import type { ServerResponse } from 'node:http';
 import type { Logger } from '../../libs/logging/index.js';
 import { toHttpError } from './to-http-error.js';
 
-// Writes a JSON answer with plain node:http (one write, explicit length).
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+/** Writes a JSON answer with plain node:http (one write, explicit length). */
+export function writeJsonResponse(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
-// Answers any error the way the Express error handler does, for handlers that run without Express.
-export function sendError(res: ServerResponse, logger: Logger, path: string, error: unknown): void {
+/**
+ * Answers any error as toHttpError says, and logs it (5xx with details, 4xx briefly): the one error answer of
+ * the node:http webhook listeners and of the Express error handler alike.
+ */
+export function writeErrorResponse(res: ServerResponse, logger: Logger, path: string, error: unknown): void {
   const httpError = toHttpError(error);
   logRejection(logger, path, httpError.status, httpError.code, error);
-  sendJson(res, httpError.status, {
+  writeJsonResponse(res, httpError.status, {
     error: httpError.code,
     ...(httpError.message === httpError.code ? {} : { message: httpError.message }),
     ...httpError.body,

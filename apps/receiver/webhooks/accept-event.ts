@@ -1,13 +1,9 @@
 import { validateEvent } from '../../../libs/events/index.js';
-import { countRejected, enqueueEvents, latencyMs, type WebhookContext } from '../enqueue-events.js';
 import { HttpError } from '../http-error.js';
+import { countRejected, enqueueEvents, latencyMs } from './enqueue-events.js';
+import type { Answer, WebhookContext } from './webhook-types.js';
 
-export interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-// POST /webhook/events: one event; 202 once it is durably queued, 200 when it is a duplicate.
+/** The action of POST /webhook/events: one event; 202 once it is durably queued, 200 when it is a duplicate. */
 export async function acceptEvent(body: unknown, ctx: WebhookContext): Promise<Answer> {
   const verdict = validateEvent(body);
   if (!verdict.ok) {

@@ -1,7 +1,7 @@
-import { validateEvent, type Day15Event, type ValidationIssue } from '../../../libs/events/index.js';
-import { countRejected, enqueueEvents, latencyMs, type WebhookContext } from '../enqueue-events.js';
+import { validateBatchEnvelope, validateEvent, type Day15Event, type ValidationIssue } from '../../../libs/events/index.js';
 import { HttpError } from '../http-error.js';
-import type { Answer } from './post-event.js';
+import { countRejected, enqueueEvents, latencyMs } from './enqueue-events.js';
+import type { Answer, WebhookContext } from './webhook-types.js';
 
 interface Rejection {
   index: number;
@@ -10,10 +10,12 @@ interface Rejection {
   details: ValidationIssue[];
 }
 
-// POST /webhook/batch: { "events": [...] }; every event gets its own verdict, the valid ones are queued
-// together in one atomic step.
+/**
+ * The action of POST /webhook/batch: { "events": [...] }; every event gets its own verdict, the valid ones
+ * are queued together in one atomic step.
+ */
 export async function acceptBatch(body: unknown, ctx: WebhookContext): Promise<Answer> {
-  const events = readEnvelope(body, ctx.maxBatchEvents);
+  const events = readBatchEnvelope(body, ctx.maxBatchEvents);
   const valid: Day15Event[] = [];
   const rejected: Rejection[] = [];
   events.forEach((candidate, index) => {
@@ -32,20 +34,17 @@ export async function acceptBatch(body: unknown, ctx: WebhookContext): Promise<A
   return { status: 202, body: { status: 'processed', ...summary, latency_ms: latencyMs(ctx.startedAt) } };
 }
 
-function readEnvelope(body: unknown, maxEvents: number): unknown[] {
-  const invalid = (message: string) => new HttpError({ status: 400, code: 'invalid_batch', message });
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('Body must be an object: { "events": [ ... ] }');
-  const unknown = Object.keys(body).filter((key) => key !== 'events');
-  if (unknown.length > 0) throw invalid(`Unknown field(s): ${unknown.join(', ')}; the body is { "events": [ ... ] }`);
-  const { events } = body as { events?: unknown };
-  if (!Array.isArray(events)) throw invalid('"events" must be an array of events');
-  if (events.length === 0) throw invalid('"events" must hold at least one event');
-  if (events.length > maxEvents) {
-    throw new HttpError({
-      status: 413, code: 'payload_too_large', message: `A batch holds at most ${maxEvents} events`, body: { limit_events: maxEvents },
-    });
+/**
+ * The batch envelope check, called once (first line of acceptBatch): the candidate events of
+ * `{ "events": [...] }`; 400 invalid_batch for any other shape, 413 payload_too_large over maxEvents.
+ */
+function readBatchEnvelope(body: unknown, maxEvents: number): unknown[] {
+  const verdict = validateBatchEnvelope(body, maxEvents);
+  if (verdict.ok) return verdict.value.events;
+  if (verdict.error === 'payload_too_large') {
+    throw new HttpError({ status: 413, code: verdict.error, message: verdict.message, body: { limit_events: verdict.limitEvents } });
   }
-  return events;
+  throw new HttpError({ status: 400, code: verdict.error, message: verdict.message });
 }
 
 function eventIdOf(candidate: unknown): string | null {

@@ -1,0 +1,23 @@
+import { createConsumer } from '../consumer/consumer.js';
+import { createReceiverApp } from '../receiver/app.js';
+import { startServer } from '../receiver/server.js';
+import { runWithQueue } from '../../libs/runtime/index.js';
+
+// In-memory mode (DAY15_USE_MOCK_REDIS=true): ioredis-mock lives inside one process, so receiver and
+// consumer must share it. This app runs both on one in-process queue; the orchestrator supervises it. It is
+// the one composition app that joins the receiver and consumer cores (see eslint.config.js).
+runWithQueue('pipeline', {
+  inMemoryNote: 'the queue lives in this process; events not yet processed are lost if it stops',
+  start: async ({ config, logger, queue }) => {
+    const server = await startServer(createReceiverApp({ config, queue, logger: logger.child({ component: 'receiver' }) }), config.webhook);
+    const consumer = createConsumer({ config, queue, logger: logger.child({ component: 'consumer' }) });
+    consumer.start();
+    logger.info(`Receiver listening on ${server.url}`);
+    return {
+      stop: async () => {
+        await server.close();
+        await consumer.stop();
+      },
+    };
+  },
+});

@@ -1,0 +1,92 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Redis } from 'ioredis';
+import { analyticsKeys } from '../../libs/analytics/index.js';
+import type { Day15Config } from '../../libs/config/index.js';
+import { createLogger } from '../../libs/logging/index.js';
+import { connectRedis, describeRedis, queueKeys } from '../../libs/queue/index.js';
+import { loadConfigOrExit } from '../../libs/runtime/index.js';
+import { banner } from './banner.js';
+import { appSpecs, embeddedRedisSpec } from './child-specs.js';
+import { createLineSink } from './line-sink.js';
+import { Supervisor } from './supervisor.js';
+
+// npm run orchestrate: validate, start (embedded Redis,) receiver and consumers, supervise, merge logs.
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const sink = createLineSink({ file: config.log.file });
+  // Its own lines in the children's format, merged into the same log. Always at least info: the banner,
+  // starts, restarts and stops show whatever DAY15_LOG_LEVEL says for the apps.
+  const logger = createLogger({
+    level: config.log.level === 'debug' ? 'debug' : 'info',
+    format: config.log.format,
+    component: 'orchestrator',
+    writeLine: (line) => sink.write('orchestrator', line),
+  });
+  const fail = async (message: string, hint: string): Promise<never> => {
+    logger.error(message);
+    logger.info(`Hint: ${hint}`);
+    await supervisor.stop();
+    await sink.close();
+    process.exit(1);
+  };
+  let redis: Redis | undefined;
+  const supervisor = new Supervisor({
+    sink,
+    logger,
+    onGiveUp: (name) => void fail(`${name} keeps crashing`, `see the [${name}] lines above in ${config.log.file}`),
+    // Restarts show in /metrics (day15_process_restarts_total) and the dashboard, counted where all processes report.
+    onRestart: (name) => void redis?.hincrby(queueKeys(config.redis.keyPrefix).data(analyticsKeys.restarts), name, 1).catch(() => undefined),
+  });
+  const childEnv: Record<string, string> = {};
+
+  if (!config.redis.useMock && config.redis.embedded) {
+    if (config.redis.url) await fail('DAY15_REDIS_EMBEDDED=true cannot be used with DAY15_REDIS_URL', 'unset DAY15_REDIS_URL; the embedded server listens on 127.0.0.1:DAY15_REDIS_PORT');
+    if (spawnSync('redis-server', ['--version']).error) await fail('DAY15_REDIS_EMBEDDED=true but redis-server is not installed', 'install it (apt-get install -y redis-server) or set DAY15_REDIS_EMBEDDED=false');
+    // One folder per port, so servers on different ports never share (or overwrite) an append-only file.
+    const dir = resolve('data/redis', `port-${config.redis.port}`);
+    mkdirSync(dir, { recursive: true });
+    supervisor.start(embeddedRedisSpec(config, dir));
+    Object.assign(childEnv, { DAY15_REDIS_HOST: '127.0.0.1' });
+  }
+  if (!config.redis.useMock) {
+    const settings = { ...config.redis, host: childEnv.DAY15_REDIS_HOST ?? config.redis.host };
+    redis = await redisClient(settings, config.redis.embedded ? 10_000 : 0);
+    if (!redis) {
+      await fail(`Redis at ${describeRedis(settings)} is unreachable`, 'start Redis (redis-server), set DAY15_REDIS_EMBEDDED=true, or set DAY15_USE_MOCK_REDIS=true for the in-memory mode');
+    }
+  }
+
+  for (const line of banner(config)) logger.info(line);
+  for (const spec of appSpecs(config, childEnv)) supervisor.start(spec);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`Received ${signal}; stopping children`);
+    redis?.disconnect();
+    await supervisor.stop();
+    logger.info('All processes stopped');
+    await sink.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+// A connection once Redis answers within the wait (polled, for an embedded server that is still starting).
+async function redisClient(settings: Day15Config['redis'], waitMs: number): Promise<Redis | undefined> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return await connectRedis(settings, { onError: () => undefined });
+    } catch {
+      if (Date.now() >= deadline) return undefined;
+      await new Promise((done) => setTimeout(done, 100));
+    }
+  }
+}
+
+void main();
