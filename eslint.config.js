@@ -1,6 +1,7 @@
 // Lint rules, including the house rules of the layout: libs never import apps, apps never import each
 // other (apps/pipeline, the one composition app, joins the receiver and consumer cores), scripts never
-// import apps (they run them as processes), and only libs/config reads process.env.
+// import apps (they run them as processes), production code in apps and libs never imports the dev
+// tooling in tools/ (their tests may), and only libs/config reads process.env.
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -53,6 +54,18 @@ export default tseslint.config(
     },
   },
   {
+    // tools/ is dev tooling (private redis-server, process harness, Redis proxy, waits) for tests, scripts
+    // and benchmarks. A rule of its own (the typescript-eslint variant of no-restricted-imports), so it
+    // adds to the layout rules above instead of replacing their patterns.
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['**/test/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{
+        group: ['**/tools/**'], message: 'production code never imports the dev tooling in tools/; tests and scripts may.',
+      }] }],
+    },
+  },
+  {
     files: ['scripts/**/*.ts'],
     ignores: ['scripts/**/test/**'],
     rules: {
@@ -60,7 +73,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/config/**/*.ts', 'test/**/*.{ts,js}', '**/test/**/*.ts', 'jest.config.js'],
+    files: ['libs/config/**/*.ts', 'test/**/*.{ts,js}', '**/test/**/*.ts', 'tools/**/*.{ts,js}', 'jest.config.js'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

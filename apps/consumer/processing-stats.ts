@@ -1,3 +1,4 @@
+import { percentileOfSorted } from '../../libs/analytics/index.js';
 import type { Logger } from '../../libs/logging/index.js';
 
 const keptLatencies = 10_000;
@@ -32,7 +33,7 @@ export class ProcessingStats {
   report(logger: Logger): void {
     const sorted = [...this.latencies].sort((a, b) => a - b);
     const average = sorted.length === 0 ? 0 : sorted.reduce((sum, value) => sum + value, 0) / sorted.length;
-    const p99 = sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] ?? 0;
+    const p99 = percentileOfSorted(sorted, 0.99);
     const seconds = Math.max(0.001, (this.clock() - this.startedAt) / 1000);
     logger.info('PROCESSING STATISTICS');
     logger.info(`  batches: ${this.batches}`);

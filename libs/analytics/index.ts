@@ -1,4 +1,4 @@
 export { effectsFor, monthlyCents, type EffectContext } from './effects-for.js';
 export { readMetrics, metricsWindows, type MetricsDocument, type MetricsOptions, type MetricsWindow } from './read-metrics.js';
-export { percentileFromBuckets } from './percentiles.js';
+export { percentileFromBuckets, percentileOfSorted } from './percentiles.js';
 export { analyticsKeys, bucketLabel, latencyBucketsMs } from './analytics-keys.js';

@@ -19,3 +19,10 @@ export function percentileFromBuckets(counts: Readonly<Record<string, number>>, 
   }
   return lower;
 }
+
+// A percentile of raw samples sorted ascending, by nearest rank (the smallest sample with at least that
+// share of the samples at or below it). 0 when there are no samples.
+export function percentileOfSorted(sorted: readonly number[], quantile: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(quantile * sorted.length) - 1))] ?? 0;
+}

@@ -1,3 +1,4 @@
+import { percentileOfSorted } from '../../libs/analytics/index.js';
 import type { ScenarioContext } from './scenarios.js';
 import type { SyntheticEvent } from './synthetic-events.js';
 
@@ -11,10 +12,6 @@ export interface LoadOptions {
 }
 
 const maxInFlight = 256;
-
-function percentile(sorted: number[], q: number): number {
-  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
-}
 
 /** Offers `count` events at `rate` per second and reports verdicts and request latency percentiles. */
 export async function load(ctx: ScenarioContext, { count, rate, batchSize, progress }: LoadOptions): Promise<boolean> {
@@ -72,6 +69,6 @@ export async function load(ctx: ScenarioContext, { count, rate, batchSize, progr
   const sorted = [...latencies].sort((a, b) => a - b);
   ctx.say(`  ${count} events in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(0)} events/s offered at ${rate}/s, batch size ${batchSize})`);
   ctx.say(`  accepted ${outcome.accepted}, duplicates ${outcome.duplicates}, rejected ${outcome.rejected}, errors ${outcome.errors}`);
-  ctx.say(`  request latency p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p95 ${percentile(sorted, 0.95).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms`);
+  ctx.say(`  request latency p50 ${percentileOfSorted(sorted, 0.5).toFixed(1)} ms, p95 ${percentileOfSorted(sorted, 0.95).toFixed(1)} ms, p99 ${percentileOfSorted(sorted, 0.99).toFixed(1)} ms`);
   return outcome.rejected === 0 && outcome.errors === 0;
 }

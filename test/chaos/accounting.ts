@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { readMetrics } from '../../libs/analytics/index.js';
-import { ReliableQueue } from '../../libs/queue/index.js';
+import { waitForDrained } from '../../tools/wait.js';
+import { testQueue } from '../support/backends.js';
 import type { Sender } from './load-sender.js';
-import { waitFor } from './wait.js';
 
 export interface Accounting {
   sent: number;
@@ -21,7 +21,7 @@ export interface Accounting {
 // analytics must show exactly one unit per processed event; each accepted id must be either processed
 // (its record is gone, which only an ack does) or in exactly one of ready / in flight / delayed / dead.
 export async function account(redis: Redis, prefix: string, sent: number, acceptedIds: readonly string[]): Promise<Accounting> {
-  const queue = new ReliableQueue({ redis, prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 1000 });
+  const queue = testQueue(redis, { prefix });
   const { keys } = queue;
   const [ready, inFlight, delayed, dead] = await Promise.all([
     redis.lrange(keys.ready, 0, -1), redis.zrange(keys.inFlight, 0, -1), redis.zrange(keys.delayed, 0, -1), redis.zrange(keys.dead, 0, -1),
@@ -57,24 +57,13 @@ export function printAccounting(scenario: string, a: Accounting): void {
     + `delayed ${a.delayed} / dead ${a.dead} / lost ${a.lost} / double-counted ${a.doubleCounted}\n`);
 }
 
-// Waits until the pipeline has nothing ready, in flight or delayed (every accepted event processed or
-// dead-lettered); the error says what was still there.
-export async function waitForDrained(queue: ReliableQueue, timeoutMs = 90_000): Promise<void> {
-  let last = 'not read yet';
-  await waitFor('the queue to drain (nothing ready, in flight or delayed)', async () => {
-    const stats = await queue.stats();
-    last = `ready ${stats.ready}, in flight ${stats.inFlight}, delayed ${stats.delayed}, dead ${stats.dead}`;
-    return stats.ready + stats.inFlight + stats.delayed === 0;
-  }, { timeoutMs, status: () => last });
-}
-
 // Stops the sender, waits until the pipeline has nothing ready, in flight or delayed, then accounts for
 // every accepted event and prints the result under the scenario's name.
 export async function drainAndAccount(redisUrl: string, prefix: string, sender: Sender, scenario: string): Promise<Accounting> {
   await sender.stop();
   const redis = new Redis(redisUrl);
   try {
-    await waitForDrained(new ReliableQueue({ redis, prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 50 }));
+    await waitForDrained(testQueue(redis, { prefix }));
     const result = await account(redis, prefix, sender.sent(), [...sender.accepted]);
     printAccounting(scenario, result);
     return result;

@@ -1,13 +1,11 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { Redis } from 'ioredis';
 import request from 'supertest';
 import { anEvent, receiverHarness } from '../../apps/receiver/test/receiver-harness.js';
 import { validateEvent } from '../../libs/events/index.js';
-import { ReliableQueue } from '../../libs/queue/index.js';
-import { killAppProcesses } from '../support/app-process.js';
-import { uniquePrefix } from '../support/backends.js';
+import { killAppProcesses } from '../../tools/app-process.js';
+import { testQueue, uniquePrefix, withRealRedis } from '../support/backends.js';
 import { account, printAccounting } from './accounting.js';
 import { forgedSignatures, hostileCorpus, type HostileRequest } from './hostile-corpus.js';
 import { pipelineEnv, startReceiver } from './pipeline-processes.js';
@@ -34,15 +32,8 @@ async function send(url: string, req: HostileRequest): Promise<{ status: number;
   }
 }
 
-describe('chaos: hostile input against real receiver processes', () => {
-  let redis: Redis;
-  beforeAll(() => {
-    redis = new Redis(process.env.REDIS_TEST_URL ?? '');
-  });
-  afterAll(() => {
-    killAppProcesses();
-    redis.disconnect();
-  });
+withRealRedis('chaos: hostile input against real receiver processes', (backend) => {
+  afterAll(killAppProcesses);
 
   it('10. answers 200+ hostile requests each with the right 4xx, enqueues nothing, and stays up (slow-loris included)', async () => {
     const plainPrefix = uniquePrefix('hostile');
@@ -81,9 +72,9 @@ describe('chaos: hostile input against real receiver processes', () => {
     expect(await cutOff).toBeLessThan(20_000);
 
     for (const [prefix, sent] of [[plainPrefix, corpus.length], [signedPrefix, forged.length]] as const) {
-      const queue = new ReliableQueue({ redis, prefix, idempotencyTtlMs: 60_000, maxAttempts: 3, retryDelayMs: 50 });
+      const queue = testQueue(backend.redis, { prefix });
       expect((await queue.stats()).counters.accepted).toBe(0);
-      const result = await account(redis, prefix, sent, []);
+      const result = await account(backend.redis, prefix, sent, []);
       printAccounting(`hostile input (${prefix.startsWith('hostilesig') ? 'signatures' : 'corpus'}, every answer as expected)`, result);
       expect(result).toMatchObject({ accepted: 0, processed: 0, lost: 0, doubleCounted: 0 });
     }
@@ -92,7 +83,7 @@ describe('chaos: hostile input against real receiver processes', () => {
   }, 180_000);
 
   it('10b. property: for random events, the receiver accepts exactly what the schema accepts and queues only that', async () => {
-    const { app, queue } = receiverHarness(redis);
+    const { app, queue } = receiverHarness(backend.redis);
     // Half the candidates are valid events built from the contract's domain, half the same with one field
     // replaced by a random JSON value (which may or may not still be valid): the schema decides, the
     // receiver must agree with it.

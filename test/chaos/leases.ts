@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { queueKeys } from '../../libs/queue/index.js';
+import { waitUntil } from '../../tools/wait.js';
 import type { StartedConsumer } from './pipeline-processes.js';
-import { waitFor } from './wait.js';
 
 // One atomic read: the in-flight events whose claim belongs to `owner` (the claim script stores the
 // consumer id as `owner` on the event's record).
@@ -68,12 +68,12 @@ export async function freezeWhileHolding(redis: Redis, prefix: string, consumer:
   const redisPort = redis.options.port ?? 6379;
   let held: string[] = [];
   const missed = { betweenBatches: 0, commandInFlight: 0 };
-  await waitFor(`consumer ${consumer.id} frozen at a quiet moment while it holds leases`, async () => {
+  await waitUntil(async () => {
     if ((await leasesHeldBy(redis, prefix, consumer.id)).length === 0) return false;
     consumer.child.kill('SIGSTOP');
     let inFlight = 0;
     try {
-      await waitFor(`SIGSTOP to take effect on pid ${pid}`, () => isStopped(pid), { timeoutMs: 10_000, intervalMs: 5 });
+      await waitUntil(() => isStopped(pid), 10_000, `SIGSTOP to take effect on pid ${pid}`, { intervalMs: 5 });
       held = await leasesHeldBy(redis, prefix, consumer.id);
       for (let agreeing = 1; agreeing < 3;) {
         const again = await leasesHeldBy(redis, prefix, consumer.id);
@@ -90,9 +90,9 @@ export async function freezeWhileHolding(redis: Redis, prefix: string, consumer:
     else missed.commandInFlight += 1;
     consumer.child.kill('SIGCONT');
     return false;
-  }, {
-    timeoutMs, intervalMs: 5,
-    status: () => `caught ${missed.betweenBatches} time(s) between batches, ${missed.commandInFlight} time(s) mid-command; exit code ${consumer.child.exitCode}`,
-  });
+  }, timeoutMs, {
+    what: `consumer ${consumer.id} frozen at a quiet moment while it holds leases`,
+    state: () => `caught ${missed.betweenBatches} time(s) between batches, ${missed.commandInFlight} time(s) mid-command; exit code ${consumer.child.exitCode}`,
+  }, { intervalMs: 5 });
   return held;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { waitFor } from './wait.js';
+import { waitUntil } from '../../tools/wait.js';
 
 export interface Sender {
   /** Ids the pipeline answered 202 or 200 for: accepted by this request or an earlier one whose answer was lost. */
@@ -59,7 +59,7 @@ export function startSending(url: string, { concurrency = 8, pauseMs = 2 } = {})
 // Waits until the pipeline has answered 202/200 for more than `count` events in all, however slow the
 // machine; the error says how far it got.
 export async function waitForAccepted(sender: Sender, count: number, timeoutMs = 90_000): Promise<void> {
-  await waitFor(`the pipeline to accept more than ${count} events`, () => sender.accepted.size > count, {
-    timeoutMs, status: () => `${sender.accepted.size} accepted of ${sender.sent()} sent`,
+  await waitUntil(() => sender.accepted.size > count, timeoutMs, {
+    what: `the pipeline to accept more than ${count} events`, state: () => `${sender.accepted.size} accepted of ${sender.sent()} sent`,
   });
 }

@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { effectsFor } from '../../libs/analytics/index.js';
 import type { Day15Event } from '../../libs/events/index.js';
-import { ReliableQueue } from '../../libs/queue/index.js';
-import { uniquePrefix } from '../support/backends.js';
+import { waitUntil } from '../../tools/wait.js';
+import { testQueue, uniquePrefix, withRealRedis } from '../support/backends.js';
 import { account, printAccounting } from './accounting.js';
-import { waitFor } from './wait.js';
 
-describe('chaos: the connection drops after an ack script ran (real redis-server)', () => {
-  let redis: Redis;
-  beforeAll(() => {
-    redis = new Redis(process.env.REDIS_TEST_URL ?? '');
-  });
-  afterAll(() => redis.disconnect());
-
+withRealRedis('chaos: the connection drops after an ack script ran (real redis-server)', (backend) => {
   it('6. the retried ack after a lost reply is refused as already done, and the effects stay applied once', async () => {
+    const redis = backend.redis;
     const prefix = uniquePrefix('chaos6');
-    const options = { prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 50 };
     const ids = Array.from({ length: 50 }, (_, i) => `evt_ack_${i}`);
-    const setup = new ReliableQueue({ redis, ...options });
+    const setup = testQueue(redis, { prefix });
     const now = new Date().toISOString();
     await setup.enqueue(ids.map((id) => ({
       id, label: 'usage_tracked',
@@ -29,7 +22,7 @@ describe('chaos: the connection drops after an ack script ran (real redis-server
     const doomed = new Redis(process.env.REDIS_TEST_URL ?? '', { maxRetriesPerRequest: 0, retryStrategy: () => null });
     doomed.on('error', () => undefined);
     const doomedClientId = String(await doomed.client('ID'));
-    const queue = new ReliableQueue({ redis: doomed, ...options });
+    const queue = testQueue(doomed, { prefix });
     const claims = await queue.claim('consumer-a', 50, 30_000);
     const items = claims.map((claim) => ({ claim, effects: effectsFor(JSON.parse(claim.body) as Day15Event, { now: Date.now() }) }));
     const lostReply = queue.ack('consumer-a', items).then(() => 'answered', () => 'no reply');
@@ -38,12 +31,12 @@ describe('chaos: the connection drops after an ack script ran (real redis-server
     // Redis drops a connection only after it has run every command that arrived on it, so once the doomed
     // connection is gone from CLIENT LIST the first ack has run (or never will): no sleep guessing "by now".
     const doomedStillConnected = async () => String(await redis.client('LIST')).split('\n').some((line) => line.startsWith(`id=${doomedClientId} `));
-    await waitFor(`Redis to finish with the cut connection (client id ${doomedClientId})`, async () => !(await doomedStillConnected()));
+    await waitUntil(async () => !(await doomedStillConnected()), 60_000, `Redis to finish with the cut connection (client id ${doomedClientId})`);
     const appliedBefore = (await setup.stats()).counters.acked;
     expect([0, 50]).toContain(appliedBefore);
 
     // The consumer reconnects and retries the same ack.
-    const retry = new ReliableQueue({ redis, ...options });
+    const retry = testQueue(redis, { prefix });
     const verdicts = await retry.ack('consumer-a', items);
     const applied = (await retry.stats()).counters.acked;
     // The first ack ran although its reply was lost: the retry is refused as already done. (Had the first

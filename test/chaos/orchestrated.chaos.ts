@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { killAppProcesses } from '../support/app-process.js';
+import { killAppProcesses } from '../../tools/app-process.js';
+import { startRedisServer, type RedisServer } from '../../tools/redis-server.js';
+import { sleep, within } from '../../tools/wait.js';
 import { uniquePrefix } from '../support/backends.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { account, drainAndAccount, printAccounting } from './accounting.js';
 import { startSending, waitForAccepted } from './load-sender.js';
 import { restartRedisServer, startOrchestrated, stopOrchestrator } from './pipeline-processes.js';
-import { sleep, within } from './wait.js';
 
 // Each wait below is bounded on its own (with an error saying what was missing); a scenario chains several,
 // so it gets more time than the config's default before jest's generic timeout could pre-empt them.

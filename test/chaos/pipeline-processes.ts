@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAppProcess, type AppProcess } from '../support/app-process.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { sleep, waitFor, within } from './wait.js';
+import { startAppProcess, type AppProcess } from '../../tools/app-process.js';
+import { startRedisServer, type RedisServer } from '../../tools/redis-server.js';
+import { sleep, waitUntil, within } from '../../tools/wait.js';
 
 // How long a process may take to start (node + tsx compiling TypeScript) on a loaded 2-core CI machine.
 export const startupTimeoutMs = 60_000;
@@ -87,7 +87,7 @@ export async function stopOrchestrator(orchestrator: AppProcess): Promise<number
 export async function restartRedisServer(server: RedisServer, args: string[]): Promise<RedisServer> {
   let restarted: RedisServer | undefined;
   const failures: string[] = [];
-  await waitFor(`redis-server back on port ${server.port} from ${server.dir}`, async () => {
+  await waitUntil(async () => {
     try {
       restarted = await startRedisServer({ port: server.port, dir: server.dir, args });
       return true;
@@ -95,6 +95,8 @@ export async function restartRedisServer(server: RedisServer, args: string[]): P
       failures.push((error as Error).message);
       return false;
     }
-  }, { timeoutMs: 60_000, intervalMs: 200, status: () => failures.join('; ') || 'no attempt failed' });
+  }, 60_000, {
+    what: `redis-server back on port ${server.port} from ${server.dir}`, state: () => failures.join('; ') || 'no attempt failed',
+  }, { intervalMs: 200 });
   return restarted!;
 }

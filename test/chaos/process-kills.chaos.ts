@@ -1,35 +1,27 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Redis } from 'ioredis';
-import { ReliableQueue } from '../../libs/queue/index.js';
-import { killAppProcesses } from '../support/app-process.js';
-import { uniquePrefix } from '../support/backends.js';
-import { account, drainAndAccount, printAccounting, waitForDrained } from './accounting.js';
+import { afterEach, expect, it, jest } from '@jest/globals';
+import { killAppProcesses } from '../../tools/app-process.js';
+import { waitForDrained, waitUntil } from '../../tools/wait.js';
+import { testQueue, uniquePrefix, withRealRedis } from '../support/backends.js';
+import { account, drainAndAccount, printAccounting } from './accounting.js';
 import { freezeWhileHolding, leasesHeldBy } from './leases.js';
 import { startSending, waitForAccepted } from './load-sender.js';
 import { pipelineEnv, restartReceiverOn, startConsumer, startReceiver } from './pipeline-processes.js';
-import { waitFor } from './wait.js';
 
 // Each wait below is bounded on its own (with an error saying what was missing); a scenario chains several,
 // so it gets more time than the config's default before jest's generic timeout could pre-empt them.
 jest.setTimeout(300_000);
 
-describe('chaos: processes killed under load (real processes, private redis-server)', () => {
+withRealRedis('chaos: processes killed under load (real processes, private redis-server)', (backend) => {
   const redisUrl = process.env.REDIS_TEST_URL ?? '';
-  let redis: Redis;
-  beforeAll(() => {
-    redis = new Redis(process.env.REDIS_TEST_URL ?? '');
-  });
   afterEach(killAppProcesses);
-  afterAll(() => redis.disconnect());
-
-  const queueOf = (prefix: string) => new ReliableQueue({ redis, prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 50 });
 
   it('1. kill -9 of consumers mid-batch, repeatedly: nothing lost, nothing counted twice', async () => {
     const prefix = uniquePrefix('chaos1');
     // Every lease that expires counts as an attempt (so an event that kills every consumer ends in the dead
     // letters); three kills could hit the same recovered event three times, so allow more attempts here.
     const env = pipelineEnv(process.env.REDIS_TEST_URL ?? '', prefix, { DAY15_BATCH_SIZE: '50', DAY15_MAX_RETRIES: '10' });
-    const queue = queueOf(prefix);
+    const redis = backend.redis;
+    const queue = testQueue(redis, { prefix });
     const { url } = await startReceiver(env);
     let consumer = await startConsumer(env);
     const sender = startSending(url);
@@ -53,7 +45,8 @@ describe('chaos: processes killed under load (real processes, private redis-serv
   it('2. a zombie consumer (SIGSTOP past its lease, SIGCONT after another finished its events) has its late ack refused', async () => {
     const prefix = uniquePrefix('chaos2');
     const env = pipelineEnv(process.env.REDIS_TEST_URL ?? '', prefix, { DAY15_BATCH_SIZE: '50' });
-    const queue = queueOf(prefix);
+    const redis = backend.redis;
+    const queue = testQueue(redis, { prefix });
     const { url } = await startReceiver(env);
     const zombie = await startConsumer(env);
     const sender = startSending(url);
@@ -62,14 +55,16 @@ describe('chaos: processes killed under load (real processes, private redis-serv
     // Past its lease, the other consumer takes the zombie's events back and finishes them (an acked event's
     // record is deleted): waited for, not guessed with a sleep.
     const unfinished = () => redis.exists(...held.map((id) => queue.keys.event(id)));
-    await waitFor(`the other consumer to finish the ${held.length} event(s) the frozen zombie held`, async () => (await unfinished()) === 0, {
-      status: async () => `${await unfinished()} still unfinished: ${(await leasesHeldBy(redis, prefix, zombie.id)).length} still leased to the zombie`,
+    await waitUntil(async () => (await unfinished()) === 0, 60_000, {
+      what: `the other consumer to finish the ${held.length} event(s) the frozen zombie held`,
+      state: async () => `${await unfinished()} still unfinished: ${(await leasesHeldBy(redis, prefix, zombie.id)).length} still leased to the zombie`,
     });
     await sender.stop();
     await waitForDrained(queue);
     zombie.child.kill('SIGCONT');
-    await waitFor('the resumed zombie to report its late ack or heartbeat refused', () => zombie.lines.some((line) => /Lease lost before ack|Heartbeat: \d+ lease\(s\) already lost/.test(line)), {
-      status: () => `zombie output so far:\n${zombie.lines.slice(-20).join('\n')}`,
+    await waitUntil(() => zombie.lines.some((line) => /Lease lost before ack|Heartbeat: \d+ lease\(s\) already lost/.test(line)), 60_000, {
+      what: 'the resumed zombie to report its late ack or heartbeat refused',
+      state: () => `zombie output so far:\n${zombie.lines.slice(-20).join('\n')}`,
     });
     const result = await account(redis, prefix, sender.sent(), [...sender.accepted]);
     printAccounting('zombie consumer', result);
@@ -95,7 +90,7 @@ describe('chaos: processes killed under load (real processes, private redis-serv
   it('8. poison events (a payload that cannot be parsed, an event that no longer validates) are dead-lettered with their reason while the rest flows', async () => {
     const prefix = uniquePrefix('chaos8');
     const env = pipelineEnv(process.env.REDIS_TEST_URL ?? '', prefix);
-    const queue = queueOf(prefix);
+    const queue = testQueue(backend.redis, { prefix });
     const { url } = await startReceiver(env);
     await startConsumer(env);
     const sender = startSending(url);

@@ -1,13 +1,12 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { ReliableQueue } from '../../libs/queue/index.js';
-import { killAppProcesses } from '../support/app-process.js';
-import { uniquePrefix } from '../support/backends.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { account, drainAndAccount, printAccounting, waitForDrained } from './accounting.js';
+import { killAppProcesses } from '../../tools/app-process.js';
+import { startRedisServer, type RedisServer } from '../../tools/redis-server.js';
+import { sleep, waitForDrained, waitUntil } from '../../tools/wait.js';
+import { testQueue, uniquePrefix } from '../support/backends.js';
+import { account, drainAndAccount, printAccounting } from './accounting.js';
 import { startSending, waitForAccepted } from './load-sender.js';
 import { pipelineEnv, restartRedisServer, startConsumer, startReceiver } from './pipeline-processes.js';
-import { sleep, waitFor } from './wait.js';
 
 // Each wait below is bounded on its own (with an error saying what was missing); a scenario chains several,
 // so it gets more time than the config's default before jest's generic timeout could pre-empt them.
@@ -71,8 +70,8 @@ describe('chaos: Redis faults (real processes, private redis-servers)', () => {
     expect(first.filter((status) => status === 200)).toHaveLength(99);
     const redis = new Redis(server.url);
     try {
-      const queue = new ReliableQueue({ redis, prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 50 });
-      await waitFor('the stormed event to be processed', async () => (await queue.stats()).counters.acked === 1);
+      const queue = testQueue(redis, { prefix });
+      await waitUntil(async () => (await queue.stats()).counters.acked === 1, 60_000, { what: 'the stormed event to be processed', state: () => queue.stats() });
       expect((await storm()).every((status) => status === 200)).toBe(true);
       // Every answer is in, so the receiver's enqueue scripts have all run: nothing new may have been
       // queued, and whatever the pipeline holds is drained before counting (no sleep guessing "done by now").

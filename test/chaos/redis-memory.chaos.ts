@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { durabilityWarnings, ReliableQueue } from '../../libs/queue/index.js';
-import { killAppProcesses } from '../support/app-process.js';
-import { uniquePrefix } from '../support/backends.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { durabilityWarnings } from '../../libs/queue/index.js';
+import { killAppProcesses } from '../../tools/app-process.js';
+import { startRedisServer, type RedisServer } from '../../tools/redis-server.js';
+import { testQueue, uniquePrefix } from '../support/backends.js';
 import { account, printAccounting } from './accounting.js';
 import { pipelineEnv, startReceiver, startupTimeoutMs } from './pipeline-processes.js';
 
@@ -41,7 +41,7 @@ describe('chaos: Redis at its memory limit (real receiver, private redis-server)
 
     const redis = new Redis(server.url);
     try {
-      const queue = new ReliableQueue({ redis, prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 50 });
+      const queue = testQueue(redis, { prefix });
       expect((await queue.stats()).ready).toBe(accepted.length);
       const result = await account(redis, prefix, accepted.length + 1, accepted);
       printAccounting('Redis full (noeviction)', result);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type Browser } from 'playwright-core';
-import { killAppProcesses } from '../support/app-process.js';
-import { waitUntil } from '../support/backends.js';
+import { killAppProcesses } from '../../tools/app-process.js';
+import { waitUntil } from '../../tools/wait.js';
 import { startOrchestrator } from './orchestrator-harness.js';
 
 // Debian's chromium, never a downloaded browser; the flags keep it off the network it cannot reach anyway.

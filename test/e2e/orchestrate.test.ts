@@ -1,8 +1,9 @@
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { killAppProcesses, startAppProcess } from '../support/app-process.js';
-import { uniquePrefix, waitUntil } from '../support/backends.js';
-import { freePort } from '../support/redis-server.js';
+import { killAppProcesses, startAppProcess } from '../../tools/app-process.js';
+import { freePort } from '../../tools/free-port.js';
+import { waitUntil } from '../../tools/wait.js';
+import { uniquePrefix } from '../support/backends.js';
 import { isAlive, pidsOf, runGenerator, startOrchestrator } from './orchestrator-harness.js';
 
 interface Metrics {

@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAppProcess, type AppProcess } from '../support/app-process.js';
-import { waitUntil } from '../support/backends.js';
-import { freePort } from '../support/redis-server.js';
+import { startAppProcess, type AppProcess } from '../../tools/app-process.js';
+import { freePort } from '../../tools/free-port.js';
+import { waitUntil } from '../../tools/wait.js';
 
 export interface GeneratorSummary {
   scenarios: { name: string; passed: boolean }[];

@@ -1,25 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Redis } from 'ioredis';
+import { expect, it } from '@jest/globals';
 import request from 'supertest';
 import { createConsumer } from '../../apps/consumer/consumer.js';
 import { anEvent, receiverHarness } from '../../apps/receiver/test/receiver-harness.js';
 import { effectsFor } from '../../libs/analytics/index.js';
-import { backends, waitUntil } from '../support/backends.js';
+import { withBackends } from '../support/backends.js';
+import { waitUntil } from '../../tools/wait.js';
 import { captureLogger } from '../support/capture-logger.js';
 
 const token = 'test-admin-token-0123456789';
 const auth = { Authorization: `Bearer ${token}` };
 
-describe.each(backends)('dead-letter admin API on $name', (backend) => {
-  let redis: Redis;
-  beforeAll(async () => {
-    redis = await backend.connect();
-  });
-  afterAll(() => redis.disconnect());
-
+withBackends('dead-letter admin API', (backend) => {
   // Events whose analytics rule fails while `broken` is true end in the dead letters after one attempt.
   async function withDeadLetters(count: number) {
-    const h = receiverHarness(redis, { DAY15_ADMIN_TOKEN: token, DAY15_MAX_RETRIES: '1' });
+    const h = receiverHarness(backend.redis, { DAY15_ADMIN_TOKEN: token, DAY15_MAX_RETRIES: '1' });
     let broken = true;
     const consumer = createConsumer({
       config: h.config, queue: h.queue, logger: captureLogger().logger,
@@ -74,7 +68,7 @@ describe.each(backends)('dead-letter admin API on $name', (backend) => {
   });
 
   it('refuses a missing or wrong token with 401 and a malformed replay request with 400', async () => {
-    const { app } = receiverHarness(redis, { DAY15_ADMIN_TOKEN: token });
+    const { app } = receiverHarness(backend.redis, { DAY15_ADMIN_TOKEN: token });
     expect((await request(app).get('/admin/dead-letters')).status).toBe(401);
     const wrong = await request(app).get('/admin/dead-letters').set({ Authorization: `Bearer ${token}x` });
     expect(wrong.status).toBe(401);
@@ -89,7 +83,7 @@ describe.each(backends)('dead-letter admin API on $name', (backend) => {
   });
 
   it('does not exist (404) when no admin token is configured', async () => {
-    const { app } = receiverHarness(redis);
+    const { app } = receiverHarness(backend.redis);
     expect((await request(app).get('/admin/dead-letters').set(auth)).status).toBe(404);
     expect((await request(app).post('/admin/dead-letters/replay').set(auth).send({ all: true })).status).toBe(404);
   });

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Redis } from 'ioredis';
-import { ReliableQueue } from '../../libs/queue/index.js';
-import { startAppProcess } from '../support/app-process.js';
-import { uniquePrefix } from '../support/backends.js';
+import { expect, it } from '@jest/globals';
+import { startAppProcess } from '../../tools/app-process.js';
+import { testQueue, uniquePrefix, withRealRedis } from '../support/backends.js';
 
 async function dlq(prefix: string, ...args: string[]) {
   const run = startAppProcess('scripts/dlq/main.ts', {
@@ -14,16 +12,10 @@ async function dlq(prefix: string, ...args: string[]) {
 // Four real CLI processes, each a `node --import tsx` start that takes seconds on a busy 2-core machine.
 const cliTestTimeoutMs = 120_000;
 
-describe('npm run dlq (against a real redis-server)', () => {
-  let redis: Redis;
-  beforeAll(() => {
-    redis = new Redis(process.env.REDIS_TEST_URL ?? '');
-  });
-  afterAll(() => redis.disconnect());
-
+withRealRedis('npm run dlq (against a real redis-server)', (backend) => {
   it('lists, replays and purges dead letters', async () => {
     const prefix = uniquePrefix('dlq');
-    const queue = new ReliableQueue({ redis, prefix, idempotencyTtlMs: 60_000, maxAttempts: 1, retryDelayMs: 10 });
+    const queue = testQueue(backend.redis, { prefix, maxAttempts: 1 });
     await queue.enqueue(['d1', 'd2', 'd3'].map((id) => ({ id, body: JSON.stringify({ event_id: id }) })));
     const claims = await queue.claim('c', 10, 10_000);
     await queue.fail('c', claims.map((claim) => ({ claim, error: 'bad pricing' })));

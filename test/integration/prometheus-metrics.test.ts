@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Redis } from 'ioredis';
+import { expect, it } from '@jest/globals';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import request from 'supertest';
 import { createConsumer } from '../../apps/consumer/consumer.js';
-import { backends, waitUntil } from '../support/backends.js';
+import { withBackends } from '../support/backends.js';
+import { waitUntil } from '../../tools/wait.js';
 import { captureLogger } from '../support/capture-logger.js';
 import { anEvent, receiverHarness } from '../../apps/receiver/test/receiver-harness.js';
 
-describe.each(backends)('GET /metrics (Prometheus) on $name', (backend) => {
-  let redis: Redis;
-  beforeAll(async () => {
-    redis = await backend.connect();
-  });
-  afterAll(() => redis.disconnect());
-
+withBackends('GET /metrics (Prometheus)', (backend) => {
   it('exposes valid text format with pipeline numbers from Redis, including what a consumer processed', async () => {
     let now = Date.now();
-    const { app, config, queue } = receiverHarness(redis, {}, () => now);
+    const { app, config, queue } = receiverHarness(backend.redis, {}, () => now);
     await request(app).post('/webhook/batch').send({ events: [anEvent(), anEvent({ event_type: 'usage_tracked' }), { event_type: 'nope' }] }).expect(202);
     const consumer = createConsumer({ config, queue, logger: captureLogger().logger });
     consumer.start();
@@ -24,8 +18,8 @@ describe.each(backends)('GET /metrics (Prometheus) on $name', (backend) => {
     await consumer.stop();
     // The rejected event is counted off the request path, after the 202: wait for the count to land
     // instead of assuming the consumer took long enough.
-    await waitUntil(async () => (await redis.hget(queue.keys.intake, 'rejected:invalid')) === '1', 10_000,
-      async () => redis.hgetall(queue.keys.intake));
+    await waitUntil(async () => (await backend.redis.hget(queue.keys.intake, 'rejected:invalid')) === '1', 10_000,
+      async () => backend.redis.hgetall(queue.keys.intake));
     now += 1000;
 
     const res = await request(app).get('/metrics');

@@ -1,4 +1,4 @@
-import { startRedisServer, waitForPing } from './redis-server.js';
+import { startRedisServer, waitForPing } from '../../tools/redis-server.js';
 
 // Real-Redis tests talk to a private redis-server: the one .ci/run started (REDIS_TEST_URL) or one started
 // here on a free port, never the machine's shared 6379. A missing redis-server fails the run, never skips.

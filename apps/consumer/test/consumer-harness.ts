@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import { readMetrics } from '../../../libs/analytics/index.js';
 import { loadConfig } from '../../../libs/config/index.js';
 import { createQueue } from '../../../libs/queue/index.js';
-import { uniquePrefix, waitUntil } from '../../../test/support/backends.js';
+import { uniquePrefix } from '../../../test/support/backends.js';
+import { waitForDrained, waitUntil } from '../../../tools/wait.js';
 import { captureLogger } from '../../../test/support/capture-logger.js';
 import { createConsumer, type ConsumerDeps } from '../consumer.js';
 
@@ -22,10 +23,7 @@ export function consumerHarness(redis: Redis, env: Record<string, string> = {}, 
   const metrics = () => readMetrics(queue);
   // Nothing left to claim, retry or finish in Redis. The consumer logs a batch only after its ack returns,
   // so a test asserting on log lines waits for them with logged() as well.
-  const drained = (timeoutMs = 20_000) => waitUntil(async () => {
-    const stats = await queue.stats();
-    return stats.ready + stats.inFlight + stats.delayed === 0;
-  }, timeoutMs, async () => queue.stats());
+  const drained = (timeoutMs = 20_000) => waitForDrained(queue, { timeoutMs });
   const count = (pattern: RegExp) => lines.filter((line) => pattern.test(line)).length;
   // Waits until at least `times` log lines match.
   const logged = (pattern: RegExp, times = 1, timeoutMs = 20_000) =>

@@ -1,11 +1,12 @@
 import { hostname } from 'node:os';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { Redis } from 'ioredis';
+import { afterEach, expect, it } from '@jest/globals';
+import type { Redis } from 'ioredis';
 import { readMetrics } from '../../../libs/analytics/index.js';
-import { ReliableQueue } from '../../../libs/queue/index.js';
-import { killAppProcesses, startAppProcess } from '../../../test/support/app-process.js';
-import { uniquePrefix, waitUntil } from '../../../test/support/backends.js';
-import { startRedisProxy } from '../../../test/support/redis-proxy.js';
+import type { ReliableQueue } from '../../../libs/queue/index.js';
+import { testQueue, uniquePrefix, withRealRedis } from '../../../test/support/backends.js';
+import { killAppProcesses, startAppProcess } from '../../../tools/app-process.js';
+import { startRedisProxy } from '../../../tools/redis-proxy.js';
+import { waitUntil } from '../../../tools/wait.js';
 
 const entry = 'apps/consumer/main.ts';
 
@@ -45,17 +46,12 @@ async function holdsLeases(redis: Redis, queue: ReliableQueue, pid: number): Pro
   return owners.some((owner) => owner?.startsWith(`${hostname()}-${pid}-`));
 }
 
-describe('the consumer process (apps/consumer/main.ts) on a real redis-server', () => {
-  let redis: Redis;
-  beforeAll(() => {
-    redis = new Redis(process.env.REDIS_TEST_URL ?? '');
-  });
+withRealRedis('the consumer process (apps/consumer/main.ts) on a real redis-server', (backend) => {
   afterEach(killAppProcesses);
-  afterAll(() => redis.disconnect());
 
   it('loses and double-counts nothing when consumers are killed with kill -9 mid-batch: a survivor finishes exactly', async () => {
     const prefix = uniquePrefix('kill');
-    const queue = new ReliableQueue({ redis, prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 10, retryDelayMs: 10 });
+    const queue = testQueue(backend.redis, { prefix, maxAttempts: 10 });
     const { events, expected } = workload(3000);
     await queue.enqueue(events.map((e) => ({ id: e.event_id, body: JSON.stringify(e) })));
     const env = {
@@ -77,7 +73,7 @@ describe('the consumer process (apps/consumer/main.ts) on a real redis-server', 
           const stats = await queue.stats();
           return proxy.holding && stats.counters.acked > before && stats.inFlight > 0;
         }, 60_000, async () => ({ round, victim: pid, holding: proxy.holding, stats: await queue.stats(), output: victim.lines.slice(-3) }));
-        expect(await holdsLeases(redis, queue, pid)).toBe(true);
+        expect(await holdsLeases(backend.redis, queue, pid)).toBe(true);
         victim.child.kill('SIGKILL');
         expect(await victim.exited).toBe('SIGKILL');
       } finally {

@@ -1,30 +1,27 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Redis } from 'ioredis';
+import { afterEach, expect, it } from '@jest/globals';
 import { effectsFor } from '../../../libs/analytics/index.js';
-import { backends, sleep, waitUntil } from '../../../test/support/backends.js';
+import { withBackends } from '../../../test/support/backends.js';
+import { sleep, waitUntil } from '../../../tools/wait.js';
+import type { ConsumerDeps } from '../consumer.js';
 import { consumerHarness, signup } from './consumer-harness.js';
 
-describe.each(backends)('consumer on $name', (backend) => {
-  let redis: Redis;
+withBackends('consumer', (backend) => {
   let running: { stop(): Promise<void> }[] = [];
-  beforeAll(async () => {
-    redis = await backend.connect();
-  });
   afterEach(async () => {
     await Promise.all(running.map((consumer) => consumer.stop()));
     running = [];
   });
-  afterAll(() => redis.disconnect());
-  const harness = (...args: Parameters<typeof consumerHarness>) => {
-    const h = consumerHarness(...args);
+  // A consumer harness on this backend, stopped after the test.
+  const harness = (env?: Record<string, string>, extra?: Partial<ConsumerDeps>) => {
+    const h = consumerHarness(backend.redis, env, extra);
     running.push(h.consumer);
     return h;
   };
 
   it('processes N events into exact aggregates, in full batches under load, logging as the original did', async () => {
-    const h = harness(redis, { DAY15_BATCH_SIZE: '50' });
+    const h = harness({ DAY15_BATCH_SIZE: '50' });
     const events = Array.from({ length: 500 }, (_, i) => signup({ metadata: { source: i % 2 ? 'ads' : 'organic', country: 'DE' } }));
     await h.send(events);
     h.consumer.start();
@@ -42,7 +39,7 @@ describe.each(backends)('consumer on $name', (backend) => {
   it('dead-letters a poison event after exactly DAY15_MAX_RETRIES attempts while the rest of its batch is processed', async () => {
     const poison = signup();
     let attempts = 0;
-    const h = harness(redis, { DAY15_MAX_RETRIES: '3' }, {
+    const h = harness({ DAY15_MAX_RETRIES: '3' }, {
       effectsFor: (event, context) => {
         if (event.event_id === poison.event_id) {
           attempts += 1;
@@ -62,7 +59,7 @@ describe.each(backends)('consumer on $name', (backend) => {
   });
 
   it('dead-letters at once an event that cannot be parsed or no longer validates, and keeps flowing', async () => {
-    const h = harness(redis);
+    const h = harness();
     await h.queue.enqueue([{ id: 'garbage', body: '{"event_id": "garb' }, { id: 'old_format', body: JSON.stringify({ event_id: 'old_format', kind: 'signup' }) }]);
     await h.send([signup()]);
     h.consumer.start();
@@ -75,7 +72,7 @@ describe.each(backends)('consumer on $name', (backend) => {
   });
 
   it('applies nothing in dry-run mode but logs what it would apply and acks', async () => {
-    const h = harness(redis, { DAY15_DRY_RUN: 'true' });
+    const h = harness({ DAY15_DRY_RUN: 'true' });
     await h.send([signup(), signup()]);
     h.consumer.start();
     await h.drained();
@@ -100,7 +97,7 @@ describe.each(backends)('consumer on $name', (backend) => {
     await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}/api/metrics`;
-      const h = harness(redis, { DAY15_DASHBOARD_UPDATE_ENABLED: 'true', DAY15_DASHBOARD_API_URL: url }, { timing: { dashboardRetryMs: 200 } });
+      const h = harness({ DAY15_DASHBOARD_UPDATE_ENABLED: 'true', DAY15_DASHBOARD_API_URL: url }, { timing: { dashboardRetryMs: 200 } });
       await h.send([signup(), signup(), signup()]);
       h.consumer.start();
       await h.drained();
@@ -115,7 +112,7 @@ describe.each(backends)('consumer on $name', (backend) => {
   });
 
   it('processes events well under a second after receipt at low load (1 event every 200 ms, default batching)', async () => {
-    const h = harness(redis);
+    const h = harness();
     h.consumer.start();
     for (let i = 1; i <= 8; i += 1) {
       await h.send([signup()]);
@@ -138,7 +135,7 @@ describe.each(backends)('consumer on $name', (backend) => {
   });
 
   it('on stop finishes the batch in hand, logs the PROCESSING STATISTICS block, and claims nothing more', async () => {
-    const h = harness(redis, { DAY15_BATCH_SIZE: '5' });
+    const h = harness({ DAY15_BATCH_SIZE: '5' });
     await h.send(Array.from({ length: 5 }, () => signup()));
     h.consumer.start();
     await waitUntil(async () => (await h.metrics()).totals.processed === 5, 20_000, async () => (await h.metrics()).totals);

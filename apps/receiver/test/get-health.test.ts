@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Redis } from 'ioredis';
+import { expect, it } from '@jest/globals';
 import request from 'supertest';
-import { backends } from '../../../test/support/backends.js';
+import { withBackends } from '../../../test/support/backends.js';
 import { anEvent, receiverHarness } from './receiver-harness.js';
 
-describe.each(backends)('GET /health on $name', (backend) => {
-  let redis: Redis;
-  beforeAll(async () => {
-    redis = await backend.connect();
-  });
-  afterAll(() => redis.disconnect());
-
+withBackends('GET /health', (backend) => {
   it('reports healthy with the mode, queue depths and uptime', async () => {
     const useMock = backend.name === 'ioredis-mock' ? 'true' : 'false';
-    const { app } = receiverHarness(redis, { DAY15_USE_MOCK_REDIS: useMock });
+    const { app } = receiverHarness(backend.redis, { DAY15_USE_MOCK_REDIS: useMock });
     await request(app).post('/webhook/batch').send({ events: [anEvent(), anEvent()] }).expect(202);
     const res = await request(app).get('/health');
     expect(res.status).toBe(200);

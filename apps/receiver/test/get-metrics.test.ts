@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Redis } from 'ioredis';
+import { expect, it } from '@jest/globals';
 import request from 'supertest';
-import { backends, waitUntil } from '../../../test/support/backends.js';
+import { withBackends } from '../../../test/support/backends.js';
+import { waitUntil } from '../../../tools/wait.js';
 import { anEvent, receiverHarness } from './receiver-harness.js';
 
-describe.each(backends)('GET /api/metrics on $name', (backend) => {
-  let redis: Redis;
-  beforeAll(async () => {
-    redis = await backend.connect();
-  });
-  afterAll(() => redis.disconnect());
-
+withBackends('GET /api/metrics', (backend) => {
   it('serves the metrics document with the queue as it is, cached for at most a second', async () => {
     let now = Date.parse('2026-11-26T14:30:00Z');
-    const { app } = receiverHarness(redis, {}, () => now);
+    const { app } = receiverHarness(backend.redis, {}, () => now);
     const empty = await request(app).get('/api/metrics');
     expect(empty.status).toBe(200);
     expect(empty.body).toMatchObject({ totals: { processed: 0, duplicates: 0 }, queue: { ready: 0 }, subscriptions: { mrr: 0 } });
@@ -29,7 +23,7 @@ describe.each(backends)('GET /api/metrics on $name', (backend) => {
   });
 
   it('counts intake by outcome and event type, including rejected events', async () => {
-    const { app, queue } = receiverHarness(redis);
+    const { app, queue } = receiverHarness(backend.redis);
     const event = anEvent({ event_type: 'usage_tracked' });
     await request(app).post('/webhook/events').send(event).expect(202);
     await request(app).post('/webhook/events').send(event).expect(200);
@@ -39,9 +33,9 @@ describe.each(backends)('GET /api/metrics on $name', (backend) => {
     // both counts to land in Redis rather than for a fixed time. Read from Redis directly, so the wait
     // does not fill the 1 s metrics cache of the route under test.
     await waitUntil(async () => {
-      const intake = await redis.hgetall(queue.keys.intake);
+      const intake = await backend.redis.hgetall(queue.keys.intake);
       return intake['rejected:user_signup'] === '1' && intake['rejected:invalid'] === '1';
-    }, 10_000, async () => redis.hgetall(queue.keys.intake));
+    }, 10_000, async () => backend.redis.hgetall(queue.keys.intake));
     const res = await request(app).get('/api/metrics?window=24h');
     expect(res.body.pipeline.intake).toEqual({
       accepted: { usage_tracked: 1, user_signup: 1 }, duplicate: { usage_tracked: 1 }, rejected: { user_signup: 1, invalid: 1 },
@@ -50,7 +44,7 @@ describe.each(backends)('GET /api/metrics on $name', (backend) => {
   });
 
   it('answers 400 invalid_window for an unknown window', async () => {
-    const { app } = receiverHarness(redis);
+    const { app } = receiverHarness(backend.redis);
     const res = await request(app).get('/api/metrics?window=1y');
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_window', message: 'window must be one of: 1h, 24h, 7d' });

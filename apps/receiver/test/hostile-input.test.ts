@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Redis } from 'ioredis';
+import { beforeAll, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { backends } from '../../../test/support/backends.js';
+import { withBackends } from '../../../test/support/backends.js';
 import { anEvent, receiverHarness } from './receiver-harness.js';
 
 const json = { 'Content-Type': 'application/json' };
@@ -27,14 +26,11 @@ const hostile: [string, string, Record<string, string>, string | Buffer, number,
   ['no Content-Type', '/webhook/events', {}, JSON.stringify(anEvent()), 415, 'unsupported_media_type'],
 ];
 
-describe.each(backends)('hostile input on $name', (backend) => {
-  let redis: Redis;
+withBackends('hostile input', (backend) => {
   let harness: ReturnType<typeof receiverHarness>;
-  beforeAll(async () => {
-    redis = await backend.connect();
-    harness = receiverHarness(redis);
+  beforeAll(() => {
+    harness = receiverHarness(backend.redis);
   });
-  afterAll(() => redis.disconnect());
 
   it.each(hostile)('answers %s with the right 4xx and queues nothing', async (_label, path, headers, body, status, error) => {
     // serialize as is: the bytes on the wire must be exactly the hostile ones.

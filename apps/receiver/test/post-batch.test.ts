@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Redis } from 'ioredis';
+import { expect, it } from '@jest/globals';
 import request from 'supertest';
-import { backends } from '../../../test/support/backends.js';
+import { withBackends } from '../../../test/support/backends.js';
 import { anEvent, receiverHarness } from './receiver-harness.js';
 
-describe.each(backends)('POST /webhook/batch on $name', (backend) => {
-  let redis: Redis;
-  beforeAll(async () => {
-    redis = await backend.connect();
-  });
-  afterAll(() => redis.disconnect());
-
+withBackends('POST /webhook/batch', (backend) => {
   it('queues 20 valid events in one request and reports them all accepted', async () => {
-    const { app, queue } = receiverHarness(redis);
+    const { app, queue } = receiverHarness(backend.redis);
     const events = Array.from({ length: 20 }, () => anEvent());
     const res = await request(app).post('/webhook/batch').send({ events });
     expect(res.status).toBe(202);
@@ -23,7 +16,7 @@ describe.each(backends)('POST /webhook/batch on $name', (backend) => {
   });
 
   it('gives each event of a mixed batch its own verdict: valid, invalid, duplicate, repeated inside the batch', async () => {
-    const { app, queue } = receiverHarness(redis);
+    const { app, queue } = receiverHarness(backend.redis);
     const earlier = anEvent();
     await request(app).post('/webhook/events').send(earlier).expect(202);
     const fresh = anEvent();
@@ -40,7 +33,7 @@ describe.each(backends)('POST /webhook/batch on $name', (backend) => {
   });
 
   it('answers 400 with the rejected list when every event is invalid, queueing nothing', async () => {
-    const { app, queue } = receiverHarness(redis);
+    const { app, queue } = receiverHarness(backend.redis);
     const res = await request(app).post('/webhook/batch').send({ events: [{ event_id: 'x' }, anEvent({ timestamp: 'soon' })] });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: 'invalid_events', total_events: 2, results: { accepted: 0, duplicates: 0, errors: 2 } });
@@ -55,7 +48,7 @@ describe.each(backends)('POST /webhook/batch on $name', (backend) => {
     ['a body that is an array', [anEvent()]],
     ['an unknown envelope field', { events: [anEvent()], extra: true }],
   ])('answers 400 invalid_batch for %s', async (_label, body) => {
-    const { app, queue } = receiverHarness(redis);
+    const { app, queue } = receiverHarness(backend.redis);
     const res = await request(app).post('/webhook/batch').send(body as object);
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_batch', message: expect.any(String) });
@@ -63,7 +56,7 @@ describe.each(backends)('POST /webhook/batch on $name', (backend) => {
   });
 
   it('answers 413 over DAY15_MAX_BATCH_EVENTS and over DAY15_MAX_BATCH_BYTES', async () => {
-    const { app, queue } = receiverHarness(redis, { DAY15_MAX_BATCH_EVENTS: '3', DAY15_MAX_BATCH_BYTES: '2048' });
+    const { app, queue } = receiverHarness(backend.redis, { DAY15_MAX_BATCH_EVENTS: '3', DAY15_MAX_BATCH_BYTES: '2048' });
     const tooMany = await request(app).post('/webhook/batch').send({ events: [anEvent(), anEvent(), anEvent(), anEvent()] });
     expect(tooMany.status).toBe(413);
     expect(tooMany.body).toMatchObject({ error: 'payload_too_large', limit_events: 3 });

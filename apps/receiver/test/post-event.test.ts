@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Redis } from 'ioredis';
+import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { backends } from '../../../test/support/backends.js';
+import { mockRedis, withBackends } from '../../../test/support/backends.js';
 import { anEvent, receiverHarness } from './receiver-harness.js';
 
-describe.each(backends)('POST /webhook/events on $name', (backend) => {
-  let redis: Redis;
-  beforeAll(async () => {
-    redis = await backend.connect();
-  });
-  afterAll(() => redis.disconnect());
-
+withBackends('POST /webhook/events', (backend) => {
   it('answers 202 with the queued time and latency once the event is durably queued, stamped with received_at', async () => {
-    const { app, queue, logs } = receiverHarness(redis);
+    const { app, queue, logs } = receiverHarness(backend.redis);
     const event = anEvent();
     const res = await request(app).post('/webhook/events').send(event);
     expect(res.status).toBe(202);
@@ -24,7 +17,7 @@ describe.each(backends)('POST /webhook/events on $name', (backend) => {
   });
 
   it('answers 200 ignored for an event_id seen within the idempotency TTL, queueing it once', async () => {
-    const { app, queue } = receiverHarness(redis);
+    const { app, queue } = receiverHarness(backend.redis);
     const event = anEvent();
     await request(app).post('/webhook/events').send(event).expect(202);
     const res = await request(app).post('/webhook/events').send({ ...event, metadata: { source: 'other' } });
@@ -34,7 +27,7 @@ describe.each(backends)('POST /webhook/events on $name', (backend) => {
   });
 
   it('answers 400 malformed_json for a body that is not JSON', async () => {
-    const { app, queue } = receiverHarness(redis);
+    const { app, queue } = receiverHarness(backend.redis);
     const res = await request(app).post('/webhook/events').set('Content-Type', 'application/json').send('{"event_id": ');
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'malformed_json', message: expect.stringContaining('not valid JSON') });
@@ -42,7 +35,7 @@ describe.each(backends)('POST /webhook/events on $name', (backend) => {
   });
 
   it('answers 400 invalid_event with the path and message of each problem', async () => {
-    const { app, queue } = receiverHarness(redis);
+    const { app, queue } = receiverHarness(backend.redis);
     const res = await request(app).post('/webhook/events').send(anEvent({ event_type: 'subscription_created', metadata: { amount: '10' } }));
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_event', details: [{ path: '/metadata/amount', message: 'must be number' }] });
@@ -50,7 +43,7 @@ describe.each(backends)('POST /webhook/events on $name', (backend) => {
   });
 
   it('answers 415 unsupported_media_type when the Content-Type is not JSON', async () => {
-    const { app, queue } = receiverHarness(redis);
+    const { app, queue } = receiverHarness(backend.redis);
     const res = await request(app).post('/webhook/events').set('Content-Type', 'text/plain').send(JSON.stringify(anEvent()));
     expect(res.status).toBe(415);
     expect(res.body).toMatchObject({ error: 'unsupported_media_type' });
@@ -58,7 +51,7 @@ describe.each(backends)('POST /webhook/events on $name', (backend) => {
   });
 
   it('answers 413 payload_too_large naming the limit for a body over DAY15_MAX_EVENT_BYTES', async () => {
-    const { app, queue } = receiverHarness(redis, { DAY15_MAX_EVENT_BYTES: '1024' });
+    const { app, queue } = receiverHarness(backend.redis, { DAY15_MAX_EVENT_BYTES: '1024' });
     const res = await request(app).post('/webhook/events').send(anEvent({ metadata: { note: 'x'.repeat(2000) } }));
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ error: 'payload_too_large', limit_bytes: 1024 });
@@ -66,7 +59,7 @@ describe.each(backends)('POST /webhook/events on $name', (backend) => {
   });
 
   it('answers 503 backpressure with Retry-After and the depth when the ready backlog is at DAY15_MAX_QUEUE_DEPTH', async () => {
-    const { app, queue } = receiverHarness(redis, { DAY15_MAX_QUEUE_DEPTH: '2' });
+    const { app, queue } = receiverHarness(backend.redis, { DAY15_MAX_QUEUE_DEPTH: '2' });
     await request(app).post('/webhook/events').send(anEvent()).expect(202);
     await request(app).post('/webhook/events').send(anEvent()).expect(202);
     const res = await request(app).post('/webhook/events').send(anEvent());
@@ -77,7 +70,7 @@ describe.each(backends)('POST /webhook/events on $name', (backend) => {
   });
 
   it('accepts application/json with a charset and vendor +json types', async () => {
-    const { app } = receiverHarness(redis);
+    const { app } = receiverHarness(backend.redis);
     await request(app).post('/webhook/events').set('Content-Type', 'application/json; charset=utf-8').send(JSON.stringify(anEvent())).expect(202);
     await request(app).post('/webhook/events').set('Content-Type', 'application/cloudevents+json').send(JSON.stringify(anEvent())).expect(202);
   });
@@ -85,7 +78,7 @@ describe.each(backends)('POST /webhook/events on $name', (backend) => {
 
 describe('routing', () => {
   it('answers 405 with Allow for a wrong method and 404 JSON for an unknown path', async () => {
-    const { app } = receiverHarness(await backends[0]!.connect());
+    const { app } = receiverHarness(await mockRedis.connect());
     const wrongMethod = await request(app).get('/webhook/events');
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.allow).toBe('POST');

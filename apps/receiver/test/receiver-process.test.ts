@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { queueKeys } from '../../../libs/queue/index.js';
-import { killAppProcesses, startAppProcess } from '../../../test/support/app-process.js';
-import { uniquePrefix, waitUntil } from '../../../test/support/backends.js';
+import { uniquePrefix } from '../../../test/support/backends.js';
+import { killAppProcesses, startAppProcess } from '../../../tools/app-process.js';
+import { waitUntil } from '../../../tools/wait.js';
 import { anEvent } from './receiver-harness.js';
 
 const entry = 'apps/receiver/main.ts';

@@ -3,9 +3,10 @@ import type { Redis } from 'ioredis';
 import request from 'supertest';
 import { loadConfig } from '../../../libs/config/index.js';
 import { connectRedis, createQueue } from '../../../libs/queue/index.js';
-import { uniquePrefix, waitUntil } from '../../../test/support/backends.js';
+import { uniquePrefix } from '../../../test/support/backends.js';
 import { captureLogger } from '../../../test/support/capture-logger.js';
-import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
+import { startRedisServer, type RedisServer } from '../../../tools/redis-server.js';
+import { waitUntil } from '../../../tools/wait.js';
 import { createReceiverApp } from '../app.js';
 import { anEvent } from './receiver-harness.js';
 

@@ -1,14 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { backends } from '../../../test/support/backends.js';
+import { mockRedis } from '../../../test/support/backends.js';
 import { captureLogger } from '../../../test/support/capture-logger.js';
 import { receiverRoutes, type NodeRoute } from '../route-table.js';
 import { nodeDispatch } from '../routing.js';
 import { anEvent, receiverHarness } from './receiver-harness.js';
 
 async function tableAndApp() {
-  const harness = receiverHarness(await backends[0]!.connect());
+  const harness = receiverHarness(await mockRedis.connect());
   const { endpoints } = receiverRoutes({ config: harness.config, queue: harness.queue, logger: captureLogger().logger });
   return { ...harness, endpoints };
 }

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Redis } from 'ioredis';
+import { expect, it } from '@jest/globals';
 import request from 'supertest';
-import { backends } from '../../../test/support/backends.js';
+import { withBackends } from '../../../test/support/backends.js';
 import { decodeSecret, signPayload } from '../../../libs/events/index.js';
 import { anEvent, receiverHarness } from './receiver-harness.js';
 
@@ -26,17 +25,12 @@ function signed(secret: string, body: string, { id = 'msg_1', at = nowSeconds } 
   };
 }
 
-describe.each(backends)('signed webhooks on $name', (backend) => {
-  let redis: Redis;
+withBackends('signed webhooks', (backend) => {
   let harness: ReturnType<typeof receiverHarness>;
-  beforeAll(async () => {
-    redis = await backend.connect();
-  });
-  afterAll(() => redis.disconnect());
   const post = (path: string, headers: Record<string, string>, body: string) =>
     request(harness.app).post(path).set(headers).send(body);
   const fresh = () => {
-    harness = receiverHarness(redis, { DAY15_WEBHOOK_SECRETS: `${current},${previous}`, DAY15_SIGNATURE_TOLERANCE_SECONDS: '300' }, clock);
+    harness = receiverHarness(backend.redis, { DAY15_WEBHOOK_SECRETS: `${current},${previous}`, DAY15_SIGNATURE_TOLERANCE_SECONDS: '300' }, clock);
   };
 
   it('accepts an event signed with the current secret and one signed with the previous secret (rotation)', async () => {

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Redis } from 'ioredis';
+import { expect, it } from '@jest/globals';
 import type { Day15Event } from '../../events/index.js';
-import { ReliableQueue } from '../../queue/index.js';
-import { backends, uniquePrefix } from '../../../test/support/backends.js';
+import type { ReliableQueue } from '../../queue/index.js';
+import { testQueue, withBackends } from '../../../test/support/backends.js';
 import { effectsFor, readMetrics } from '../index.js';
 
 const now = Date.parse('2026-11-26T14:30:00Z');
@@ -16,13 +15,8 @@ function event(type: string, change: Record<string, unknown> = {}): Day15Event {
   } as Day15Event;
 }
 
-describe.each(backends)('analytics through the queue on $name', (backend) => {
-  let redis: Redis;
+withBackends('analytics through the queue', (backend) => {
   let queue: ReliableQueue;
-  beforeAll(async () => {
-    redis = await backend.connect();
-  });
-  afterAll(() => redis.disconnect());
 
   // Each event goes the real way: enqueue, claim, ack with its effects.
   async function process(...events: Day15Event[]): Promise<void> {
@@ -34,7 +28,7 @@ describe.each(backends)('analytics through the queue on $name', (backend) => {
   }
   const metrics = (window: '1h' | '24h' = '1h') => readMetrics(queue, { now, window });
   const fresh = () => {
-    queue = new ReliableQueue({ redis, prefix: uniquePrefix(), idempotencyTtlMs: 60_000, maxAttempts: 3, retryDelayMs: 10, clock: () => now });
+    queue = testQueue(backend.redis, { clock: () => now });
   };
 
   it('counts signups by source and country, today, and unique users of the day', async () => {

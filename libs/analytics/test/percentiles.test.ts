@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { percentileFromBuckets } from '../index.js';
+import { percentileFromBuckets, percentileOfSorted } from '../index.js';
 
 describe('percentileFromBuckets', () => {
   it('is null for an empty histogram', () => {
@@ -16,5 +16,25 @@ describe('percentileFromBuckets', () => {
 
   it('reports the lower bound of the open last bucket', () => {
     expect(percentileFromBuckets({ inf: 3 }, 0.99)).toBe(60_000);
+  });
+});
+
+describe('percentileOfSorted', () => {
+  it('is 0 without samples', () => {
+    expect(percentileOfSorted([], 0.99)).toBe(0);
+  });
+
+  it('takes the nearest-rank sample', () => {
+    const samples = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentileOfSorted(samples, 0.5)).toBe(50);
+    expect(percentileOfSorted(samples, 0.95)).toBe(95);
+    expect(percentileOfSorted(samples, 0.99)).toBe(99);
+    expect(percentileOfSorted([3, 7, 9], 0.5)).toBe(7);
+    expect(percentileOfSorted([3, 7, 9], 0.99)).toBe(9);
+  });
+
+  it('stays inside the samples at the extremes', () => {
+    expect(percentileOfSorted([4, 8], 0)).toBe(4);
+    expect(percentileOfSorted([4, 8], 1)).toBe(8);
   });
 });

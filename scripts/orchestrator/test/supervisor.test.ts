@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { createLogger } from '../../../libs/logging/index.js';
-import { waitUntil } from '../../../test/support/backends.js';
+import { waitUntil } from '../../../tools/wait.js';
 import { createLineSink } from '../line-sink.js';
 import { Supervisor, type ChildSpec } from '../supervisor.js';
 

@@ -1,10 +1,12 @@
-// Plain JavaScript (typed by redis-server.d.ts) because jest loads its global setup with Node's own
-// module loader, outside the TypeScript transform; tests import the same helper.
+// Plain JavaScript (typed by redis-server.d.ts) because jest loads its global setup
+// (test/support/global-setup.js) with Node's own module loader, outside the TypeScript transform; tests,
+// the chaos suite and the benchmark import the same helper.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 
 // How long a starting redis-server may take to answer (generous: a loaded machine, an append-only file to load).
 const startTimeoutMs = 30_000;
@@ -14,17 +16,6 @@ const portAttempts = 5;
 // outgoing connection that drew it as its local port: tried again for a few seconds before giving up.
 const fixedPortRetries = 10;
 const fixedPortRetryDelayMs = 500;
-
-export async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
-}
 
 // A port from freePort() is only free until someone else binds it: other processes (the chaos suite, every
 // outgoing TCP connection on this machine) draw from the same ephemeral range. So when no port was asked

@@ -19,8 +19,6 @@ export interface StartRedisServerOptions {
   args?: string[];
 }
 
-/** A free TCP port on loopback, found by letting the OS pick one. */
-export function freePort(): Promise<number>;
 /**
  * Starts a private redis-server from PATH; fails loudly when redis-server is missing. Resolves once the
  * server answers PING and reports the spawned child's pid. Without `port`, a port taken before the server
