@@ -91,14 +91,15 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
     }
   }
 
-  function heartbeat(): void {
+  // Lease renewal (not the liveness heartbeat above): pushes the deadline of the batch in hand.
+  function renewLeases(): void {
     if (held.length === 0) return;
     queue.extend(id, held, leaseMs).then(
       (kept) => {
         const lost = kept.filter((ok) => !ok).length;
-        if (lost > 0) logger.warn(`Heartbeat: ${lost} lease(s) already lost`);
+        if (lost > 0) logger.warn(`Lease renewal: ${lost} lease(s) already lost`);
       },
-      (error: Error) => logger.warn('Heartbeat failed', { error: error.message }),
+      (error: Error) => logger.warn('Lease renewal failed', { error: error.message }),
     );
   }
 
@@ -107,7 +108,7 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
     start() {
       if (loop) return;
       logger.info('Consumer started', { consumer_id: id, batch_size: batchSize, batch_timeout_ms: batchTimeoutMs, lease_ms: leaseMs, dry_run: dryRun });
-      timers.push(setInterval(heartbeat, Math.max(50, leaseMs / 3)), setInterval(() => stats.report(logger), timing.statsEveryMs));
+      timers.push(setInterval(renewLeases, Math.max(50, leaseMs / 3)), setInterval(() => stats.report(logger), timing.statsEveryMs));
       loop = runLoop();
     },
     stop() {

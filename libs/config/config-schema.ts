@@ -103,7 +103,7 @@ export const configSchema = Type.Object(
       minimum: 1,
       maximum: 100,
       default: 3,
-      description: 'processing attempts before the dead-letter queue; a lease that expires (crashed consumer) counts as an attempt',
+      description: 'processing attempts in all (3 = the first try and 2 retries) before the dead-letter queue; a lease that expires (crashed consumer) counts as an attempt',
     }),
     DAY15_RETRY_DELAY_SECONDS: Type.Number({
       minimum: 0,
@@ -115,8 +115,8 @@ export const configSchema = Type.Object(
       minimum: 0.1,
       maximum: 3600,
       default: 30,
-      description: 'how long a consumer holds claimed events without a heartbeat (it renews every third of it); when a '
-        + 'consumer crashes or freezes, its events go back to the queue this long after its last heartbeat',
+      description: 'how long a consumer holds claimed events without renewing the lease (it renews every third of it); when a '
+        + 'consumer crashes or freezes, its events go back to the queue this long after its last renewal',
     }),
     DAY15_IDEMPOTENCY_TTL_HOURS: Type.Number({
       exclusiveMinimum: 0,

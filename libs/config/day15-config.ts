@@ -44,9 +44,10 @@ export interface Day15Config {
     readonly consumerCount: number;
     readonly batchSize: number;
     readonly batchTimeoutMs: number;
-    readonly maxRetries: number;
+    /** Processing attempts in all before an event is dead-lettered (DAY15_MAX_RETRIES: 3 = first try + 2 retries). */
+    readonly maxAttempts: number;
     readonly retryDelayMs: number;
-    /** How long a claimed event stays leased without a heartbeat before another consumer may take it. */
+    /** How long a claimed event stays leased without a renewal before another consumer may take it. */
     readonly leaseMs: number;
     readonly idempotencyTtlMs: number;
     readonly dryRun: boolean;

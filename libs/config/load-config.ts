@@ -83,7 +83,7 @@ function toConfig(v: ConfigValues): Day15Config {
       consumerCount: v.DAY15_CONSUMER_COUNT,
       batchSize: v.DAY15_BATCH_SIZE,
       batchTimeoutMs: ms(v.DAY15_BATCH_TIMEOUT_SECONDS),
-      maxRetries: v.DAY15_MAX_RETRIES,
+      maxAttempts: v.DAY15_MAX_RETRIES,
       retryDelayMs: ms(v.DAY15_RETRY_DELAY_SECONDS),
       leaseMs: ms(v.DAY15_LEASE_SECONDS),
       idempotencyTtlMs: Math.round(v.DAY15_IDEMPOTENCY_TTL_HOURS * 3_600_000),

@@ -8,7 +8,7 @@ export function createQueue(redis: Redis, config: Day15Config): ReliableQueue {
     redis,
     prefix: config.redis.keyPrefix,
     idempotencyTtlMs: config.processing.idempotencyTtlMs,
-    maxAttempts: config.processing.maxRetries,
+    maxAttempts: config.processing.maxAttempts,
     retryDelayMs: config.processing.retryDelayMs,
   });
 }

@@ -62,8 +62,8 @@ withRealRedis('chaos: processes killed under load (real processes, private redis
     await sender.stop();
     await waitForDrained(queue);
     zombie.child.kill('SIGCONT');
-    await waitUntil(() => zombie.lines.some((line) => /Lease lost before ack|Heartbeat: \d+ lease\(s\) already lost/.test(line)), 60_000, {
-      what: 'the resumed zombie to report its late ack or heartbeat refused',
+    await waitUntil(() => zombie.lines.some((line) => /Lease lost before ack|Lease renewal: \d+ lease\(s\) already lost/.test(line)), 60_000, {
+      what: 'the resumed zombie to report its late ack or lease renewal refused',
       state: () => `zombie output so far:\n${zombie.lines.slice(-20).join('\n')}`,
     });
     const result = await account(redis, prefix, sender.sent(), [...sender.accepted]);

@@ -32,7 +32,7 @@ describe('loadConfig', () => {
         maxBatchEvents: 1000, maxBatchBytes: 5_242_880, maxQueueDepth: 1_000_000,
       },
       processing: {
-        consumerCount: 1, batchSize: 10, batchTimeoutMs: 5000, maxRetries: 3, retryDelayMs: 2000, leaseMs: 30_000, idempotencyTtlMs: 86_400_000, dryRun: false,
+        consumerCount: 1, batchSize: 10, batchTimeoutMs: 5000, maxAttempts: 3, retryDelayMs: 2000, leaseMs: 30_000, idempotencyTtlMs: 86_400_000, dryRun: false,
       },
       dashboard: { updateEnabled: false, apiUrl: 'http://localhost:8000/api/metrics' },
       log: { level: 'info', format: 'text', file: 'logs/day15_pipeline.log' },
