@@ -40,14 +40,14 @@ export class DeadLetters {
   // Back to the ready list with a fresh attempt budget; returns how many moved.
   async replay(selection: DeadLetterSelection): Promise<number> {
     return this.inPages(selection, (ids) =>
-      this.run('replay', [this.keys.dead, this.keys.ready, this.keys.counters], [this.keys.base, ...ids]),
+      this.run('replay', ids),
     );
   }
 
   // Deleted for good; returns how many were removed.
   async purge(selection: DeadLetterSelection): Promise<number> {
     return this.inPages(selection, (ids) =>
-      this.run('purge', [this.keys.dead, this.keys.counters], [this.keys.base, ...ids]),
+      this.run('purge', ids),
     );
   }
 

@@ -2,7 +2,8 @@ import type { ScriptArg } from './lua-scripts.js';
 
 // Effects are data: what an acked event changes, applied by the ack script in the same atomic step that
 // finishes the event. Keys are names relative to the queue's key base (see QueueKeys.data), so they share
-// its hash tag. The semantics of each op are documented in lua/ack-2.lua.
+// its hash tag. encodeEffects below writes them as script arguments; lua/includes/apply-effects.lua reads
+// them back and documents the semantics of each op.
 
 export type Effect =
   | { op: 'hincrby'; key: string; field: string; by: number }
@@ -60,6 +61,19 @@ export function mergeEffects(effects: readonly Effect[]): Effect[] {
   return [...sums.values(), ...members.values(), ...ordered, ...expiries.values()];
 }
 
+/**
+ * The encoding's opcodes and how many arguments follow each (a contribution's 12 are followed by 2 per
+ * extra field). The interpreter in lua/includes/apply-effects.lua knows exactly these; a test checks it.
+ */
+export const effectOps = {
+  hincrby: 3,
+  hincrbyfloat: 3,
+  sadd: 2,
+  expire: 2,
+  contribution: 12,
+} as const satisfies Record<Effect['op'], number>;
+
+// Flattens effects into the ack script's arguments: per op, its name then its arguments (see effectOps).
 export function encodeEffects(effects: readonly Effect[]): ScriptArg[] {
   const args: ScriptArg[] = [];
   for (const effect of effects) {

@@ -1,6 +1,10 @@
-// Every Redis key of a queue, built here and nowhere else. All keys share one hash tag ({name}), so Redis
-// Cluster places them in one slot and every Lua script may touch them together. The Lua scripts build
-// per-event keys themselves from `base` as base.."ev:"..id and base.."seen:"..id: keep the two in step.
+import { keyNamePattern } from '../config/index.js';
+
+// Every Redis key of a queue, built here for TypeScript. All keys share one hash tag ({name}), so Redis
+// Cluster places them in one slot and every Lua script may touch them together. The scripts get the fixed
+// keys from here (scriptKeys in lua-scripts.ts) and `base` as ARGV[1]; the keys that depend on an event id
+// or a name they build in one place, lua/includes/keys.lua (eventKey, seenKey, dataKey, the twins of
+// event, seen and data below). lua-scripts.test.ts runs both builders and checks they give the same keys.
 
 export interface QueueKeys {
   /** Prefix of every key, e.g. `day15:{events}:`; passed to the scripts. */
@@ -21,11 +25,10 @@ export interface QueueKeys {
   data(name: string): string;
 }
 
-const namePattern = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export function queueKeys(prefix: string, name = 'events'): QueueKeys {
   for (const [what, value] of [['prefix', prefix], ['queue name', name]] as const) {
-    if (!namePattern.test(value)) {
+    if (!keyNamePattern.test(value)) {
       throw new TypeError(`Invalid ${what} "${value}": use 1-64 of A-Z a-z 0-9 _ . -`);
     }
   }

@@ -5,6 +5,7 @@ import { encodeEffects, mergeEffects } from './effects.js';
 import { scriptRunner, type RunScript, type ScriptArg, type ScriptName } from './lua-scripts.js';
 import { BackpressureError, QueueUnavailableError, unavailableOnError } from './queue-errors.js';
 import { queueKeys, type QueueKeys } from './queue-keys.js';
+import { decodeAck, decodeClaim, decodeEnqueue, decodeExtend, decodeFail, decodeRecover } from './script-replies.js';
 import type {
   AckItem, AckVerdict, Claim, EnqueueVerdict, FailItem, FailVerdict, QueueCounters, QueueItem, QueueStats,
 } from './queue-types.js';
@@ -48,21 +49,20 @@ export class ReliableQueue {
   constructor(private readonly options: QueueOptions) {
     this.keys = queueKeys(options.prefix, options.name);
     this.redis = options.redis;
-    this.run = scriptRunner(options.redis);
+    this.run = scriptRunner(options.redis, this.keys);
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
-    this.deadLetters = new DeadLetters(options.redis, this.keys, (name, keys, args) => this.script(name, keys, args));
+    this.deadLetters = new DeadLetters(options.redis, this.keys, (name, args) => this.script(name, args));
   }
 
   // Stores new events and makes them ready in one atomic step; ids seen within the TTL are duplicates.
   async enqueue(items: readonly QueueItem[], { maxReadyDepth = 0 } = {}): Promise<EnqueueVerdict[]> {
     if (items.length === 0) return [];
-    const args: ScriptArg[] = [this.keys.base, this.options.idempotencyTtlMs, maxReadyDepth, this.clock()];
+    const args: ScriptArg[] = [this.options.idempotencyTtlMs, maxReadyDepth, this.clock()];
     for (const item of items) args.push(item.id, item.label ?? 'unlabelled', item.body);
-    const keys = [this.keys.ready, this.keys.counters, this.keys.intake];
-    const [status, detail] = (await this.script('enqueue', keys, args)) as [number, string];
-    if (status === -1) throw new BackpressureError({ depth: Number(detail), maxDepth: maxReadyDepth });
-    return digits(detail).map((flag) => (flag === 1 ? 'accepted' : 'duplicate'));
+    const reply = decodeEnqueue(await this.script('enqueue', args));
+    if (reply.full) throw new BackpressureError({ depth: reply.depth, maxDepth: maxReadyDepth });
+    return reply.verdicts;
   }
 
   // Leases up to `max` events (due retries first, then ready ones) until now + leaseMs.
@@ -70,16 +70,7 @@ export class ReliableQueue {
     if (!Number.isInteger(max) || max < 1 || max > maxClaim) {
       throw new RangeError(`claim takes 1 to ${maxClaim} events, got ${max}`);
     }
-    const { ready, inFlight, delayed, fence } = this.keys;
-    const args = [this.keys.base, consumerId, max, leaseMs, this.clock()];
-    const reply = (await this.script('claim', [ready, inFlight, delayed, fence], args)) as (string | number)[];
-    if (reply.length === 0) return [];
-    const token = String(reply[0]);
-    const claims: Claim[] = [];
-    for (let i = 1; i + 2 < reply.length; i += 3) {
-      claims.push({ id: String(reply[i]), token, attempt: Number(reply[i + 1]), body: String(reply[i + 2]) });
-    }
-    return claims;
+    return decodeClaim(await this.script('claim', [consumerId, max, leaseMs, this.clock()]));
   }
 
   // Whether a claim would find anything (ready events or due retries): two plain reads, no script, so an
@@ -111,10 +102,9 @@ export class ReliableQueue {
   // Heartbeat for a long batch: pushes the lease deadline of claims still held; false where it was lost.
   async extend(consumerId: string, claims: readonly Claim[], leaseMs: number): Promise<boolean[]> {
     if (claims.length === 0) return [];
-    const args: ScriptArg[] = [this.keys.base, consumerId, this.clock() + leaseMs];
+    const args: ScriptArg[] = [consumerId, this.clock() + leaseMs];
     for (const claim of claims) args.push(claim.id, claim.token);
-    const reply = await this.script('extend', [this.keys.inFlight], args);
-    return digits(reply).map((flag) => flag === 1);
+    return decodeExtend(await this.script('extend', args));
   }
 
   // Finishes held events and applies their effects in the same atomic step. The batch's effects are merged
@@ -123,14 +113,13 @@ export class ReliableQueue {
     const lost = new Set<string>();
     let pending = items;
     while (pending.length > 0) {
-      const args: ScriptArg[] = [this.keys.base, consumerId, pending.length];
+      const args: ScriptArg[] = [consumerId, pending.length];
       for (const { claim } of pending) args.push(claim.id, claim.token);
       args.push(...encodeEffects(mergeEffects(pending.flatMap((item) => item.effects))));
-      const reply = String(await this.script('ack', [this.keys.inFlight, this.keys.counters], args));
-      if (!reply.startsWith('-')) break;
-      const held = digits(reply.slice(1));
+      const reply = decodeAck(await this.script('ack', args));
+      if (reply.applied) break;
       pending.forEach((item, i) => {
-        if (held[i] !== 1) lost.add(item.claim.id);
+        if (!reply.held[i]) lost.add(item.claim.id);
       });
       pending = pending.filter((item) => !lost.has(item.claim.id));
     }
@@ -141,24 +130,18 @@ export class ReliableQueue {
   // (or at once for an item marked retry: false, e.g. an event that can never be parsed).
   async fail(consumerId: string, items: readonly FailItem[]): Promise<FailVerdict[]> {
     if (items.length === 0) return [];
-    const { inFlight, delayed, dead, counters } = this.keys;
     const backoff = { baseMs: this.options.retryDelayMs, maxMs: this.options.maxRetryDelayMs ?? 300_000 };
-    const args: ScriptArg[] = [this.keys.base, consumerId, this.clock(), this.options.maxAttempts];
+    const args: ScriptArg[] = [consumerId, this.clock(), this.options.maxAttempts];
     for (const { claim, error, retry = true } of items) {
       const delay = retry ? retryDelayMs(claim.attempt, backoff, this.random) : -1;
       args.push(claim.id, claim.token, delay, error.slice(0, 2000));
     }
-    const reply = await this.script('fail', [inFlight, delayed, dead, counters], args);
-    const verdicts: FailVerdict[] = ['lost', 'retry', 'dead'];
-    return digits(reply).map((code) => verdicts[code] ?? 'lost');
+    return decodeFail(await this.script('fail', args));
   }
 
   // Returns events whose lease expired to the ready list (or dead letters at the max attempts).
   async recoverExpired(now = this.clock(), limit = 1000): Promise<{ requeued: number; deadLettered: number }> {
-    const { inFlight, ready, dead, counters } = this.keys;
-    const args = [this.keys.base, now, this.options.maxAttempts, limit];
-    const reply = (await this.script('recover', [inFlight, ready, dead, counters], args)) as number[];
-    return { requeued: Number(reply[0]), deadLettered: Number(reply[1]) };
+    return decodeRecover(await this.script('recover', [now, this.options.maxAttempts, limit]));
   }
 
   // Queue depths and lifetime counters, read in one round trip. A pipeline, not MULTI: Redis refuses MULTI
@@ -188,16 +171,11 @@ export class ReliableQueue {
     };
   }
 
-  private script(name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
-    return this.guard(() => this.run(name, keys, args), `Queue operation ${name} failed`);
+  private script(name: ScriptName, args: readonly ScriptArg[]): Promise<unknown> {
+    return this.guard(() => this.run(name, args), `Queue operation ${name} failed`);
   }
 
   private guard<T>(operation: () => Promise<T>, message?: string): Promise<T> {
     return unavailableOnError(operation, message);
   }
-}
-
-// Scripts answer per-event verdicts as a string of digits (see the Lua headers).
-function digits(reply: unknown): number[] {
-  return Array.from(String(reply), Number);
 }

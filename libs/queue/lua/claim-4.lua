@@ -6,7 +6,7 @@ KEYS[1]  ready list
 KEYS[2]  in-flight sorted set (score = lease deadline ms)
 KEYS[3]  delayed sorted set (score = due time ms)
 KEYS[4]  fencing token counter
-ARGV[1]  key base
+ARGV[1]  key base (includes/keys.lua)
 ARGV[2]  consumer id
 ARGV[3]  max events
 ARGV[4]  lease length in ms
@@ -17,7 +17,9 @@ attempt counts this delivery.
 The reply is rebuilt with a table constructor ({unpack(out)}) so ioredis-mock returns it as an array;
 Lua's unpack limit (8000 values) is why callers claim at most 2000 events at once.
 ]]
-local base, owner = ARGV[1], ARGV[2]
+--- @include "includes/keys"
+
+local owner = ARGV[2]
 local max, now = tonumber(ARGV[3]), tonumber(ARGV[5])
 local deadline = now + tonumber(ARGV[4])
 
@@ -39,11 +41,11 @@ local token = string.format('%d', redis.call('INCR', KEYS[4]))
 local out = {token}
 local leases = {}
 for _, id in ipairs(ids) do
-  local eventKey = base .. 'ev:' .. id
-  local body = redis.call('HGET', eventKey, 'body')
+  local key = eventKey(id)
+  local body = redis.call('HGET', key, 'body')
   if type(body) == 'string' then
-    local attempt = redis.call('HINCRBY', eventKey, 'attempts', 1)
-    redis.call('HSET', eventKey, 'owner', owner, 'token', token)
+    local attempt = redis.call('HINCRBY', key, 'attempts', 1)
+    redis.call('HSET', key, 'owner', owner, 'token', token)
     leases[#leases + 1] = deadline
     leases[#leases + 1] = id
     out[#out + 1] = id

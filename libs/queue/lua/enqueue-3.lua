@@ -5,21 +5,23 @@ idempotency TTL. One call per request (single event or batch), so the batch is a
 KEYS[1]  ready list (event ids, FIFO)
 KEYS[2]  counters hash
 KEYS[3]  intake hash: "accepted:<label>" and "duplicate:<label>" counts (label = event type)
-ARGV[1]  key base, e.g. "day15:{events}:"; per-event keys are base.."ev:"..id and base.."seen:"..id
+ARGV[1]  key base (includes/keys.lua builds each event's hash and idempotency key from it)
 ARGV[2]  idempotency TTL in ms (each event_id gets its own key with this TTL)
 ARGV[3]  max ready depth; 0 = unlimited. At or above it nothing is written.
 ARGV[4]  now (ms since epoch)
 ARGV[5..] triples: event id, label, serialized event
 
-Returns {-1, depth} when the ready backlog is at the max depth, else {1, verdicts}: verdicts is a string
-with one digit per event, 1 accepted, 0 duplicate (seen within the TTL, still queued, or earlier in this batch).
-(Strings and table constructors are the reply shapes ioredis-mock converts like real Redis does.)
+Returns {V.full, depth} when the ready backlog is at the max depth, else {V.ok, verdicts}: verdicts is a
+string with one code per event, V.accepted or V.duplicate (seen within the TTL, still queued, or earlier
+in this batch). (Strings and table constructors are the reply shapes ioredis-mock converts like real
+Redis does. V is this script's row of replyCodes in script-replies.ts.)
 ]]
-local base = ARGV[1]
+--- @include "includes/keys"
+
 local maxDepth = tonumber(ARGV[3])
 if maxDepth > 0 then
   local depth = redis.call('LLEN', KEYS[1])
-  if depth >= maxDepth then return {-1, depth} end
+  if depth >= maxDepth then return {V.full, depth} end
 end
 
 local verdicts = {}
@@ -27,17 +29,17 @@ local readyIds = {}
 local intake = {}
 for i = 5, #ARGV, 3 do
   local id = ARGV[i]
-  local eventKey = base .. 'ev:' .. id
+  local key = eventKey(id)
   local outcome = 'duplicate:'
   -- An event still in the queue counts as seen even if its idempotency key has expired meanwhile.
-  if redis.call('EXISTS', eventKey) == 0
-      and redis.call('SET', base .. 'seen:' .. id, ARGV[4], 'NX', 'PX', ARGV[2]) then
-    redis.call('HSET', eventKey, 'body', ARGV[i + 2], 'enqueued_at', ARGV[4], 'attempts', 0)
+  if redis.call('EXISTS', key) == 0
+      and redis.call('SET', seenKey(id), ARGV[4], 'NX', 'PX', ARGV[2]) then
+    redis.call('HSET', key, 'body', ARGV[i + 2], 'enqueued_at', ARGV[4], 'attempts', 0)
     readyIds[#readyIds + 1] = id
     outcome = 'accepted:'
-    verdicts[#verdicts + 1] = 1
+    verdicts[#verdicts + 1] = V.accepted
   else
-    verdicts[#verdicts + 1] = 0
+    verdicts[#verdicts + 1] = V.duplicate
   end
   local field = outcome .. ARGV[i + 1]
   intake[field] = (intake[field] or 0) + 1
@@ -47,4 +49,4 @@ if #readyIds > 0 then redis.call('RPUSH', KEYS[1], unpack(readyIds)) end
 for field, count in pairs(intake) do redis.call('HINCRBY', KEYS[3], field, count) end
 redis.call('HINCRBY', KEYS[2], 'accepted', #readyIds)
 redis.call('HINCRBY', KEYS[2], 'duplicates', #verdicts - #readyIds)
-return {1, table.concat(verdicts)}
+return {V.ok, table.concat(verdicts)}

@@ -6,39 +6,54 @@ KEYS[1]  in-flight sorted set
 KEYS[2]  delayed sorted set (score = due time ms)
 KEYS[3]  dead-letter sorted set (score = time of death ms)
 KEYS[4]  counters hash
-ARGV[1]  key base
+ARGV[1]  key base (includes/keys.lua)
 ARGV[2]  consumer id
 ARGV[3]  now (ms)
 ARGV[4]  max attempts
 ARGV[5..] per event: id, fencing token, retry delay ms (-1 = never retry: dead-letter now), error message
+  (at most 4000 events: Lua's unpack limit; callers fail one claim's events, at most 2000)
 
-Returns a string with one digit per event: 1 scheduled for retry, 2 dead-lettered, 0 lease lost
-(nothing changed).
+Returns a string with one code per event: V.retry scheduled for retry, V.dead dead-lettered, V.lost lease
+lost (nothing changed). (V is this script's row of replyCodes in script-replies.ts.)
 ]]
-local base, owner, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
+--- @include "includes/keys"
+--- @include "includes/lease"
+
+local owner, now = ARGV[2], tonumber(ARGV[3])
 local maxAttempts = tonumber(ARGV[4])
-local out = {}
+local out, failed, retries, dead = {}, {}, {}, {}
+local deadCount = 0
 for i = 5, #ARGV, 4 do
-  local id, token = ARGV[i], ARGV[i + 1]
-  local eventKey = base .. 'ev:' .. id
-  local held = redis.call('HMGET', eventKey, 'owner', 'token', 'attempts')
-  if held[1] == owner and held[2] == token then
-    redis.call('ZREM', KEYS[1], id)
-    redis.call('HDEL', eventKey, 'owner', 'token')
-    redis.call('HSET', eventKey, 'last_error', ARGV[i + 3], 'last_failed_at', now)
-    redis.call('HSETNX', eventKey, 'first_failed_at', now)
-    redis.call('HINCRBY', KEYS[4], 'failed_attempts', 1)
-    if tonumber(held[3]) >= maxAttempts or ARGV[i + 2] == '-1' then
-      redis.call('HSET', eventKey, 'dead_at', now)
-      redis.call('ZADD', KEYS[3], now, id)
-      redis.call('HINCRBY', KEYS[4], 'dead_lettered', 1)
-      out[#out + 1] = 2
+  local id = ARGV[i]
+  local key = eventKey(id)
+  if leaseHeld(key, owner, ARGV[i + 1]) then
+    failed[#failed + 1] = id
+    redis.call('HDEL', key, 'owner', 'token')
+    redis.call('HSET', key, 'last_error', ARGV[i + 3], 'last_failed_at', now)
+    redis.call('HSETNX', key, 'first_failed_at', now)
+    if ARGV[i + 2] == '-1' or tonumber(redis.call('HGET', key, 'attempts')) >= maxAttempts then
+      redis.call('HSET', key, 'dead_at', now)
+      dead[#dead + 1] = now
+      dead[#dead + 1] = id
+      deadCount = deadCount + 1
+      out[#out + 1] = V.dead
     else
-      redis.call('ZADD', KEYS[2], now + tonumber(ARGV[i + 2]), id)
-      out[#out + 1] = 1
+      retries[#retries + 1] = now + tonumber(ARGV[i + 2])
+      retries[#retries + 1] = id
+      out[#out + 1] = V.retry
     end
   else
-    out[#out + 1] = 0
+    out[#out + 1] = V.lost
   end
+end
+-- The sorted sets and counters change once for the whole call instead of once per event.
+if #failed > 0 then
+  redis.call('ZREM', KEYS[1], unpack(failed))
+  redis.call('HINCRBY', KEYS[4], 'failed_attempts', #failed)
+end
+if #retries > 0 then redis.call('ZADD', KEYS[2], unpack(retries)) end
+if deadCount > 0 then
+  redis.call('ZADD', KEYS[3], unpack(dead))
+  redis.call('HINCRBY', KEYS[4], 'dead_lettered', deadCount)
 end
 return table.concat(out)

@@ -4,16 +4,17 @@ within the TTL is still recognised as a duplicate.
 
 KEYS[1]  dead-letter sorted set
 KEYS[2]  counters hash
-ARGV[1]  key base
+ARGV[1]  key base (includes/keys.lua)
 ARGV[2..] event ids
 
 Returns the number of events purged.
 ]]
-local base = ARGV[1]
+--- @include "includes/keys"
+
 local purged = 0
 for i = 2, #ARGV do
   if redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then
-    redis.call('DEL', base .. 'ev:' .. ARGV[i])
+    redis.call('DEL', eventKey(ARGV[i]))
     purged = purged + 1
   end
 end

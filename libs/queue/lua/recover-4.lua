@@ -8,26 +8,28 @@ KEYS[1]  in-flight sorted set
 KEYS[2]  ready list
 KEYS[3]  dead-letter sorted set
 KEYS[4]  counters hash
-ARGV[1]  key base
+ARGV[1]  key base (includes/keys.lua)
 ARGV[2]  now (ms)
 ARGV[3]  max attempts
 ARGV[4]  max events to recover in this call
 
 Returns {requeued, deadLettered}.
 ]]
-local base, now = ARGV[1], ARGV[2]
+--- @include "includes/keys"
+
+local now = ARGV[2]
 local maxAttempts = tonumber(ARGV[3])
 local requeued, dead = 0, 0
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))) do
-  local eventKey = base .. 'ev:' .. id
+  local key = eventKey(id)
   redis.call('ZREM', KEYS[1], id)
-  local attempts = tonumber(redis.call('HGET', eventKey, 'attempts'))
+  local attempts = tonumber(redis.call('HGET', key, 'attempts'))
   if attempts then
-    redis.call('HDEL', eventKey, 'owner', 'token')
+    redis.call('HDEL', key, 'owner', 'token')
     if attempts >= maxAttempts then
-      redis.call('HSET', eventKey, 'last_error', 'lease expired on attempt ' .. attempts .. ' (consumer crashed or stalled)',
+      redis.call('HSET', key, 'last_error', 'lease expired on attempt ' .. attempts .. ' (consumer crashed or stalled)',
         'last_failed_at', now, 'dead_at', now)
-      redis.call('HSETNX', eventKey, 'first_failed_at', now)
+      redis.call('HSETNX', key, 'first_failed_at', now)
       redis.call('ZADD', KEYS[3], now, id)
       dead = dead + 1
     else

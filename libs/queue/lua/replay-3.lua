@@ -6,20 +6,21 @@ never applied (effects land only with an ack), so processing them now counts the
 KEYS[1]  dead-letter sorted set
 KEYS[2]  ready list
 KEYS[3]  counters hash
-ARGV[1]  key base
+ARGV[1]  key base (includes/keys.lua)
 ARGV[2..] event ids
 
 Returns the number of events replayed.
 ]]
-local base = ARGV[1]
+--- @include "includes/keys"
+
 local replayed = 0
 for i = 2, #ARGV do
   local id = ARGV[i]
   if redis.call('ZREM', KEYS[1], id) == 1 then
-    local eventKey = base .. 'ev:' .. id
-    redis.call('HSET', eventKey, 'attempts', 0)
-    redis.call('HDEL', eventKey, 'dead_at')
-    redis.call('HINCRBY', eventKey, 'replays', 1)
+    local key = eventKey(id)
+    redis.call('HSET', key, 'attempts', 0)
+    redis.call('HDEL', key, 'dead_at')
+    redis.call('HINCRBY', key, 'replays', 1)
     redis.call('RPUSH', KEYS[2], id)
     replayed = replayed + 1
   end

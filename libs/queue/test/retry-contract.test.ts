@@ -76,7 +76,8 @@ describe.each(backends)('retries and dead letters on $name', (backend) => {
     h.advance(200);
     expect(await h.queue.recoverExpired()).toEqual({ requeued: 0, deadLettered: 1 });
     const [letter] = await h.queue.deadLetters.list();
-    expect(letter?.error).toMatch(/lease expired on attempt 2/);
+    expect(letter?.error).toBe('lease expired on attempt 2 (consumer crashed or stalled)');
+    expect(await redis.hget(h.queue.keys.event('crasher'), 'attempts')).toBe('2');
   });
 
   it('dead-letters at once an event failed with retry: false, whatever its attempts', async () => {
