@@ -1,5 +1,4 @@
-import { readMetrics, type MetricsDocument, type MetricsWindow } from '../../libs/analytics/index.js';
-import { QueueUnavailableError, type ReliableQueue } from '../../libs/queue/index.js';
+import { readMetrics, type MetricsDocument, type MetricsSource, type MetricsWindow } from '../../libs/analytics/index.js';
 
 const cacheMs = 1000;
 
@@ -10,15 +9,16 @@ export type ReadMetrics = (window: MetricsWindow) => Promise<MetricsDocument>;
  * One read of the metrics per window per second, shared by /api/metrics, the dashboard and /metrics, so
  * a dashboard left open by many people (or a fast scraper) costs Redis at most one read a second.
  */
-export function cachedMetrics(queue: Pick<ReliableQueue, 'keys' | 'stats' | 'redis'>, clock: () => number): ReadMetrics {
+export function cachedMetrics(queue: MetricsSource, clock: () => number): ReadMetrics {
   const cache = new Map<MetricsWindow, { at: number; document: Promise<MetricsDocument> }>();
   return (window) => {
     const now = clock();
     const hit = cache.get(window);
     if (hit && now - hit.at < cacheMs) return hit.document;
+    // A failed read is not cached: the next request tries Redis again (errors are already mapped by the queue).
     const document = readMetrics(queue, { now, window }).catch((error: unknown) => {
       cache.delete(window);
-      throw error instanceof QueueUnavailableError ? error : new QueueUnavailableError('Reading metrics failed', { cause: error });
+      throw error;
     });
     cache.set(window, { at: now, document });
     return document;

@@ -5,7 +5,7 @@ import type { ReliableQueue } from '../../libs/queue/index.js';
 /** Everything the receiver needs, passed in so tests can build it around any queue and clock. */
 export interface ReceiverDeps {
   config: Day15Config;
-  queue: Pick<ReliableQueue, 'enqueue' | 'countRejected' | 'stats' | 'keys' | 'redis' | 'deadLetters'>;
+  queue: Pick<ReliableQueue, 'enqueue' | 'countRejected' | 'stats' | 'keys' | 'readData' | 'deadLetters'>;
   logger: Logger;
   /** Milliseconds since the epoch; Date.now by default. */
   clock?: () => number;

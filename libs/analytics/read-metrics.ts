@@ -46,25 +46,28 @@ const fixedHashes = [k.byType, k.signups, k.signupsBySource, k.signupsByCountry,
   k.usageQuantity, k.usageEvents, k.usageTotals, k.latency, k.restarts] as const;
 const hoursOf: Record<MetricsWindow, number> = { '1h': 0, '24h': 24, '7d': 168 };
 
-// The metrics document behind GET /api/metrics, the dashboard and /metrics: queue stats in one pipeline,
-// everything else in one pipeline.
-export async function readMetrics(queue: Pick<ReliableQueue, 'keys' | 'stats' | 'redis'>, options: MetricsOptions = {}): Promise<MetricsDocument> {
+/** The queue operations the metrics are read through; the queue owns the client and its error mapping. */
+export type MetricsSource = Pick<ReliableQueue, 'keys' | 'stats' | 'readData'>;
+
+/**
+ * The metrics document behind GET /api/metrics, the dashboard and /metrics: queue stats in one pipeline,
+ * everything else in one more. Fails with the queue's QueueUnavailableError when Redis is away.
+ */
+export async function readMetrics(queue: MetricsSource, options: MetricsOptions = {}): Promise<MetricsDocument> {
   const now = options.now ?? Date.now();
   const window = options.window ?? '1h';
   const minutes = Array.from({ length: 60 }, (_, i) => now - (59 - i) * 60_000);
   const hours = Array.from({ length: hoursOf[window] }, (_, i) => now - (hoursOf[window] - 1 - i) * 3_600_000);
   const { data } = queue.keys;
-  const pipeline = queue.redis.pipeline();
-  for (const name of fixedHashes) pipeline.hgetall(data(name));
-  for (const at of minutes) pipeline.hgetall(data(k.minute(minuteStamp(at))));
-  for (const at of hours) pipeline.hgetall(data(k.hour(hourStamp(at))));
-  pipeline.hgetall(queue.keys.intake).hgetall(queue.keys.consumers).scard(data(k.usersOfDay(dayStamp(now))));
-  const [stats, replies] = await Promise.all([queue.stats(), pipeline.exec()]);
-  const values = (replies ?? []).map(([error, value]) => {
-    if (error) throw error;
-    return value;
-  });
-  const counts = (i: number): Counts => toCounts(values[i] as Record<string, string> | undefined);
+  const hashes = [
+    ...fixedHashes.map((name) => data(name)),
+    ...minutes.map((at) => data(k.minute(minuteStamp(at)))),
+    ...hours.map((at) => data(k.hour(hourStamp(at)))),
+    queue.keys.intake,
+    queue.keys.consumers,
+  ];
+  const [stats, snapshot] = await Promise.all([queue.stats(), queue.readData({ hashes, sets: [data(k.usersOfDay(dayStamp(now)))] })]);
+  const counts = (i: number): Counts => toCounts(snapshot.hashes[i]);
   const [byType, signups, bySource, byCountry, byDay, subs, byPlan, quantity, usageEvents, usageTotals, latency, restarts] =
     fixedHashes.map((_, i) => counts(i)) as [Counts, Counts, Counts, Counts, Counts, Counts, Counts, Counts, Counts, Counts, Counts, Counts];
   const series = (stamps: number[], offset: number, unitMs: number): SeriesPoint[] =>
@@ -88,7 +91,7 @@ export async function readMetrics(queue: Pick<ReliableQueue, 'keys' | 'stats' | 
       by_feature: Object.fromEntries(Object.keys(usageEvents).map((feature) => [feature, { quantity: quantity[feature] ?? 0, events: usageEvents[feature] ?? 0 }])),
       total_duration_ms: usageTotals.duration_ms ?? 0,
     },
-    unique_users_today: Number(values[tail + 2] ?? 0),
+    unique_users_today: snapshot.setSizes[0] ?? 0,
     latency_ms: {
       p50: percentileFromBuckets(latency, 0.5), p95: percentileFromBuckets(latency, 0.95), p99: percentileFromBuckets(latency, 0.99),
       average: latencyCount === 0 ? null : Math.round((latencySum / latencyCount) * 100) / 100,

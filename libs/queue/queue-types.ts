@@ -65,3 +65,9 @@ export interface DeadLetter {
   lastFailedAt: string | undefined;
   deadAt: string | undefined;
 }
+
+/** What ReliableQueue.readData returns: each hash's fields (empty when absent) and each set's size, in request order. */
+export interface DataSnapshot {
+  hashes: Record<string, string>[];
+  setSizes: number[];
+}

@@ -7,7 +7,7 @@ import { BackpressureError, QueueUnavailableError, unavailableOnError } from './
 import { queueKeys, type QueueKeys } from './queue-keys.js';
 import { decodeAck, decodeClaim, decodeEnqueue, decodeExtend, decodeFail, decodeRecover } from './script-replies.js';
 import type {
-  AckItem, AckVerdict, Claim, EnqueueVerdict, FailItem, FailVerdict, QueueCounters, QueueItem, QueueStats,
+  AckItem, AckVerdict, Claim, DataSnapshot, EnqueueVerdict, FailItem, FailVerdict, QueueCounters, QueueItem, QueueStats,
 } from './queue-types.js';
 
 export interface QueueOptions {
@@ -39,8 +39,8 @@ const counterNames: (keyof QueueCounters)[] = [
 // effects atomically, retries with backoff, dead letters and lease recovery. Every change is one Lua script.
 export class ReliableQueue {
   readonly keys: QueueKeys;
-  /** The client the queue runs on; readers of queue data (metrics) share it. */
-  readonly redis: Redis;
+  /** Nobody else holds it: readers of the data stored under the queue's hash tag go through readData. */
+  private readonly redis: Redis;
   readonly deadLetters: DeadLetters;
   private readonly run: RunScript;
   private readonly clock: () => number;
@@ -92,6 +92,33 @@ export class ReliableQueue {
   // A consumer says it is alive; the dashboard shows how long ago each one was seen.
   async heartbeat(consumerId: string): Promise<void> {
     await this.guard(() => this.redis.hset(this.keys.consumers, consumerId, this.clock()));
+  }
+
+  // Adds to a counter stored on behalf of the queue's users (keys.data(name)), e.g. process restarts.
+  async incrementData(name: string, field: string, by = 1): Promise<void> {
+    await this.guard(() => this.redis.hincrby(this.keys.data(name), field, by));
+  }
+
+  // Reads hashes and set sizes kept under the queue's hash tag (analytics, intake, consumers) in one round
+  // trip. Only keys under keys.base: a reader cannot wander out of the queue's slot.
+  async readData({ hashes, sets = [] }: { hashes: readonly string[]; sets?: readonly string[] }): Promise<DataSnapshot> {
+    for (const key of [...hashes, ...sets]) {
+      if (!key.startsWith(this.keys.base)) throw new RangeError(`${key} is not a key of this queue (${this.keys.base}...)`);
+    }
+    const replies = await this.guard(() => {
+      const pipeline = this.redis.pipeline();
+      for (const key of hashes) pipeline.hgetall(key);
+      for (const key of sets) pipeline.scard(key);
+      return pipeline.exec();
+    }, 'Reading queue data failed');
+    const values = (replies ?? []).map(([error, value]) => {
+      if (error) throw new QueueUnavailableError('Reading queue data failed', { cause: error });
+      return value;
+    });
+    return {
+      hashes: values.slice(0, hashes.length) as Record<string, string>[],
+      setSizes: values.slice(hashes.length).map(Number),
+    };
   }
 
   // A consumer that stops cleanly takes itself off the list.

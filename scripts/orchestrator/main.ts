@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Redis } from 'ioredis';
-import { analyticsKeys } from '../../libs/analytics/index.js';
+import { recordRestart } from '../../libs/analytics/index.js';
 import type { Day15Config } from '../../libs/config/index.js';
 import { createLogger } from '../../libs/logging/index.js';
-import { connectRedis, describeRedis, queueKeys } from '../../libs/queue/index.js';
+import { connectRedis, createQueue, describeRedis, type ReliableQueue } from '../../libs/queue/index.js';
 import { loadConfigOrExit } from '../../libs/runtime/index.js';
 import { banner } from './banner.js';
 import { appSpecs, embeddedRedisSpec } from './child-specs.js';
@@ -32,12 +32,14 @@ async function main(): Promise<void> {
     process.exit(1);
   };
   let redis: Redis | undefined;
+  let queue: ReliableQueue | undefined;
   const supervisor = new Supervisor({
     sink,
     logger,
     onGiveUp: (name) => void fail(`${name} keeps crashing`, `see the [${name}] lines above in ${config.log.file}`),
-    // Restarts show in /metrics (day15_process_restarts_total) and the dashboard, counted where all processes report.
-    onRestart: (name) => void redis?.hincrby(queueKeys(config.redis.keyPrefix).data(analyticsKeys.restarts), name, 1).catch(() => undefined),
+    // Restarts show in /metrics (day15_process_restarts_total) and the dashboard; a restart that cannot be
+    // counted while Redis is away is not worth failing the supervisor for.
+    onRestart: (name) => void (queue && recordRestart(queue, name).catch(() => undefined)),
   });
   const childEnv: Record<string, string> = {};
 
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
     if (!redis) {
       await fail(`Redis at ${describeRedis(settings)} is unreachable`, 'start Redis (redis-server), set DAY15_REDIS_EMBEDDED=true, or set DAY15_USE_MOCK_REDIS=true for the in-memory mode');
     }
+    queue = redis && createQueue(redis, config);
   }
 
   for (const line of banner(config)) logger.info(line);
