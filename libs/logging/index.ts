@@ -1,3 +1,1 @@
 export { createLogger, type Logger, type LogFields, type CreateLoggerOptions } from './logger.js';
-export { lineStream } from './line-stream.js';
-export { redactText, redactValue } from './redact.js';

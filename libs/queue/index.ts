@@ -1,7 +1,7 @@
-export { ReliableQueue, maxClaim, type QueueOptions } from './reliable-queue.js';
+export { ReliableQueue, type QueueOptions } from './reliable-queue.js';
 export { durabilityWarnings } from './durability-check.js';
 export { createQueue } from './create-queue.js';
-export { DeadLetters, type DeadLetterSelection } from './dead-letters.js';
+export type { DeadLetters, DeadLetterSelection } from './dead-letters.js';
 export { queueKeys, type QueueKeys } from './queue-keys.js';
 export { encodeEffects, mergeEffects, type Effect, type ContributionEffect } from './effects.js';
 export { retryDelayMs, type BackoffOptions } from './backoff.js';

@@ -77,7 +77,3 @@ export function testQueue(redis: Redis, overrides: Partial<Omit<QueueOptions, 'r
     redis, prefix: uniquePrefix(), idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 50, ...overrides,
   });
 }
-
-// Until libs/queue/test imports the waits from tools/wait.js (its owner is changing those files): one
-// implementation, re-exported. Everything else imports tools/wait.js.
-export { sleep, waitUntil } from '../../tools/wait.js';

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Redis } from 'ioredis';
+import { expect, it } from '@jest/globals';
 import type { ContributionEffect, Effect } from '../index.js';
-import { backends } from '../../../test/support/backends.js';
+import { withBackends } from '../../../test/support/backends.js';
 import { queueHarness, type QueueHarness } from './queue-harness.js';
 
 // A subscription-like entity: contributes its monthly amount to MRR and its plan while live.
@@ -21,13 +20,8 @@ function subscription(version: number, change: Partial<ContributionEffect>): Con
   };
 }
 
-describe.each(backends)('ack effects on $name', (backend) => {
-  let redis: Redis;
+withBackends('ack effects', (backend) => {
   let h: QueueHarness;
-  beforeAll(async () => {
-    redis = await backend.connect();
-  });
-  afterAll(() => redis.disconnect());
 
   async function applyInOrder(...effectsPerEvent: Effect[][]): Promise<void> {
     for (const [i, effects] of effectsPerEvent.entries()) {
@@ -36,11 +30,11 @@ describe.each(backends)('ack effects on $name', (backend) => {
       expect(await h.queue.ack('c', [{ claim: claim!, effects }])).toEqual(['acked']);
     }
   }
-  const totals = async () => redis.hgetall(h.queue.keys.data('subs'));
-  const byPlan = async () => redis.hgetall(h.queue.keys.data('mrr_by_plan'));
+  const totals = async () => backend.redis.hgetall(h.queue.keys.data('subs'));
+  const byPlan = async () => backend.redis.hgetall(h.queue.keys.data('mrr_by_plan'));
 
   it('applies counters, float sums, set members and expiries under the queue key base', async () => {
-    h = queueHarness(redis);
+    h = queueHarness(backend.redis);
     await applyInOrder([
       { op: 'hincrby', key: 'signups', field: 'organic', by: 2 },
       { op: 'hincrbyfloat', key: 'usage', field: 'seconds', by: 1.25 },
@@ -50,59 +44,59 @@ describe.each(backends)('ack effects on $name', (backend) => {
       { op: 'hincrbyfloat', key: 'usage', field: 'seconds', by: 0.5 },
       { op: 'sadd', key: 'users:2026-11-26', member: 'u1' },
     ]);
-    expect(await redis.hget(h.queue.keys.data('signups'), 'organic')).toBe('2');
-    expect(Number(await redis.hget(h.queue.keys.data('usage'), 'seconds'))).toBeCloseTo(1.75);
-    expect(await redis.smembers(h.queue.keys.data('users:2026-11-26'))).toEqual(['u1']);
-    const ttl = await redis.ttl(h.queue.keys.data('users:2026-11-26'));
+    expect(await backend.redis.hget(h.queue.keys.data('signups'), 'organic')).toBe('2');
+    expect(Number(await backend.redis.hget(h.queue.keys.data('usage'), 'seconds'))).toBeCloseTo(1.75);
+    expect(await backend.redis.smembers(h.queue.keys.data('users:2026-11-26'))).toEqual(['u1']);
+    const ttl = await backend.redis.ttl(h.queue.keys.data('users:2026-11-26'));
     expect(ttl).toBeGreaterThan(3500);
     expect(ttl).toBeLessThanOrEqual(3600);
   });
 
   it('moves a contribution between groups by the difference when a newer version arrives', async () => {
-    h = queueHarness(redis);
+    h = queueHarness(backend.redis);
     await applyInOrder(
       [subscription(100, { group: 'basic', value: 29, fields: { status: 'active' } })],
       [subscription(200, { group: 'premium', value: 99 })],
     );
     expect(await totals()).toEqual({ mrr: '99', active: '1' });
     expect(await byPlan()).toEqual({ basic: '0', premium: '99' });
-    expect(await redis.hget(h.queue.keys.data('sub:u1'), 'status')).toBe('active');
+    expect(await backend.redis.hget(h.queue.keys.data('sub:u1'), 'status')).toBe('active');
   });
 
   it('ignores an older version that arrives late (last writer wins by version)', async () => {
-    h = queueHarness(redis);
+    h = queueHarness(backend.redis);
     await applyInOrder(
       [subscription(200, { group: 'premium', value: 99 })],
       [subscription(100, { group: 'basic', value: 29 })],
     );
     expect(await totals()).toEqual({ mrr: '99', active: '1' });
-    expect(await redis.hget(h.queue.keys.data('sub:u1'), 'g')).toBe('premium');
+    expect(await backend.redis.hget(h.queue.keys.data('sub:u1'), 'g')).toBe('premium');
   });
 
   it('ends a live contribution once, keeping its group and value, and counts the end', async () => {
-    h = queueHarness(redis);
+    h = queueHarness(backend.redis);
     await applyInOrder(
       [subscription(100, { group: 'premium', value: 99 })],
       [subscription(200, { live: false })],
       [subscription(300, { live: false })],
     );
     expect(await totals()).toEqual({ mrr: '0', active: '0', churned: '1' });
-    expect(await redis.hmget(h.queue.keys.data('sub:u1'), 'g', 'x', 'live')).toEqual(['premium', '99', '0']);
+    expect(await backend.redis.hmget(h.queue.keys.data('sub:u1'), 'g', 'x', 'live')).toEqual(['premium', '99', '0']);
   });
 
   it('counts the end of an unknown entity as an orphan and never lets the sum go negative', async () => {
-    h = queueHarness(redis);
+    h = queueHarness(backend.redis);
     await applyInOrder(
       [subscription(200, { live: false })],
       [subscription(100, { group: 'basic', value: 29 })],
     );
     expect(await totals()).toEqual({ unknown_cancellations: '1' });
     expect(await byPlan()).toEqual({});
-    expect(await redis.hmget(h.queue.keys.data('sub:u1'), 'v', 'x', 'live')).toEqual(['200', '0', '0']);
+    expect(await backend.redis.hmget(h.queue.keys.data('sub:u1'), 'v', 'x', 'live')).toEqual(['200', '0', '0']);
   });
 
   it('applies nothing for an event whose lease was lost, even with effects attached', async () => {
-    h = queueHarness(redis);
+    h = queueHarness(backend.redis);
     await h.enqueueIds('lost');
     const [claim] = await h.queue.claim('a', 1, 100);
     h.advance(200);
@@ -110,11 +104,11 @@ describe.each(backends)('ack effects on $name', (backend) => {
     const effects: Effect[] = [subscription(1, { group: 'basic', value: 10 }), { op: 'hincrby', key: 'n', field: 'x', by: 1 }];
     expect(await h.queue.ack('a', [{ claim: claim!, effects }])).toEqual(['lost']);
     expect(await totals()).toEqual({});
-    expect(await redis.exists(h.queue.keys.data('n'))).toBe(0);
+    expect(await backend.redis.exists(h.queue.keys.data('n'))).toBe(0);
   });
 
   it('parses mixed batches where some events are acked and others are skipped', async () => {
-    h = queueHarness(redis);
+    h = queueHarness(backend.redis);
     await h.enqueueIds('keep1', 'gone', 'keep2');
     const claims = await h.queue.claim('c', 3, 10_000);
     const gone = { ...claims[1]!, token: 'forged' };
@@ -125,7 +119,7 @@ describe.each(backends)('ack effects on $name', (backend) => {
       { claim: claims[2]!, effects },
     ]);
     expect(verdicts).toEqual(['acked', 'lost', 'acked']);
-    expect(await redis.hget(h.queue.keys.data('n'), 'x')).toBe('2');
-    expect(await redis.hget(h.queue.keys.data('subs'), 'active')).toBe('1');
+    expect(await backend.redis.hget(h.queue.keys.data('n'), 'x')).toBe('2');
+    expect(await backend.redis.hget(h.queue.keys.data('subs'), 'active')).toBe('1');
   });
 });

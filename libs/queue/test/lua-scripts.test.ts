@@ -7,7 +7,7 @@ import { effectOps, encodeEffects, type Effect } from '../effects.js';
 import { loadScripts, luaDir, scriptKeys, scriptRunner, withIncludes, type ScriptName } from '../lua-scripts.js';
 import { queueKeys, type QueueKeys } from '../queue-keys.js';
 import { decodeAck, decodeEnqueue, decodeExtend, decodeFail, replyCodes, withReplyCodes } from '../script-replies.js';
-import { backends, uniquePrefix } from '../../../test/support/backends.js';
+import { uniquePrefix, withBackends } from '../../../test/support/backends.js';
 
 // The scripts' contracts, read from the files: what the headers document, what the TypeScript side passes
 // and decodes, and how the includes fit together. Ends with the one check that needs a Lua interpreter:
@@ -247,14 +247,11 @@ describe('the script loader', () => {
   });
 });
 
-describe.each(backends)('key builders on $name', (backend) => {
-  let redis: Redis;
+withBackends('key builders', (backend) => {
   let keys: QueueKeys;
-  beforeAll(async () => {
-    redis = await backend.connect();
+  beforeAll(() => {
     keys = queueKeys(uniquePrefix(), 'events');
   });
-  afterAll(() => redis.disconnect());
 
   it('give the same keys in Lua (includes/keys.lua) and TypeScript (queue-keys.ts)', async () => {
     const lua = withIncludes(
@@ -263,7 +260,7 @@ describe.each(backends)('key builders on $name', (backend) => {
       includesDir,
     );
     for (const id of ['e1', 'evt_01HZX-9.a', 'a:b{c}d', '']) {
-      expect(await redis.eval(lua, 0, keys.base, id)).toEqual([keys.event(id), keys.seen(id), keys.data(id)]);
+      expect(await backend.redis.eval(lua, 0, keys.base, id)).toEqual([keys.event(id), keys.seen(id), keys.data(id)]);
     }
   });
 });

@@ -1,21 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Redis } from 'ioredis';
+import { describe, expect, it } from '@jest/globals';
 import { BackpressureError } from '../index.js';
-import { backends, waitUntil } from '../../../test/support/backends.js';
+import { withBackends } from '../../../test/support/backends.js';
+import { waitUntil } from '../../../tools/wait.js';
 import { queueHarness } from './queue-harness.js';
 
 const body = (id: string) => JSON.stringify({ event_id: id, event_type: 'user_signup' });
 
-describe.each(backends)('queue contract on $name', (backend) => {
-  let redis: Redis;
-  beforeAll(async () => {
-    redis = await backend.connect();
-  });
-  afterAll(() => redis.disconnect());
-
+withBackends('queue contract', (backend) => {
   describe('enqueue', () => {
     it('accepts new ids and reports repeats within the TTL as duplicates, also inside one batch', async () => {
-      const { queue } = queueHarness(redis);
+      const { queue } = queueHarness(backend.redis);
       expect(await queue.enqueue([{ id: 'a', body: body('a') }])).toEqual(['accepted']);
       const verdicts = await queue.enqueue([
         { id: 'a', body: body('a') },
@@ -30,21 +24,21 @@ describe.each(backends)('queue contract on $name', (backend) => {
     });
 
     it('forgets an id once its own idempotency key expires, but never while the event is still queued', async () => {
-      const { queue } = queueHarness(redis, { idempotencyTtlMs: 150 });
+      const { queue } = queueHarness(backend.redis, { idempotencyTtlMs: 150 });
       await queue.enqueue([{ id: 'finished', body: body('finished') }, { id: 'waiting', body: body('waiting') }]);
       const claims = await queue.claim('c1', 1, 10_000);
       expect(claims.map((c) => c.id)).toEqual(['finished']);
       await queue.ack('c1', [{ claim: claims[0]!, effects: [] }]);
       // Redis expires the idempotency keys on its own clock: wait until both are gone (no fixed sleep),
       // then the finished id is new again while the still-queued one stays a duplicate without its key.
-      await waitUntil(async () => (await redis.exists(queue.keys.seen('finished'), queue.keys.seen('waiting'))) === 0, 10_000,
-        async () => ({ finished: await redis.pttl(queue.keys.seen('finished')), waiting: await redis.pttl(queue.keys.seen('waiting')) }));
+      await waitUntil(async () => (await backend.redis.exists(queue.keys.seen('finished'), queue.keys.seen('waiting'))) === 0, 10_000,
+        async () => ({ finished: await backend.redis.pttl(queue.keys.seen('finished')), waiting: await backend.redis.pttl(queue.keys.seen('waiting')) }));
       expect(await queue.enqueue([{ id: 'finished', body: body('finished') }])).toEqual(['accepted']);
       expect(await queue.enqueue([{ id: 'waiting', body: body('waiting') }])).toEqual(['duplicate']);
     });
 
     it('refuses the whole batch with backpressure when the ready backlog is at the maximum', async () => {
-      const { queue } = queueHarness(redis);
+      const { queue } = queueHarness(backend.redis);
       await queue.enqueue([{ id: 'x1', body: body('x1') }, { id: 'x2', body: body('x2') }], { maxReadyDepth: 2 });
       const attempt = queue.enqueue([{ id: 'x3', body: body('x3') }], { maxReadyDepth: 2 });
       await expect(attempt).rejects.toBeInstanceOf(BackpressureError);
@@ -56,7 +50,7 @@ describe.each(backends)('queue contract on $name', (backend) => {
 
   describe('claim', () => {
     it('hands out at most max events, oldest first, with the stored body and attempt 1', async () => {
-      const h = queueHarness(redis);
+      const h = queueHarness(backend.redis);
       await h.enqueueIds('e1', 'e2', 'e3');
       const first = await h.queue.claim('c1', 2, 10_000);
       expect(first.map((c) => [c.id, c.attempt])).toEqual([['e1', 1], ['e2', 1]]);
@@ -68,7 +62,7 @@ describe.each(backends)('queue contract on $name', (backend) => {
     });
 
     it('never gives the same event to two consumers claiming at the same time', async () => {
-      const h = queueHarness(redis);
+      const h = queueHarness(backend.redis);
       const ids = Array.from({ length: 200 }, (_, i) => `p${i}`);
       await h.enqueueIds(...ids);
       const rounds = await Promise.all(
@@ -82,7 +76,7 @@ describe.each(backends)('queue contract on $name', (backend) => {
 
   describe('ack and leases', () => {
     it('applies effects once even when the event is delivered twice', async () => {
-      const h = queueHarness(redis);
+      const h = queueHarness(backend.redis);
       await h.enqueueIds('r1');
       const [first] = await h.queue.claim('a', 1, 1000);
       h.advance(1001);
@@ -93,12 +87,12 @@ describe.each(backends)('queue contract on $name', (backend) => {
       expect(await h.queue.ack('b', [{ claim: second!, effects }])).toEqual(['acked']);
       expect(await h.queue.ack('a', [{ claim: first!, effects }])).toEqual(['lost']);
       expect(await h.queue.ack('b', [{ claim: second!, effects }])).toEqual(['lost']);
-      expect(await redis.hget(h.queue.keys.data('totals'), 'processed')).toBe('1');
+      expect(await backend.redis.hget(h.queue.keys.data('totals'), 'processed')).toBe('1');
       expect(await h.queue.stats()).toMatchObject({ ready: 0, inFlight: 0, counters: { acked: 1, redelivered: 1 } });
     });
 
     it('loses nothing when a consumer claims and crashes: the events come back after the lease, counted once', async () => {
-      const h = queueHarness(redis);
+      const h = queueHarness(backend.redis);
       await h.enqueueIds('k1', 'k2', 'k3');
       await h.queue.claim('crashed', 3, 5000);
       expect(await h.queue.recoverExpired()).toEqual({ requeued: 0, deadLettered: 0 });
@@ -108,12 +102,12 @@ describe.each(backends)('queue contract on $name', (backend) => {
       expect(again.map((c) => c.id).sort()).toEqual(['k1', 'k2', 'k3']);
       const effects = [{ op: 'hincrby' as const, key: 'totals', field: 'processed', by: 1 }];
       await h.queue.ack('survivor', again.map((claim) => ({ claim, effects })));
-      expect(await redis.hget(h.queue.keys.data('totals'), 'processed')).toBe('3');
+      expect(await backend.redis.hget(h.queue.keys.data('totals'), 'processed')).toBe('3');
       expect(await h.queue.stats()).toMatchObject({ ready: 0, inFlight: 0, delayed: 0, dead: 0 });
     });
 
     it('refuses an ack from a consumer whose lease was taken over, and from a consumer that never held it', async () => {
-      const h = queueHarness(redis);
+      const h = queueHarness(backend.redis);
       await h.enqueueIds('s1');
       const [stale] = await h.queue.claim('zombie', 1, 1000);
       expect(await h.queue.ack('intruder', [{ claim: stale!, effects: [] }])).toEqual(['lost']);
@@ -126,7 +120,7 @@ describe.each(backends)('queue contract on $name', (backend) => {
     });
 
     it('keeps a lease alive with extend so a long batch is not recovered under its consumer', async () => {
-      const h = queueHarness(redis);
+      const h = queueHarness(backend.redis);
       await h.enqueueIds('l1');
       const claims = await h.queue.claim('slow', 1, 1000);
       h.advance(800);
@@ -138,7 +132,7 @@ describe.each(backends)('queue contract on $name', (backend) => {
     });
 
     it('lets many consumers recover expired leases at once without requeueing an event twice', async () => {
-      const h = queueHarness(redis);
+      const h = queueHarness(backend.redis);
       await h.enqueueIds('m1', 'm2', 'm3', 'm4');
       await h.queue.claim('dead', 4, 100);
       h.advance(200);
@@ -149,8 +143,8 @@ describe.each(backends)('queue contract on $name', (backend) => {
   });
 
   it('keeps queues with different prefixes apart', async () => {
-    const one = queueHarness(redis);
-    const two = queueHarness(redis);
+    const one = queueHarness(backend.redis);
+    const two = queueHarness(backend.redis);
     await one.enqueueIds('same');
     expect(await two.queue.enqueue([{ id: 'same', body: body('same') }])).toEqual(['accepted']);
     expect((await one.queue.claim('c', 10, 1000)).map((c) => c.id)).toEqual(['same']);

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import { ReliableQueue, type QueueOptions } from '../index.js';
-import { uniquePrefix } from '../../../test/support/backends.js';
+import type { QueueOptions, ReliableQueue } from '../index.js';
+import { testQueue, uniquePrefix } from '../../../test/support/backends.js';
 
 // A queue on its own key prefix with a hand-driven clock, so lease and backoff tests need no sleeping.
 export interface QueueHarness {
@@ -11,14 +11,12 @@ export interface QueueHarness {
   enqueueIds(...ids: string[]): Promise<void>;
 }
 
-export function queueHarness(redis: Redis, overrides: Partial<QueueOptions> = {}): QueueHarness {
+export function queueHarness(redis: Redis, overrides: Partial<Omit<QueueOptions, 'redis'>> = {}): QueueHarness {
   let now = 1_700_000_000_000;
   const prefix = overrides.prefix ?? uniquePrefix();
-  const queue = new ReliableQueue({
-    redis,
+  const queue = testQueue(redis, {
     prefix,
     idempotencyTtlMs: 60_000,
-    maxAttempts: 3,
     retryDelayMs: 1000,
     clock: () => now,
     random: () => 0.5,

@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../config/index.js';
-import { connectRedis, QueueUnavailableError, ReliableQueue } from '../index.js';
-import { startRedisServer } from '../../../test/support/redis-server.js';
-import { uniquePrefix, waitUntil } from '../../../test/support/backends.js';
+import { connectRedis, QueueUnavailableError } from '../index.js';
+import { startRedisServer } from '../../../tools/redis-server.js';
+import { testQueue } from '../../../test/support/backends.js';
+import { waitUntil } from '../../../tools/wait.js';
 
 const settingsFor = (env: Record<string, string>) => loadConfig({ env, envFile: '/nonexistent/.env' }).redis;
 const errors: Error[] = [];
@@ -33,7 +34,7 @@ describe('connectRedis', () => {
     const server = await startRedisServer();
     const settings = settingsFor({ DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: server.url });
     const redis = await connectRedis(settings, { onError });
-    const queue = new ReliableQueue({ redis, prefix: uniquePrefix(), idempotencyTtlMs: 60_000, maxAttempts: 3, retryDelayMs: 100 });
+    const queue = testQueue(redis, { retryDelayMs: 100 });
     expect(await queue.enqueue([{ id: 'before', body: '{}' }])).toEqual(['accepted']);
 
     await server.stop({ keepData: true });

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Redis } from 'ioredis';
-import { backends } from '../../../test/support/backends.js';
+import { expect, it } from '@jest/globals';
+import { withBackends } from '../../../test/support/backends.js';
 import { queueHarness, type QueueHarness } from './queue-harness.js';
 
 async function failOnce(h: QueueHarness, consumer: string, error: string) {
@@ -9,15 +8,9 @@ async function failOnce(h: QueueHarness, consumer: string, error: string) {
   return { claims, verdicts };
 }
 
-describe.each(backends)('retries and dead letters on $name', (backend) => {
-  let redis: Redis;
-  beforeAll(async () => {
-    redis = await backend.connect();
-  });
-  afterAll(() => redis.disconnect());
-
+withBackends('retries and dead letters', (backend) => {
   it('holds a failed event back for its backoff, then hands it out again before newer ready events', async () => {
-    const h = queueHarness(redis, { retryDelayMs: 1000 });
+    const h = queueHarness(backend.redis, { retryDelayMs: 1000 });
     await h.enqueueIds('f1');
     expect(await h.queue.hasWork()).toBe(true);
     const first = await failOnce(h, 'c', 'boom');
@@ -33,7 +26,7 @@ describe.each(backends)('retries and dead letters on $name', (backend) => {
   });
 
   it('doubles the backoff with every attempt', async () => {
-    const h = queueHarness(redis, { retryDelayMs: 1000, maxAttempts: 5 });
+    const h = queueHarness(backend.redis, { retryDelayMs: 1000, maxAttempts: 5 });
     await h.enqueueIds('b1');
     await failOnce(h, 'c', 'first');
     h.advance(750);
@@ -45,7 +38,7 @@ describe.each(backends)('retries and dead letters on $name', (backend) => {
   });
 
   it('dead-letters an event after exactly max attempts, keeping the error, attempts and times', async () => {
-    const h = queueHarness(redis, { maxAttempts: 3, retryDelayMs: 10 });
+    const h = queueHarness(backend.redis, { maxAttempts: 3, retryDelayMs: 10 });
     await h.enqueueIds('poison', 'fine');
     const verdicts: string[] = [];
     for (let attempt = 1; attempt <= 3; attempt += 1) {
@@ -67,7 +60,7 @@ describe.each(backends)('retries and dead letters on $name', (backend) => {
   });
 
   it('dead-letters an event whose lease expires on its last attempt (it keeps crashing consumers)', async () => {
-    const h = queueHarness(redis, { maxAttempts: 2 });
+    const h = queueHarness(backend.redis, { maxAttempts: 2 });
     await h.enqueueIds('crasher');
     await h.queue.claim('c1', 1, 100);
     h.advance(200);
@@ -77,11 +70,11 @@ describe.each(backends)('retries and dead letters on $name', (backend) => {
     expect(await h.queue.recoverExpired()).toEqual({ requeued: 0, deadLettered: 1 });
     const [letter] = await h.queue.deadLetters.list();
     expect(letter?.error).toBe('lease expired on attempt 2 (consumer crashed or stalled)');
-    expect(await redis.hget(h.queue.keys.event('crasher'), 'attempts')).toBe('2');
+    expect(await backend.redis.hget(h.queue.keys.event('crasher'), 'attempts')).toBe('2');
   });
 
   it('dead-letters at once an event failed with retry: false, whatever its attempts', async () => {
-    const h = queueHarness(redis, { maxAttempts: 5 });
+    const h = queueHarness(backend.redis, { maxAttempts: 5 });
     await h.enqueueIds('garbage');
     const [claim] = await h.queue.claim('c', 1, 10_000);
     expect(await h.queue.fail('c', [{ claim: claim!, error: 'unparseable body', retry: false }])).toEqual(['dead']);
@@ -89,14 +82,14 @@ describe.each(backends)('retries and dead letters on $name', (backend) => {
   });
 
   it('writes nothing when a claim finds no work, so idle polling is free', async () => {
-    const h = queueHarness(redis);
+    const h = queueHarness(backend.redis);
     expect(await h.queue.hasWork()).toBe(false);
     expect(await h.queue.claim('idle', 10, 1000)).toEqual([]);
-    expect(await redis.exists(h.queue.keys.fence)).toBe(0);
+    expect(await backend.redis.exists(h.queue.keys.fence)).toBe(0);
   });
 
   it('refuses a fail from a consumer that lost the lease, changing nothing', async () => {
-    const h = queueHarness(redis);
+    const h = queueHarness(backend.redis);
     await h.enqueueIds('z1');
     const [claim] = await h.queue.claim('zombie', 1, 100);
     h.advance(200);
@@ -106,7 +99,7 @@ describe.each(backends)('retries and dead letters on $name', (backend) => {
   });
 
   it('replays dead letters once with a fresh attempt budget, and their effects land exactly once', async () => {
-    const h = queueHarness(redis, { maxAttempts: 1 });
+    const h = queueHarness(backend.redis, { maxAttempts: 1 });
     await h.enqueueIds('d1', 'd2', 'd3');
     await failOnce(h, 'c', 'handler bug');
     expect(await h.queue.deadLetters.count()).toBe(3);
@@ -118,24 +111,24 @@ describe.each(backends)('retries and dead letters on $name', (backend) => {
     const effects = [{ op: 'hincrby' as const, key: 'totals', field: 'processed', by: 1 }];
     await h.queue.ack('c', claims.map((claim) => ({ claim, effects })));
     await h.queue.ack('c', claims.map((claim) => ({ claim, effects })));
-    expect(await redis.hget(h.queue.keys.data('totals'), 'processed')).toBe('3');
+    expect(await backend.redis.hget(h.queue.keys.data('totals'), 'processed')).toBe('3');
     expect(await h.queue.stats()).toMatchObject({ ready: 0, dead: 0, counters: { replayed: 3 } });
   });
 
   it('purges dead letters for good while their ids stay duplicates within the TTL', async () => {
-    const h = queueHarness(redis, { maxAttempts: 1 });
+    const h = queueHarness(backend.redis, { maxAttempts: 1 });
     await h.enqueueIds('g1', 'g2');
     await failOnce(h, 'c', 'bad');
     expect(await h.queue.deadLetters.purge(['g1'])).toBe(1);
     expect((await h.queue.deadLetters.list()).map((d) => d.id)).toEqual(['g2']);
     expect(await h.queue.deadLetters.purge('all')).toBe(1);
     expect(await h.queue.stats()).toMatchObject({ dead: 0, counters: { purged: 2 } });
-    expect(await redis.exists(h.queue.keys.event('g1'))).toBe(0);
+    expect(await backend.redis.exists(h.queue.keys.event('g1'))).toBe(0);
     expect(await h.queue.enqueue([{ id: 'g1', body: '{}' }])).toEqual(['duplicate']);
   });
 
   it('lists dead letters page by page, oldest first, and keeps a body that is not JSON as text', async () => {
-    const h = queueHarness(redis, { maxAttempts: 1 });
+    const h = queueHarness(backend.redis, { maxAttempts: 1 });
     await h.queue.enqueue([{ id: 'raw', body: 'not json {' }]);
     await failOnce(h, 'c', 'unparseable');
     h.advance(10);
