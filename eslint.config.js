@@ -13,10 +13,18 @@ export default tseslint.config(
   {
     languageOptions: { globals: globals.node },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
-      'no-restricted-properties': ['error', {
-        object: 'process', property: 'env', message: 'Read configuration through libs/config (loadConfig).',
-      }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read configuration through libs/config (loadConfig).',
+        },
+      ],
     },
   },
   {
@@ -33,13 +41,33 @@ export default tseslint.config(
   {
     files: ['apps/receiver/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/consumer/**', '**/pipeline/**'], message: 'apps never import each other; share code through libs.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/consumer/**', '**/pipeline/**'],
+              message: 'apps never import each other; share code through libs.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['apps/consumer/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/receiver/**', '**/pipeline/**'], message: 'apps never import each other; share code through libs.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/receiver/**', '**/pipeline/**'],
+              message: 'apps never import each other; share code through libs.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -47,10 +75,18 @@ export default tseslint.config(
     // (importing a main.ts starts that app) nor their tests.
     files: ['apps/pipeline/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['**/receiver/main*', '**/consumer/main*'], message: 'importing an app\'s main.ts starts it; import its core (app.ts, consumer.ts) instead.' },
-        { group: ['**/receiver/test/**', '**/consumer/test/**'], message: 'production code never imports tests.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/receiver/main*', '**/consumer/main*'],
+              message: "importing an app's main.ts starts it; import its core (app.ts, consumer.ts) instead.",
+            },
+            { group: ['**/receiver/test/**', '**/consumer/test/**'], message: 'production code never imports tests.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -60,16 +96,34 @@ export default tseslint.config(
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
     ignores: ['**/test/**'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{
-        group: ['**/tools/**'], message: 'production code never imports the dev tooling in tools/; tests and scripts may.',
-      }] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/tools/**'],
+              message: 'production code never imports the dev tooling in tools/; tests and scripts may.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['scripts/**/*.ts'],
     ignores: ['scripts/**/test/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/apps/**'], message: 'scripts never import apps; run them as processes (apps/<name>/main.ts).' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/apps/**'],
+              message: 'scripts never import apps; run them as processes (apps/<name>/main.ts).',
+            },
+          ],
+        },
+      ],
     },
   },
   {

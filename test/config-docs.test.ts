@@ -38,9 +38,13 @@ describe('README "## Configuration" table', () => {
   const table = firstTable(section('Configuration'));
 
   it('lists exactly the schema variables, each once, in schema order, with their defaults', () => {
-    const rows = table.split('\n').slice(2).map((row) => row.split(' | ').map((cell) => cell.replace(/^\| /, '')));
+    const rows = table
+      .split('\n')
+      .slice(2)
+      .map((row) => row.split(' | ').map((cell) => cell.replace(/^\| /, '')));
     expect(rows.map(([name]) => name)).toEqual(configVariables.map((name) => `\`${name}\``));
-    const shown = (value: unknown) => (value === undefined ? '(unset)' : value === '' ? '`""`' : `\`${String(value)}\``);
+    const shown = (value: unknown) =>
+      value === undefined ? '(unset)' : value === '' ? '`""`' : `\`${String(value)}\``;
     expect(Object.fromEntries(rows.map(([name, value]) => [name!.replaceAll('`', ''), value]))).toEqual(
       Object.fromEntries(Object.entries(expectedDefaults).map(([name, value]) => [name, shown(value)])),
     );
@@ -60,7 +64,11 @@ describe('config/.env.example', () => {
 
   it('sets each to its schema default (empty where the schema has none)', () => {
     const values = parseDotenv(envExample);
-    expect(values).toEqual(Object.fromEntries(Object.entries(expectedDefaults).map(([name, value]) => [name, value === undefined ? '' : String(value)])));
+    expect(values).toEqual(
+      Object.fromEntries(
+        Object.entries(expectedDefaults).map(([name, value]) => [name, value === undefined ? '' : String(value)]),
+      ),
+    );
   });
 
   it('mentions, also in its comments, only known variables', () => {

@@ -5,7 +5,8 @@ import { killAppProcesses, startAppProcess } from '../tools/app-process.js';
 
 const readme = readFileSync('README.md', 'utf8');
 const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
-const section = (title: string) => readme.slice(readme.indexOf(`## ${title}`), readme.indexOf('\n## ', readme.indexOf(`## ${title}`) + 3));
+const section = (title: string) =>
+  readme.slice(readme.indexOf(`## ${title}`), readme.indexOf('\n## ', readme.indexOf(`## ${title}`) + 3));
 const bashBlocks = (text: string) => [...text.matchAll(/```bash\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
 
 describe('README commands work as written', () => {
@@ -30,9 +31,13 @@ describe('README commands work as written', () => {
     beforeAll(async () => {
       const plain = startAppProcess('apps/receiver/main.ts', { DAY15_WEBHOOK_PORT: '0' });
       const signed = startAppProcess('apps/receiver/main.ts', {
-        DAY15_WEBHOOK_PORT: '0', DAY15_WEBHOOK_SECRETS: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+        DAY15_WEBHOOK_PORT: '0',
+        DAY15_WEBHOOK_SECRETS: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
       });
-      const [[, plainPort], [, signedPort]] = await Promise.all([plain.waitForLine(listening, 60_000), signed.waitForLine(listening, 60_000)]);
+      const [[, plainPort], [, signedPort]] = await Promise.all([
+        plain.waitForLine(listening, 60_000),
+        signed.waitForLine(listening, 60_000),
+      ]);
       ports.plain = Number(plainPort);
       ports.signed = Number(signedPort);
     }, 90_000);
@@ -40,14 +45,23 @@ describe('README commands work as written', () => {
 
     // Each example runs as written (port aside) and answers what its `# {...}` comment shows; the signing
     // example runs against a receiver that has its secret.
-    it.each(bashBlocks(section('Receiver API')).map((block, i) => [i, block] as const))('example %d answers as documented', (_i, block) => {
-      const signing = block.includes('webhook-signature');
-      const command = block.replaceAll('localhost:5015', `localhost:${signing ? ports.signed : ports.plain}`);
-      const output = execFileSync('bash', ['-c', command], { encoding: 'utf8' });
-      const answer = JSON.parse(output.trim().split('\n').filter((line) => line.startsWith('{')).pop() ?? '') as Record<string, unknown>;
-      const documented = /# (\{"(?:status|error)":"[a-z_]+")/.exec(block)?.[1];
-      if (documented) expect(JSON.stringify(answer).startsWith(documented)).toBe(true);
-      else expect(answer.status).toBe('accepted');
-    });
+    it.each(bashBlocks(section('Receiver API')).map((block, i) => [i, block] as const))(
+      'example %d answers as documented',
+      (_i, block) => {
+        const signing = block.includes('webhook-signature');
+        const command = block.replaceAll('localhost:5015', `localhost:${signing ? ports.signed : ports.plain}`);
+        const output = execFileSync('bash', ['-c', command], { encoding: 'utf8' });
+        const answer = JSON.parse(
+          output
+            .trim()
+            .split('\n')
+            .filter((line) => line.startsWith('{'))
+            .pop() ?? '',
+        ) as Record<string, unknown>;
+        const documented = /# (\{"(?:status|error)":"[a-z_]+")/.exec(block)?.[1];
+        if (documented) expect(JSON.stringify(answer).startsWith(documented)).toBe(true);
+        else expect(answer.status).toBe('accepted');
+      },
+    );
   });
 });

@@ -17,14 +17,16 @@ const outputDrainMs = 5_000;
 
 const running = new Set<ChildProcess>();
 
-// SIGKILLs every app process a test started and left running (call it in afterEach).
+/** SIGKILLs every app process a test started and left running (call it in afterEach). */
 export function killAppProcesses(): void {
   for (const child of running) child.kill('SIGKILL');
   running.clear();
 }
 
-// Starts one of our real entry points (e.g. apps/receiver/main.ts) as a child process, with only the
-// DAY15_* variables given here (none inherited), and collects its output line by line.
+/**
+ * Starts one of our real entry points (e.g. apps/receiver/main.ts) as a child process, with only the
+ * DAY15_* variables given here (none inherited), and collects its output line by line.
+ */
 export function startAppProcess(entry: string, env: Record<string, string>, args: string[] = []): AppProcess {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('DAY15_')));
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
@@ -66,8 +68,17 @@ export function startAppProcess(entry: string, env: Record<string, string>, args
       const seen = lines.map((line) => line.match(pattern)).find(Boolean);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`No line matching ${pattern} within ${timeoutMs} ms:\n${lines.join('\n')}`)), timeoutMs);
-        waiters.push({ pattern, resolve: (match) => { clearTimeout(timer); resolve(match); } });
+        const timer = setTimeout(
+          () => reject(new Error(`No line matching ${pattern} within ${timeoutMs} ms:\n${lines.join('\n')}`)),
+          timeoutMs,
+        );
+        waiters.push({
+          pattern,
+          resolve: (match) => {
+            clearTimeout(timer);
+            resolve(match);
+          },
+        });
         void exited.then((code) => {
           clearTimeout(timer);
           reject(new Error(`Process exited (${code}) before a line matched ${pattern}:\n${lines.join('\n')}`));

@@ -1,9 +1,11 @@
 import { connect, createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
-// A TCP proxy in front of a Redis server that reads the commands its clients send (RESP), so a test can
-// stop a client's commands from reaching Redis at an exact point, e.g. "from this process's second ack on",
-// instead of racing a fast process with a kill. Replies always flow back unchanged.
+/**
+ * A TCP proxy in front of a Redis server that reads the commands its clients send (RESP), so a test can
+ * stop a client's commands from reaching Redis at an exact point, e.g. "from this process's second ack on",
+ * instead of racing a fast process with a kill. Replies always flow back unchanged.
+ */
 export interface RedisProxy {
   /** Where clients connect instead of the real server. */
   readonly url: string;
@@ -17,6 +19,7 @@ export interface RedisProxy {
   close(): Promise<void>;
 }
 
+/** A TCP proxy in front of the Redis at targetUrl that can hold back commands from a chosen one on (see holdFrom). */
 export async function startRedisProxy(targetUrl: string): Promise<RedisProxy> {
   const target = new URL(targetUrl);
   const sockets = new Set<Socket>();
@@ -68,10 +71,11 @@ export async function startRedisProxy(targetUrl: string): Promise<RedisProxy> {
       rule = { match, skip };
       matched = 0;
     },
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -95,7 +95,11 @@ async function launch(port, dataDir, args) {
         return { failure: `another redis-server (pid ${pid}) already answers on this port`, portTaken: true };
       }
       if (pong && pid === child.pid) return { child };
-      if (Date.now() > deadline) return { failure: `redis-server did not answer PING within ${startTimeoutMs} ms: ${output.trim()}`, portTaken: false };
+      if (Date.now() > deadline)
+        return {
+          failure: `redis-server did not answer PING within ${startTimeoutMs} ms: ${output.trim()}`,
+          portTaken: false,
+        };
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     return { failure: 'gave up', portTaken: false };
@@ -141,7 +145,11 @@ function probe(host, port) {
     socket.setEncoding('latin1');
     socket.on('data', (data) => {
       reply += data;
-      if (/\r\nprocess_id:\d+\r\n/.test(reply) || (!reply.startsWith('+') && !reply.startsWith('-') && reply.length > 0)) done();
+      if (
+        /\r\nprocess_id:\d+\r\n/.test(reply) ||
+        (!reply.startsWith('+') && !reply.startsWith('-') && reply.length > 0)
+      )
+        done();
     });
   });
 }

@@ -3,8 +3,10 @@
 // condition that holds returns at once, so only a broken test or product ever waits it out, and then the
 // error says what was awaited and what the world looked like.
 
-// Only for pacing (e.g. "one event every 200 ms") or for giving a broken implementation the chance to
-// misbehave; never to wait for something to happen: use waitUntil for that.
+/**
+ * Only for pacing (e.g. "one event every 200 ms") or for giving a broken implementation the chance to
+ * misbehave; never to wait for something to happen: use waitUntil for that.
+ */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -18,9 +20,11 @@ export interface WaitOptions {
   intervalMs?: number;
 }
 
-// Polls until the condition holds (errors count as "not yet", e.g. a server that is still starting). On
-// timeout the error says what was awaited, the state at that moment (when `describe` gives one) and the
-// last error the condition threw.
+/**
+ * Polls until the condition holds (errors count as "not yet", e.g. a server that is still starting). On
+ * timeout the error says what was awaited, the state at that moment (when `describe` gives one) and the
+ * last error the condition threw.
+ */
 export async function waitUntil(
   condition: () => boolean | Promise<boolean>,
   timeoutMs = 10_000,
@@ -47,7 +51,8 @@ export async function waitUntil(
   const state = typeof describe === 'object' ? describe.state : describe;
   if (typeof what === 'string') parts.push(`waiting for: ${what}`);
   if (typeof state === 'function') parts.push(`state at timeout: ${await stateOf(state)}`);
-  if (lastError !== undefined) parts.push(`last error: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+  if (lastError !== undefined)
+    parts.push(`last error: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
   throw new Error(parts.join('; '), { cause: lastError });
 }
 
@@ -60,7 +65,7 @@ async function stateOf(describe: () => unknown): Promise<string> {
   }
 }
 
-// Resolves like `promise`, or rejects saying `what` did not happen within `timeoutMs`.
+/** Resolves like `promise`, or rejects saying `what` did not happen within `timeoutMs`. */
 export async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -90,14 +95,22 @@ export interface DrainOptions extends WaitOptions {
  * and, with `acked`, at least that many events were acked; resolves with the milliseconds it took. On
  * timeout the error shows the queue's stats.
  */
-export async function waitForDrained(queue: DrainableQueue, { timeoutMs = 90_000, acked = 0, intervalMs }: DrainOptions = {}): Promise<number> {
+export async function waitForDrained(
+  queue: DrainableQueue,
+  { timeoutMs = 90_000, acked = 0, intervalMs }: DrainOptions = {},
+): Promise<number> {
   const started = performance.now();
-  await waitUntil(async () => {
-    const stats = await queue.stats();
-    return stats.ready + stats.inFlight + stats.delayed === 0 && stats.counters.acked >= acked;
-  }, timeoutMs, {
-    what: `the queue to drain (nothing ready, in flight or delayed${acked > 0 ? `, at least ${acked} acked` : ''})`,
-    state: () => queue.stats(),
-  }, { intervalMs });
+  await waitUntil(
+    async () => {
+      const stats = await queue.stats();
+      return stats.ready + stats.inFlight + stats.delayed === 0 && stats.counters.acked >= acked;
+    },
+    timeoutMs,
+    {
+      what: `the queue to drain (nothing ready, in flight or delayed${acked > 0 ? `, at least ${acked} acked` : ''})`,
+      state: () => queue.stats(),
+    },
+    { intervalMs },
+  );
   return performance.now() - started;
 }

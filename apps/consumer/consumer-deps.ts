@@ -17,9 +17,15 @@ export interface ConsumerTiming {
   dashboardRetryMs: number;
 }
 
-export const defaultTiming: ConsumerTiming = { idlePollMs: 25, fillGapMs: 20, recoverEveryMs: 1000, statsEveryMs: 30_000, dashboardRetryMs: 5000 };
+export const defaultTiming: ConsumerTiming = {
+  idlePollMs: 25,
+  fillGapMs: 20,
+  recoverEveryMs: 1000,
+  statsEveryMs: 30_000,
+  dashboardRetryMs: 5000,
+};
 
-// Everything the consumer needs, passed in so tests can swap the rules, the clock or the network.
+/** Everything the consumer needs, passed in so tests can swap the rules, the clock or the network. */
 export interface ConsumerDeps {
   config: Day15Config;
   queue: ReliableQueue;

@@ -19,10 +19,12 @@ export interface Consumer {
 
 const maxOutageBackoffMs = 5000;
 
-// The batch consumer: claims micro-batches, applies their analytics exactly once through the queue's
-// atomic ack, retries and dead-letters failures, keeps its leases alive and takes back crashed consumers'
-// events. Batching: a batch is processed when full, when no new event arrived for fillGapMs, or when its
-// first event has waited DAY15_BATCH_TIMEOUT_SECONDS, whichever comes first.
+/**
+ * The batch consumer: claims micro-batches, applies their analytics exactly once through the queue's
+ * atomic ack, retries and dead-letters failures, keeps its leases alive and takes back crashed consumers'
+ * events. Batching: a batch is processed when full, when no new event arrived for fillGapMs, or when its
+ * first event has waited DAY15_BATCH_TIMEOUT_SECONDS, whichever comes first.
+ */
 export function createConsumer(deps: ConsumerDeps): Consumer {
   const { config, queue, logger } = deps;
   const clock = deps.clock ?? Date.now;
@@ -32,7 +34,12 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
   const stats = new ProcessingStats(clock);
   const sleeper = new InterruptibleSleep();
   const notifier = config.dashboard.updateEnabled
-    ? new DashboardNotifier({ url: config.dashboard.apiUrl, logger, fetch: deps.fetch ?? fetch, retryMs: timing.dashboardRetryMs })
+    ? new DashboardNotifier({
+        url: config.dashboard.apiUrl,
+        logger,
+        fetch: deps.fetch ?? fetch,
+        retryMs: timing.dashboardRetryMs,
+      })
     : undefined;
   let held: Claim[] = [];
   let stopping = false;
@@ -62,7 +69,8 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
           lastRecovery = clock();
           await queue.heartbeat(id);
           const recovered = await queue.recoverExpired();
-          if (recovered.requeued + recovered.deadLettered > 0) logger.warn('Recovered events from expired leases', recovered);
+          if (recovered.requeued + recovered.deadLettered > 0)
+            logger.warn('Recovered events from expired leases', recovered);
         }
         const batch: Claim[] = idle && !(await queue.hasWork()) ? [] : await collectBatch();
         if (outageMs > 0) logger.info('Queue reachable again; resuming');
@@ -73,18 +81,28 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
           continue;
         }
         const outcome = await processBatch(batch, {
-          queue, consumerId: id, logger, now: clock(), dryRun, effectsFor: deps.effectsFor ?? analyticsEffects,
+          queue,
+          consumerId: id,
+          logger,
+          now: clock(),
+          dryRun,
+          effectsFor: deps.effectsFor ?? analyticsEffects,
         });
         held = [];
         stats.recordBatch(outcome);
         notifier?.push({
-          consumer_id: id, processed_at: new Date(clock()).toISOString(), events: batch.length,
-          success: outcome.processed, failed: outcome.failed, by_type: outcome.byType,
+          consumer_id: id,
+          processed_at: new Date(clock()).toISOString(),
+          events: batch.length,
+          success: outcome.processed,
+          failed: outcome.failed,
+          by_type: outcome.byType,
         });
       } catch (error) {
         // Whatever was held stays leased and comes back through lease recovery: nothing is lost.
         held = [];
-        if (outageMs === 0) logger.warn('Queue unavailable; waiting for it to come back', { error: (error as Error).message });
+        if (outageMs === 0)
+          logger.warn('Queue unavailable; waiting for it to come back', { error: (error as Error).message });
         outageMs = Math.min(maxOutageBackoffMs, Math.max(250, outageMs * 2));
         await sleeper.sleep(outageMs);
       }
@@ -107,8 +125,17 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
     id,
     start() {
       if (loop) return;
-      logger.info('Consumer started', { consumer_id: id, batch_size: batchSize, batch_timeout_ms: batchTimeoutMs, lease_ms: leaseMs, dry_run: dryRun });
-      timers.push(setInterval(renewLeases, Math.max(50, leaseMs / 3)), setInterval(() => stats.report(logger), timing.statsEveryMs));
+      logger.info('Consumer started', {
+        consumer_id: id,
+        batch_size: batchSize,
+        batch_timeout_ms: batchTimeoutMs,
+        lease_ms: leaseMs,
+        dry_run: dryRun,
+      });
+      timers.push(
+        setInterval(renewLeases, Math.max(50, leaseMs / 3)),
+        setInterval(() => stats.report(logger), timing.statsEveryMs),
+      );
       loop = runLoop();
     },
     stop() {

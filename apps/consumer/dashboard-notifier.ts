@@ -11,16 +11,20 @@ export interface BatchSummary {
 
 const maxPending = 1000;
 
-// Pushes batch summaries to an external dashboard API in the background, one request at a time with a
-// timeout. A failing API is logged and retried later; it never blocks or fails event processing. When the
-// API stays down, the oldest summaries beyond 1000 are dropped (the analytics in Redis stay exact).
+/**
+ * Pushes batch summaries to an external dashboard API in the background, one request at a time with a
+ * timeout. A failing API is logged and retried later; it never blocks or fails event processing. When the
+ * API stays down, the oldest summaries beyond 1000 are dropped (the analytics in Redis stay exact).
+ */
 export class DashboardNotifier {
   private readonly pending: BatchSummary[] = [];
   private sending = false;
   private failing = false;
   private retryTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: { url: string; logger: Logger; fetch: typeof fetch; retryMs: number; timeoutMs?: number }) {}
+  constructor(
+    private readonly options: { url: string; logger: Logger; fetch: typeof fetch; retryMs: number; timeoutMs?: number },
+  ) {}
 
   push(summary: BatchSummary): void {
     this.pending.push(summary);
@@ -43,7 +47,8 @@ export class DashboardNotifier {
         this.failing = false;
       }
     } catch (error) {
-      if (!this.failing) this.options.logger.warn('Dashboard API update failed; will retry', { error: (error as Error).message });
+      if (!this.failing)
+        this.options.logger.warn('Dashboard API update failed; will retry', { error: (error as Error).message });
       this.failing = true;
       this.retryTimer = setTimeout(() => {
         this.retryTimer = undefined;

@@ -1,4 +1,4 @@
-// Sleeps that stop() can cut short, so shutting down never waits out a poll interval.
+/** Sleeps that stop() can cut short, so shutting down never waits out a poll interval. */
 export class InterruptibleSleep {
   private readonly wakers = new Set<() => void>();
 

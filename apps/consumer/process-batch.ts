@@ -21,9 +21,11 @@ export interface BatchOutcome {
   byType: Record<string, number>;
 }
 
-// Turns claimed events into effects and finishes the whole batch in one round trip (ack and fail
-// pipelined). A bad event never holds up the rest: unparseable or invalid ones are dead-lettered at once
-// (no retry can fix them), a throwing rule is retried with backoff.
+/**
+ * Turns claimed events into effects and finishes the whole batch in one round trip (ack and fail
+ * pipelined). A bad event never holds up the rest: unparseable or invalid ones are dead-lettered at once
+ * (no retry can fix them), a throwing rule is retried with backoff.
+ */
 export async function processBatch(claims: readonly Claim[], ctx: BatchContext): Promise<BatchOutcome> {
   const { logger, now } = ctx;
   logger.info(`Processing batch of ${claims.length} events`);
@@ -39,12 +41,24 @@ export async function processBatch(claims: readonly Claim[], ctx: BatchContext):
     acks.push({ claim, effects: ctx.dryRun ? [] : outcome.effects });
     ackedEvents.push(outcome.event);
     if (ctx.dryRun) {
-      logger.info(`Dry run: would apply ${outcome.effects.length} effects for ${outcome.event.event_type} (${claim.id})`);
+      logger.info(
+        `Dry run: would apply ${outcome.effects.length} effects for ${outcome.event.event_type} (${claim.id})`,
+      );
     }
   }
-  const [ackVerdicts, failVerdicts] = await Promise.all([ctx.queue.ack(ctx.consumerId, acks), ctx.queue.fail(ctx.consumerId, fails)]);
+  const [ackVerdicts, failVerdicts] = await Promise.all([
+    ctx.queue.ack(ctx.consumerId, acks),
+    ctx.queue.fail(ctx.consumerId, fails),
+  ]);
 
-  const result: BatchOutcome = { processed: 0, failed: fails.length, deadLettered: 0, lost: 0, latencies: [], byType: {} };
+  const result: BatchOutcome = {
+    processed: 0,
+    failed: fails.length,
+    deadLettered: 0,
+    lost: 0,
+    latencies: [],
+    byType: {},
+  };
   ackedEvents.forEach((event, i) => {
     if (ackVerdicts[i] !== 'acked') {
       result.lost += 1;
@@ -61,7 +75,10 @@ export async function processBatch(claims: readonly Claim[], ctx: BatchContext):
     const verdict = failVerdicts[i];
     if (verdict === 'dead') result.deadLettered += 1;
     if (verdict === 'lost') result.lost += 1;
-    logger.warn(`Processing failed: ${claim.id} attempt ${claim.attempt} -> ${verdict === 'dead' ? 'dead-lettered' : verdict}`, { error });
+    logger.warn(
+      `Processing failed: ${claim.id} attempt ${claim.attempt} -> ${verdict === 'dead' ? 'dead-lettered' : verdict}`,
+      { error },
+    );
   });
   logger.info(`Batch complete: ${result.processed} success, ${result.failed} failed`);
   return result;
@@ -78,7 +95,10 @@ function prepare(claim: Claim, ctx: BatchContext): Prepared {
   }
   const verdict = validateEvent(parsed);
   if (!verdict.ok) {
-    return { error: `invalid event: ${verdict.issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`, retry: false };
+    return {
+      error: `invalid event: ${verdict.issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`,
+      retry: false,
+    };
   }
   try {
     return { event: verdict.event, effects: ctx.effectsFor(verdict.event, { now: ctx.now }) };

@@ -3,7 +3,7 @@ import type { Logger } from '../../libs/logging/index.js';
 
 const keptLatencies = 10_000;
 
-// What this consumer process did since it started, for the PROCESSING STATISTICS block.
+/** What this consumer process did since it started, for the PROCESSING STATISTICS block. */
 export class ProcessingStats {
   private batches = 0;
   private processed = 0;
@@ -17,8 +17,18 @@ export class ProcessingStats {
     this.startedAt = clock();
   }
 
-  recordBatch({ processed, failed, deadLettered, lost, latencies }: {
-    processed: number; failed: number; deadLettered: number; lost: number; latencies: number[];
+  recordBatch({
+    processed,
+    failed,
+    deadLettered,
+    lost,
+    latencies,
+  }: {
+    processed: number;
+    failed: number;
+    deadLettered: number;
+    lost: number;
+    latencies: number[];
   }): void {
     this.batches += 1;
     this.processed += processed;
@@ -29,7 +39,7 @@ export class ProcessingStats {
     if (this.latencies.length > keptLatencies) this.latencies.splice(0, this.latencies.length - keptLatencies);
   }
 
-  // Logged as separate lines under one heading, so `grep STATISTICS` and line-based log merging both work.
+  /** Logged as separate lines under one heading, so `grep STATISTICS` and line-based log merging both work. */
   report(logger: Logger): void {
     const sorted = [...this.latencies].sort((a, b) => a - b);
     const average = sorted.length === 0 ? 0 : sorted.reduce((sum, value) => sum + value, 0) / sorted.length;

@@ -9,7 +9,10 @@ import { runWithQueue } from '../../libs/runtime/index.js';
 runWithQueue('pipeline', {
   inMemoryNote: 'the queue lives in this process; events not yet processed are lost if it stops',
   start: async ({ config, logger, queue }) => {
-    const server = await startServer(createReceiverApp({ config, queue, logger: logger.child({ component: 'receiver' }) }), config.webhook);
+    const server = await startServer(
+      createReceiverApp({ config, queue, logger: logger.child({ component: 'receiver' }) }),
+      config.webhook,
+    );
     const consumer = createConsumer({ config, queue, logger: logger.child({ component: 'consumer' }) });
     consumer.start();
     logger.info(`Receiver listening on ${server.url}`);

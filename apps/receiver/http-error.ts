@@ -5,7 +5,13 @@ export class HttpError extends Error {
   readonly body: Record<string, unknown>;
   readonly headers: Record<string, string>;
 
-  constructor({ status, code, message, body = {}, headers = {} }: {
+  constructor({
+    status,
+    code,
+    message,
+    body = {},
+    headers = {},
+  }: {
     status: number;
     code: string;
     message?: string;

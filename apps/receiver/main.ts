@@ -4,14 +4,16 @@ import { startServer } from './server.js';
 
 // npm run receiver: the webhook receiver on the configured queue (shared bootstrap: libs/runtime).
 runWithQueue('receiver', {
-  inMemoryNote: 'events live in this process only and are lost when it exits; npm run orchestrate runs receiver and consumer together',
+  inMemoryNote:
+    'events live in this process only and are lost when it exits; npm run orchestrate runs receiver and consumer together',
   start: async ({ config, logger, queue, settings }) => {
     const server = await startServer(createReceiverApp({ config, queue, logger }), config.webhook);
     logger.info(`Receiver listening on ${server.url}`, settings);
     logger.info(`Webhook endpoint: ${server.url}/webhook/events - health: ${server.url}/health`);
     return {
       started: () => {
-        if (config.webhook.secrets.length === 0) logger.warn('Signature verification is off (DAY15_WEBHOOK_SECRETS unset)');
+        if (config.webhook.secrets.length === 0)
+          logger.warn('Signature verification is off (DAY15_WEBHOOK_SECRETS unset)');
         else logger.info(`Signature verification is on with ${config.webhook.secrets.length} secret(s)`);
       },
       stop: () => server.close(),

@@ -1,4 +1,9 @@
-import { readMetrics, type MetricsDocument, type MetricsSource, type MetricsWindow } from '../../libs/analytics/index.js';
+import {
+  readMetrics,
+  type MetricsDocument,
+  type MetricsSource,
+  type MetricsWindow,
+} from '../../libs/analytics/index.js';
 
 const cacheMs = 1000;
 

@@ -16,11 +16,18 @@ export function createPrometheusRegistry(read: ReadMetrics): client.Registry {
   const metrics = () => read('1h');
 
   const fromDocument = (
-    kind: 'counter' | 'gauge', name: string, help: string, labelNames: string[], samples: (m: MetricsDocument) => Sample[],
+    kind: 'counter' | 'gauge',
+    name: string,
+    help: string,
+    labelNames: string[],
+    samples: (m: MetricsDocument) => Sample[],
   ) => {
     const Metric = kind === 'counter' ? client.Counter : client.Gauge;
     new Metric({
-      name, help, labelNames, registers: [registry],
+      name,
+      help,
+      labelNames,
+      registers: [registry],
       async collect() {
         const document = await metrics();
         this.reset();
@@ -32,21 +39,58 @@ export function createPrometheusRegistry(read: ReadMetrics): client.Registry {
     });
   };
 
-  fromDocument('counter', 'day15_events_received_total', 'Events received, by type and outcome (accepted, duplicate, rejected)', ['type', 'outcome'],
-    (m) => Object.entries(m.pipeline.intake).flatMap(([outcome, byType]) => Object.entries(byType).map(([type, n]): Sample => [{ type, outcome }, n])));
-  fromDocument('counter', 'day15_events_processed_total', 'Events processed (analytics applied), by type', ['type'],
-    (m) => Object.entries(m.totals.by_type).map(([type, n]) => [{ type }, n]));
-  fromDocument('counter', 'day15_processing_failures_total', 'Failed processing attempts', [], (m) => [[{}, m.totals.failed]]);
-  fromDocument('counter', 'day15_events_redelivered_total', 'Events taken back from crashed or stalled consumers', [], (m) => [[{}, m.totals.redelivered]]);
-  fromDocument('counter', 'day15_process_restarts_total', 'Restarts of pipeline processes by the orchestrator', ['process'],
-    (m) => Object.entries(m.pipeline.restarts).map(([name, n]) => [{ process: name }, n]));
-  fromDocument('gauge', 'day15_queue_depth', 'Events in the queue, by state', ['state'],
-    (m) => [[{ state: 'ready' }, m.queue.ready], [{ state: 'in_flight' }, m.queue.in_flight], [{ state: 'delayed' }, m.queue.delayed], [{ state: 'dead' }, m.queue.dead]]);
+  fromDocument(
+    'counter',
+    'day15_events_received_total',
+    'Events received, by type and outcome (accepted, duplicate, rejected)',
+    ['type', 'outcome'],
+    (m) =>
+      Object.entries(m.pipeline.intake).flatMap(([outcome, byType]) =>
+        Object.entries(byType).map(([type, n]): Sample => [{ type, outcome }, n]),
+      ),
+  );
+  fromDocument(
+    'counter',
+    'day15_events_processed_total',
+    'Events processed (analytics applied), by type',
+    ['type'],
+    (m) => Object.entries(m.totals.by_type).map(([type, n]) => [{ type }, n]),
+  );
+  fromDocument('counter', 'day15_processing_failures_total', 'Failed processing attempts', [], (m) => [
+    [{}, m.totals.failed],
+  ]);
+  fromDocument(
+    'counter',
+    'day15_events_redelivered_total',
+    'Events taken back from crashed or stalled consumers',
+    [],
+    (m) => [[{}, m.totals.redelivered]],
+  );
+  fromDocument(
+    'counter',
+    'day15_process_restarts_total',
+    'Restarts of pipeline processes by the orchestrator',
+    ['process'],
+    (m) => Object.entries(m.pipeline.restarts).map(([name, n]) => [{ process: name }, n]),
+  );
+  fromDocument('gauge', 'day15_queue_depth', 'Events in the queue, by state', ['state'], (m) => [
+    [{ state: 'ready' }, m.queue.ready],
+    [{ state: 'in_flight' }, m.queue.in_flight],
+    [{ state: 'delayed' }, m.queue.delayed],
+    [{ state: 'dead' }, m.queue.dead],
+  ]);
   fromDocument('gauge', 'day15_dead_letters', 'Events in the dead-letter queue', [], (m) => [[{}, m.queue.dead]]);
-  fromDocument('gauge', 'day15_consumer_heartbeat_age_seconds', 'Seconds since each consumer was last seen', ['consumer'],
-    (m) => m.pipeline.consumers.map((c): Sample => [{ consumer: c.id }, c.last_seen_s]));
+  fromDocument(
+    'gauge',
+    'day15_consumer_heartbeat_age_seconds',
+    'Seconds since each consumer was last seen',
+    ['consumer'],
+    (m) => m.pipeline.consumers.map((c): Sample => [{ consumer: c.id }, c.last_seen_s]),
+  );
   fromDocument('gauge', 'day15_mrr', 'Monthly recurring revenue', [], (m) => [[{}, m.subscriptions.mrr]]);
-  fromDocument('gauge', 'day15_active_subscriptions', 'Active subscriptions', [], (m) => [[{}, m.subscriptions.active]]);
+  fromDocument('gauge', 'day15_active_subscriptions', 'Active subscriptions', [], (m) => [
+    [{}, m.subscriptions.active],
+  ]);
 
   registry.registerMetric(latencyHistogram(metrics) as unknown as client.Metric);
   return registry;
@@ -58,14 +102,21 @@ function latencyHistogram(metrics: () => Promise<MetricsDocument>) {
   const name = 'day15_processing_latency_seconds';
   const help = 'End-to-end latency from receipt to processed, in seconds';
   return {
-    name, help, type: 'histogram', aggregator: 'sum',
+    name,
+    help,
+    type: 'histogram',
+    aggregator: 'sum',
     reset: () => undefined,
     async get() {
       const { latency_ms: latency } = await metrics();
       let cumulative = 0;
       const values = latencyBucketsMs.map((upper) => {
         cumulative += latency.buckets[bucketLabel(upper)] ?? 0;
-        return { metricName: `${name}_bucket`, labels: { le: upper === Infinity ? '+Inf' : upper / 1000 }, value: cumulative };
+        return {
+          metricName: `${name}_bucket`,
+          labels: { le: upper === Infinity ? '+Inf' : upper / 1000 },
+          value: cumulative,
+        };
       });
       values.push({ metricName: `${name}_sum`, labels: {} as { le: number }, value: latency.sum / 1000 });
       values.push({ metricName: `${name}_count`, labels: {} as { le: number }, value: cumulative });

@@ -19,14 +19,25 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  * tooLarge), bad signature (401, checked on the raw bytes), then malformed JSON (400). Plain node:http, so
  * the hot path carries no framework cost.
  */
-export async function readWebhookBody(req: IncomingMessage, { limitBytes, keys, toleranceMs, now }: ReadWebhookBodyOptions): Promise<unknown> {
+export async function readWebhookBody(
+  req: IncomingMessage,
+  { limitBytes, keys, toleranceMs, now }: ReadWebhookBodyOptions,
+): Promise<unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) {
-    throw new HttpError({ status: 415, code: 'unsupported_media_type', message: 'Content-Type must be application/json' });
+    throw new HttpError({
+      status: 415,
+      code: 'unsupported_media_type',
+      message: 'Content-Type must be application/json',
+    });
   }
   const encoding = req.headers['content-encoding'];
   if (encoding && encoding !== 'identity') {
-    throw new HttpError({ status: 415, code: 'unsupported_media_type', message: `Content-Encoding ${encoding} is not supported` });
+    throw new HttpError({
+      status: 415,
+      code: 'unsupported_media_type',
+      message: `Content-Encoding ${encoding} is not supported`,
+    });
   }
   const raw = await readRaw(req, limitBytes);
   if (keys.length > 0) {
@@ -59,7 +70,9 @@ function tooLarge(req: IncomingMessage, limitBytes: number, readBytes: number): 
   });
   req.resume();
   return new HttpError({
-    status: 413, code: 'payload_too_large', message: `Request body is larger than ${limitBytes} bytes`,
+    status: 413,
+    code: 'payload_too_large',
+    message: `Request body is larger than ${limitBytes} bytes`,
     body: { limit_bytes: limitBytes },
   });
 }
@@ -80,7 +93,9 @@ function readRaw(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
     };
     req.on('data', onData);
     req.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
-    req.once('error', () => reject(new HttpError({ status: 400, code: 'bad_request', message: 'Request body was not received completely' })));
+    req.once('error', () =>
+      reject(new HttpError({ status: 400, code: 'bad_request', message: 'Request body was not received completely' })),
+    );
   });
 }
 

@@ -48,8 +48,11 @@ export interface RouteTable {
 export function receiverRoutes(deps: ReceiverDeps): RouteTable {
   const { config, clock = Date.now } = deps;
   const webhook = webhookListeners(deps);
-  const webhookRoute = (path: string, limitBytes: number, action: WebhookAction): NodeRoute =>
-    ({ method: 'POST', path, node: webhook(path, limitBytes, action) });
+  const webhookRoute = (path: string, limitBytes: number, action: WebhookAction): NodeRoute => ({
+    method: 'POST',
+    path,
+    node: webhook(path, limitBytes, action),
+  });
   // One cached read of the metrics document, shared by /api/metrics (and so the dashboard) and /metrics.
   const readMetrics = cachedMetrics(deps.queue, clock);
   return {
@@ -60,9 +63,6 @@ export function receiverRoutes(deps: ReceiverDeps): RouteTable {
       { method: 'GET', path: '/api/metrics', express: getMetrics(readMetrics) },
       { method: 'GET', path: '/metrics', express: getPrometheusMetrics(createPrometheusRegistry(readMetrics)) },
     ],
-    routers: [
-      dashboard(),
-      adminDeadLetters({ token: config.webhook.adminToken, queue: deps.queue, clock }),
-    ],
+    routers: [dashboard(), adminDeadLetters({ token: config.webhook.adminToken, queue: deps.queue, clock })],
   };
 }

@@ -43,7 +43,10 @@ export function mountMethodNotAllowed(app: Express, routes: readonly Route[]): v
   for (const [path, methods] of methodsByPath) {
     const allowed = methods.join(', ');
     app.all(path, (_req, res) => {
-      res.set('Allow', allowed).status(405).json({ error: 'method_not_allowed', message: `Use ${allowed} ${path}` });
+      res
+        .set('Allow', allowed)
+        .status(405)
+        .json({ error: 'method_not_allowed', message: `Use ${allowed} ${path}` });
     });
   }
 }

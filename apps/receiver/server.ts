@@ -23,10 +23,16 @@ const requestTimeoutMs = 15_000;
 const headersTimeoutMs = 10_000;
 
 /** Serves `listener` over HTTP with slow-loris timeouts; resolves once listening, with a graceful close. */
-export async function startServer(listener: RequestListener, { host, port, drainTimeoutMs = 5000 }: ListenOptions): Promise<RunningServer> {
+export async function startServer(
+  listener: RequestListener,
+  { host, port, drainTimeoutMs = 5000 }: ListenOptions,
+): Promise<RunningServer> {
   // Node checks these timeouts every connectionsCheckingInterval (30 s by default); every second cuts a
   // slow-loris client off close to its deadline.
-  const server: Server = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: headersTimeoutMs, connectionsCheckingInterval: 1000 }, listener);
+  const server: Server = createServer(
+    { requestTimeout: requestTimeoutMs, headersTimeout: headersTimeoutMs, connectionsCheckingInterval: 1000 },
+    listener,
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

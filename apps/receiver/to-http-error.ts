@@ -13,14 +13,19 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof QueueUnavailableError) {
     return new HttpError({
-      status: 503, code: 'queue_unavailable', message: 'The event queue is unreachable; retry later',
+      status: 503,
+      code: 'queue_unavailable',
+      message: 'The event queue is unreachable; retry later',
       headers: { 'Retry-After': retryAfterUnavailable },
     });
   }
   if (error instanceof BackpressureError) {
     return new HttpError({
-      status: 503, code: 'backpressure', message: 'Too many events are waiting to be processed; retry later',
-      body: { queue_depth: error.depth }, headers: { 'Retry-After': retryAfterBackpressure },
+      status: 503,
+      code: 'backpressure',
+      message: 'Too many events are waiting to be processed; retry later',
+      body: { queue_depth: error.depth },
+      headers: { 'Retry-After': retryAfterBackpressure },
     });
   }
   // Express and its router mark client errors with a 4xx `status` (e.g. a malformed %-escape in a path).

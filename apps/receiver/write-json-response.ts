@@ -3,9 +3,18 @@ import type { Logger } from '../../libs/logging/index.js';
 import { toHttpError } from './to-http-error.js';
 
 /** Writes a JSON answer with plain node:http (one write, explicit length). */
-export function writeJsonResponse(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function writeJsonResponse(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -16,11 +25,16 @@ export function writeJsonResponse(res: ServerResponse, status: number, body: unk
 export function writeErrorResponse(res: ServerResponse, logger: Logger, path: string, error: unknown): void {
   const httpError = toHttpError(error);
   logRejection(logger, path, httpError.status, httpError.code, error);
-  writeJsonResponse(res, httpError.status, {
-    error: httpError.code,
-    ...(httpError.message === httpError.code ? {} : { message: httpError.message }),
-    ...httpError.body,
-  }, httpError.headers);
+  writeJsonResponse(
+    res,
+    httpError.status,
+    {
+      error: httpError.code,
+      ...(httpError.message === httpError.code ? {} : { message: httpError.message }),
+      ...httpError.body,
+    },
+    httpError.headers,
+  );
 }
 
 // 5xx answers keep their details in the log only; 4xx answers say what was wrong, and are logged briefly.

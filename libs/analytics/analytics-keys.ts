@@ -21,7 +21,7 @@ export const analyticsKeys = {
   restarts: 'a:restarts',
 } as const;
 
-// Fields of the subscriptions totals hash (see the contribution effect).
+/** Fields of the subscriptions totals hash (see the contribution effect). */
 export const subscriptionFields = {
   mrrCents: 'mrr_cents',
   active: 'active',
@@ -37,11 +37,26 @@ export const hourlyRetentionSeconds = 8 * 24 * 3600;
 export const latencySumField = 'sum_ms';
 
 /** Upper bounds (ms) of the end-to-end latency histogram; the last bucket is open-ended. */
-export const latencyBucketsMs = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, Infinity] as const;
+export const latencyBucketsMs = [
+  5,
+  10,
+  25,
+  50,
+  100,
+  250,
+  500,
+  1000,
+  2500,
+  5000,
+  10_000,
+  30_000,
+  60_000,
+  Infinity,
+] as const;
 
 export const bucketLabel = (upperMs: number): string => (upperMs === Infinity ? 'inf' : String(upperMs));
 
-// UTC day and minute stamps used in key names: 20261126 and 202611261430.
+/** UTC day and minute stamps used in key names: 20261126 and 202611261430. */
 export const dayStamp = (ms: number): string => new Date(ms).toISOString().slice(0, 10).replaceAll('-', '');
 export const minuteStamp = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace(/[-T:]/g, '');
 export const hourStamp = (ms: number): string => new Date(ms).toISOString().slice(0, 13).replace(/[-T:]/g, '');

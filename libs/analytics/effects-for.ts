@@ -1,8 +1,16 @@
 import type { Day15Event, EventType, MetadataByType } from '../events/index.js';
 import type { Effect } from '../queue/index.js';
 import {
-  analyticsKeys as k, bucketLabel, dayStamp, hourStamp, hourlyRetentionSeconds, latencyBucketsMs, latencySumField, minuteStamp,
-  seriesRetentionSeconds, subscriptionFields as f,
+  analyticsKeys as k,
+  bucketLabel,
+  dayStamp,
+  hourStamp,
+  hourlyRetentionSeconds,
+  latencyBucketsMs,
+  latencySumField,
+  minuteStamp,
+  seriesRetentionSeconds,
+  subscriptionFields as f,
 } from './analytics-keys.js';
 
 export interface EffectContext {
@@ -12,9 +20,11 @@ export interface EffectContext {
 
 type Rules = { [T in EventType]: (event: Extract<Day15Event, { event_type: T }>, receivedAt: number) => Effect[] };
 
-// What one processed event changes in the analytics, as data for the queue's atomic ack.
-// Time buckets (per-minute series, users of the day) use the time the event was received, so the live
-// dashboard moves with arrivals; subscription ordering uses the event's own timestamp.
+/**
+ * What one processed event changes in the analytics, as data for the queue's atomic ack.
+ * Time buckets (per-minute series, users of the day) use the time the event was received, so the live
+ * dashboard moves with arrivals; subscription ordering uses the event's own timestamp.
+ */
 export function effectsFor(event: Day15Event, { now }: EffectContext): Effect[] {
   const receivedAt = parseTime(event.received_at) ?? now;
   const minuteKey = k.minute(minuteStamp(receivedAt));
@@ -55,10 +65,16 @@ const rules: Rules = {
   subscription_updated: (event) => subscriptionChange(event),
   subscription_cancelled: (event) => {
     if (!event.user_id) return [];
-    return [subscriptionState(event.user_id, event.timestamp, {
-      live: false,
-      fields: { status: 'cancelled', cancelled_at: event.timestamp, ...(event.metadata?.reason ? { reason: event.metadata.reason } : {}) },
-    })];
+    return [
+      subscriptionState(event.user_id, event.timestamp, {
+        live: false,
+        fields: {
+          status: 'cancelled',
+          cancelled_at: event.timestamp,
+          ...(event.metadata?.reason ? { reason: event.metadata.reason } : {}),
+        },
+      }),
+    ];
   },
   usage_tracked: (event) => {
     const meta: MetadataByType['usage_tracked'] = event.metadata ?? {};
@@ -71,18 +87,22 @@ const rules: Rules = {
   },
 };
 
-function subscriptionChange(event: Extract<Day15Event, { event_type: 'subscription_created' | 'subscription_updated' }>): Effect[] {
+function subscriptionChange(
+  event: Extract<Day15Event, { event_type: 'subscription_created' | 'subscription_updated' }>,
+): Effect[] {
   if (!event.user_id) return [];
   const meta: MetadataByType['subscription_created'] = event.metadata ?? {};
-  return [subscriptionState(event.user_id, event.timestamp, {
-    live: true,
-    group: meta.plan,
-    value: meta.amount === undefined ? undefined : monthlyCents(meta.amount, meta.billing_cycle),
-    fields: { status: 'active', updated_at: event.timestamp, ...(meta.currency ? { currency: meta.currency } : {}) },
-  })];
+  return [
+    subscriptionState(event.user_id, event.timestamp, {
+      live: true,
+      group: meta.plan,
+      value: meta.amount === undefined ? undefined : monthlyCents(meta.amount, meta.billing_cycle),
+      fields: { status: 'active', updated_at: event.timestamp, ...(meta.currency ? { currency: meta.currency } : {}) },
+    }),
+  ];
 }
 
-// MRR counts in whole cents, so adding and removing a subscription's share never leaves float dust.
+/** MRR counts in whole cents, so adding and removing a subscription's share never leaves float dust. */
 export function monthlyCents(amount: number, cycle: 'monthly' | 'annual' | undefined): number {
   return Math.round((cycle === 'annual' ? amount / 12 : amount) * 100);
 }

@@ -1,7 +1,9 @@
 import { bucketLabel, latencyBucketsMs } from './analytics-keys.js';
 
-// A percentile from histogram counts keyed by bucket label, interpolating linearly inside the bucket
-// (the open last bucket reports its lower bound). Null when the histogram is empty.
+/**
+ * A percentile from histogram counts keyed by bucket label, interpolating linearly inside the bucket
+ * (the open last bucket reports its lower bound). Null when the histogram is empty.
+ */
 export function percentileFromBuckets(counts: Readonly<Record<string, number>>, quantile: number): number | null {
   const total = latencyBucketsMs.reduce((sum, upper) => sum + (counts[bucketLabel(upper)] ?? 0), 0);
   if (total === 0) return null;
@@ -20,8 +22,10 @@ export function percentileFromBuckets(counts: Readonly<Record<string, number>>, 
   return lower;
 }
 
-// A percentile of raw samples sorted ascending, by nearest rank (the smallest sample with at least that
-// share of the samples at or below it). 0 when there are no samples.
+/**
+ * A percentile of raw samples sorted ascending, by nearest rank (the smallest sample with at least that
+ * share of the samples at or below it). 0 when there are no samples.
+ */
 export function percentileOfSorted(sorted: readonly number[], quantile: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(quantile * sorted.length) - 1))] ?? 0;

@@ -1,7 +1,12 @@
 import { eventTypes } from '../events/index.js';
 import type { QueueStats, ReliableQueue } from '../queue/index.js';
 import {
-  analyticsKeys as k, dayStamp, hourStamp, latencySumField, minuteStamp, subscriptionFields as f,
+  analyticsKeys as k,
+  dayStamp,
+  hourStamp,
+  latencySumField,
+  minuteStamp,
+  subscriptionFields as f,
 } from './analytics-keys.js';
 import { percentileFromBuckets } from './percentiles.js';
 
@@ -15,20 +20,36 @@ export interface MetricsOptions {
 }
 
 type Counts = Record<string, number>;
-interface SeriesPoint { at: string; by_type: Counts }
+interface SeriesPoint {
+  at: string;
+  by_type: Counts;
+}
 
 export interface MetricsDocument {
   generated_at: string;
   window: MetricsWindow;
   totals: {
-    by_type: Counts; received: number; accepted: number; processed: number; duplicates: number;
-    failed: number; dead_letters: number; redelivered: number;
+    by_type: Counts;
+    received: number;
+    accepted: number;
+    processed: number;
+    duplicates: number;
+    failed: number;
+    dead_letters: number;
+    redelivered: number;
   };
   signups: { total: number; today: number; by_source: Counts; by_country: Counts };
   subscriptions: { active: number; mrr: number; by_plan: Counts; churned: number; unknown_cancellations: number };
   usage: { by_feature: Record<string, { quantity: number; events: number }>; total_duration_ms: number };
   unique_users_today: number;
-  latency_ms: { p50: number | null; p95: number | null; p99: number | null; average: number | null; buckets: Counts; sum: number };
+  latency_ms: {
+    p50: number | null;
+    p95: number | null;
+    p99: number | null;
+    average: number | null;
+    buckets: Counts;
+    sum: number;
+  };
   queue: { ready: number; in_flight: number; delayed: number; dead: number };
   pipeline: {
     /** Consumers seen in the last 10 minutes, with the seconds since their last heartbeat. */
@@ -42,8 +63,20 @@ export interface MetricsDocument {
   series: { per_minute: SeriesPoint[]; per_hour?: SeriesPoint[] };
 }
 
-const fixedHashes = [k.byType, k.signups, k.signupsBySource, k.signupsByCountry, k.signupsByDay, k.subscriptions, k.mrrByPlan,
-  k.usageQuantity, k.usageEvents, k.usageTotals, k.latency, k.restarts] as const;
+const fixedHashes = [
+  k.byType,
+  k.signups,
+  k.signupsBySource,
+  k.signupsByCountry,
+  k.signupsByDay,
+  k.subscriptions,
+  k.mrrByPlan,
+  k.usageQuantity,
+  k.usageEvents,
+  k.usageTotals,
+  k.latency,
+  k.restarts,
+] as const;
 const hoursOf: Record<MetricsWindow, number> = { '1h': 0, '24h': 24, '7d': 168 };
 
 /** The queue operations the metrics are read through; the queue owns the client and its error mapping. */
@@ -66,34 +99,80 @@ export async function readMetrics(queue: MetricsSource, options: MetricsOptions 
     queue.keys.intake,
     queue.keys.consumers,
   ];
-  const [stats, snapshot] = await Promise.all([queue.stats(), queue.readData({ hashes, sets: [data(k.usersOfDay(dayStamp(now)))] })]);
+  const [stats, snapshot] = await Promise.all([
+    queue.stats(),
+    queue.readData({ hashes, sets: [data(k.usersOfDay(dayStamp(now)))] }),
+  ]);
   const counts = (i: number): Counts => toCounts(snapshot.hashes[i]);
-  const [byType, signups, bySource, byCountry, byDay, subs, byPlan, quantity, usageEvents, usageTotals, latency, restarts] =
-    fixedHashes.map((_, i) => counts(i)) as [Counts, Counts, Counts, Counts, Counts, Counts, Counts, Counts, Counts, Counts, Counts, Counts];
+  const [
+    byType,
+    signups,
+    bySource,
+    byCountry,
+    byDay,
+    subs,
+    byPlan,
+    quantity,
+    usageEvents,
+    usageTotals,
+    latency,
+    restarts,
+  ] = fixedHashes.map((_, i) => counts(i)) as [
+    Counts,
+    Counts,
+    Counts,
+    Counts,
+    Counts,
+    Counts,
+    Counts,
+    Counts,
+    Counts,
+    Counts,
+    Counts,
+    Counts,
+  ];
   const series = (stamps: number[], offset: number, unitMs: number): SeriesPoint[] =>
     stamps.map((at, i) => ({ at: new Date(at - (at % unitMs)).toISOString(), by_type: counts(offset + i) }));
   const tail = fixedHashes.length + minutes.length + hours.length;
-  const latencyCount = Object.entries(latency).filter(([field]) => field !== latencySumField).reduce((sum, [, n]) => sum + n, 0);
+  const latencyCount = Object.entries(latency)
+    .filter(([field]) => field !== latencySumField)
+    .reduce((sum, [, n]) => sum + n, 0);
   const latencySum = latency[latencySumField] ?? 0;
   return {
     generated_at: new Date(now).toISOString(),
     window,
     totals: totalsOf(byType, stats),
-    signups: { total: signups.total ?? 0, today: byDay[dayStamp(now)] ?? 0, by_source: bySource, by_country: byCountry },
+    signups: {
+      total: signups.total ?? 0,
+      today: byDay[dayStamp(now)] ?? 0,
+      by_source: bySource,
+      by_country: byCountry,
+    },
     subscriptions: {
       active: subs[f.active] ?? 0,
       mrr: centsToAmount(subs[f.mrrCents] ?? 0),
-      by_plan: Object.fromEntries(Object.entries(byPlan).filter(([, cents]) => cents !== 0).map(([plan, cents]) => [plan, centsToAmount(cents)])),
+      by_plan: Object.fromEntries(
+        Object.entries(byPlan)
+          .filter(([, cents]) => cents !== 0)
+          .map(([plan, cents]) => [plan, centsToAmount(cents)]),
+      ),
       churned: subs[f.churned] ?? 0,
       unknown_cancellations: subs[f.unknownCancellations] ?? 0,
     },
     usage: {
-      by_feature: Object.fromEntries(Object.keys(usageEvents).map((feature) => [feature, { quantity: quantity[feature] ?? 0, events: usageEvents[feature] ?? 0 }])),
+      by_feature: Object.fromEntries(
+        Object.keys(usageEvents).map((feature) => [
+          feature,
+          { quantity: quantity[feature] ?? 0, events: usageEvents[feature] ?? 0 },
+        ]),
+      ),
       total_duration_ms: usageTotals.duration_ms ?? 0,
     },
     unique_users_today: snapshot.setSizes[0] ?? 0,
     latency_ms: {
-      p50: percentileFromBuckets(latency, 0.5), p95: percentileFromBuckets(latency, 0.95), p99: percentileFromBuckets(latency, 0.99),
+      p50: percentileFromBuckets(latency, 0.5),
+      p95: percentileFromBuckets(latency, 0.95),
+      p99: percentileFromBuckets(latency, 0.99),
       average: latencyCount === 0 ? null : Math.round((latencySum / latencyCount) * 100) / 100,
       buckets: Object.fromEntries(Object.entries(latency).filter(([field]) => field !== latencySumField)),
       sum: latencySum,
@@ -121,7 +200,12 @@ function totalsOf(byType: Counts, stats: QueueStats): MetricsDocument['totals'] 
   };
 }
 
-function pipelineOf(intakeFields: Counts, lastSeen: Counts, restarts: Counts, now: number): MetricsDocument['pipeline'] {
+function pipelineOf(
+  intakeFields: Counts,
+  lastSeen: Counts,
+  restarts: Counts,
+  now: number,
+): MetricsDocument['pipeline'] {
   const intake: Record<string, Counts> = {};
   for (const [field, count] of Object.entries(intakeFields)) {
     const [outcome = '', type = ''] = field.split(':');

@@ -28,7 +28,9 @@ export function configTable(): string {
   return [
     '| variable | default | allowed | meaning |',
     '|---|---|---|---|',
-    ...configVariables.map((name) =>
-      `| \`${name}\` | ${shownDefault(name)} | ${cell(describeAllowed(name, { markdown: true }))} | ${cell(configDescription(name))} |`),
+    ...configVariables.map(
+      (name) =>
+        `| \`${name}\` | ${shownDefault(name)} | ${cell(describeAllowed(name, { markdown: true }))} | ${cell(configDescription(name))} |`,
+    ),
   ].join('\n');
 }

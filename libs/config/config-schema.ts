@@ -13,7 +13,10 @@ export const keyNamePattern = /^[A-Za-z0-9_.-]{1,64}$/;
 
 // A JSON Schema `enum` typed as the union of its values (TypeBox's Union of Literals would be an anyOf, which
 // describeAllowed cannot describe). libs/events has its own two-line twin; config imports nothing from events.
-function stringEnum<const T extends readonly string[]>(values: T, options: { default: T[number]; description: string }): TUnsafe<T[number]> {
+function stringEnum<const T extends readonly string[]>(
+  values: T,
+  options: { default: T[number]; description: string },
+): TUnsafe<T[number]> {
   return Type.Unsafe<T[number]>({ ...options, type: 'string', enum: [...values] });
 }
 
@@ -24,35 +27,53 @@ export const configSchema = Type.Object(
       default: true,
       description: 'in-process ioredis-mock instead of Redis (nothing to install; not shared between processes)',
     }),
-    DAY15_REDIS_URL: Type.Optional(Type.String({
-      pattern: '^rediss?://[^\\s]+$',
-      description: 'full `redis://` or `rediss://` URL; wins over host/port/password/db',
-    })),
+    DAY15_REDIS_URL: Type.Optional(
+      Type.String({
+        pattern: '^rediss?://[^\\s]+$',
+        description: 'full `redis://` or `rediss://` URL; wins over host/port/password/db',
+      }),
+    ),
     DAY15_REDIS_HOST: Type.String({ minLength: 1, maxLength: 255, default: 'localhost', description: 'Redis host' }),
     DAY15_REDIS_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 6379, description: 'Redis port' }),
     DAY15_REDIS_PASSWORD: Type.String({ default: '', description: 'Redis password (never logged)' }),
     DAY15_REDIS_DB: Type.Integer({ minimum: 0, maximum: 15, default: 0, description: 'Redis database number' }),
     DAY15_REDIS_EMBEDDED: Type.Boolean({
       default: false,
-      description: 'with Redis mode, `npm run orchestrate` starts its own `redis-server` on `127.0.0.1:DAY15_REDIS_PORT`, '
-        + 'append-only with `appendfsync always`, data in `data/redis/port-<port>/`',
+      description:
+        'with Redis mode, `npm run orchestrate` starts its own `redis-server` on `127.0.0.1:DAY15_REDIS_PORT`, ' +
+        'append-only with `appendfsync always`, data in `data/redis/port-<port>/`',
     }),
     DAY15_KEY_PREFIX: Type.String({
       pattern: keyNamePattern.source,
       default: 'day15',
       description: 'namespace of every Redis key; keys look like `day15:{events}:ready`',
     }),
-    DAY15_WEBHOOK_HOST: Type.String({ minLength: 1, maxLength: 255, default: '0.0.0.0', description: 'receiver bind address' }),
-    DAY15_WEBHOOK_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 5015, description: 'receiver port (`0` = any free port)' }),
-    DAY15_WEBHOOK_SECRETS: Type.Optional(Type.String({
-      pattern: '^whsec_[A-Za-z0-9+/]+={0,2}(,whsec_[A-Za-z0-9+/]+={0,2})*$',
-      description: 'comma-separated Standard Webhooks secrets `whsec_<base64>` (several while rotating); unset = no signature check',
-    })),
-    DAY15_ADMIN_TOKEN: Type.Optional(Type.String({
-      minLength: 16,
-      maxLength: 512,
-      description: 'bearer token of the `/admin` dead-letter routes; unset = those routes do not exist (404)',
-    })),
+    DAY15_WEBHOOK_HOST: Type.String({
+      minLength: 1,
+      maxLength: 255,
+      default: '0.0.0.0',
+      description: 'receiver bind address',
+    }),
+    DAY15_WEBHOOK_PORT: Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      default: 5015,
+      description: 'receiver port (`0` = any free port)',
+    }),
+    DAY15_WEBHOOK_SECRETS: Type.Optional(
+      Type.String({
+        pattern: '^whsec_[A-Za-z0-9+/]+={0,2}(,whsec_[A-Za-z0-9+/]+={0,2})*$',
+        description:
+          'comma-separated Standard Webhooks secrets `whsec_<base64>` (several while rotating); unset = no signature check',
+      }),
+    ),
+    DAY15_ADMIN_TOKEN: Type.Optional(
+      Type.String({
+        minLength: 16,
+        maxLength: 512,
+        description: 'bearer token of the `/admin` dead-letter routes; unset = those routes do not exist (404)',
+      }),
+    ),
     DAY15_SIGNATURE_TOLERANCE_SECONDS: Type.Integer({
       minimum: 1,
       maximum: 86400,
@@ -89,21 +110,28 @@ export const configSchema = Type.Object(
       default: 1,
       description: 'consumer processes `npm run orchestrate` starts in Redis mode',
     }),
-    DAY15_BATCH_SIZE: Type.Integer({ minimum: 1, maximum: 2000, default: 10, description: 'most events per consumer batch' }),
+    DAY15_BATCH_SIZE: Type.Integer({
+      minimum: 1,
+      maximum: 2000,
+      default: 10,
+      description: 'most events per consumer batch',
+    }),
     DAY15_BATCH_TIMEOUT_SECONDS: Type.Number({
       minimum: 0,
       maximum: 3600,
       default: 5,
-      description: 'upper bound on how long a partial batch waits to fill. A batch is processed as soon as it is full, '
-        + 'or no new event arrived for 20 ms, or its first event has waited this long, whichever comes first. So under '
-        + 'load batches are full, at low load an event is processed within tens of milliseconds, and no event ever waits '
-        + 'longer than this for its batch. `0` = never wait',
+      description:
+        'upper bound on how long a partial batch waits to fill. A batch is processed as soon as it is full, ' +
+        'or no new event arrived for 20 ms, or its first event has waited this long, whichever comes first. So under ' +
+        'load batches are full, at low load an event is processed within tens of milliseconds, and no event ever waits ' +
+        'longer than this for its batch. `0` = never wait',
     }),
     DAY15_MAX_RETRIES: Type.Integer({
       minimum: 1,
       maximum: 100,
       default: 3,
-      description: 'processing attempts in all (3 = the first try and 2 retries) before the dead-letter queue; a lease that expires (crashed consumer) counts as an attempt',
+      description:
+        'processing attempts in all (3 = the first try and 2 retries) before the dead-letter queue; a lease that expires (crashed consumer) counts as an attempt',
     }),
     DAY15_RETRY_DELAY_SECONDS: Type.Number({
       minimum: 0,
@@ -115,8 +143,9 @@ export const configSchema = Type.Object(
       minimum: 0.1,
       maximum: 3600,
       default: 30,
-      description: 'how long a consumer holds claimed events without renewing the lease (it renews every third of it); when a '
-        + 'consumer crashes or freezes, its events go back to the queue this long after its last renewal',
+      description:
+        'how long a consumer holds claimed events without renewing the lease (it renews every third of it); when a ' +
+        'consumer crashes or freezes, its events go back to the queue this long after its last renewal',
     }),
     DAY15_IDEMPOTENCY_TTL_HOURS: Type.Number({
       exclusiveMinimum: 0,
@@ -124,23 +153,34 @@ export const configSchema = Type.Object(
       default: 24,
       description: 'how long an `event_id` is remembered (one key per id, its own TTL)',
     }),
-    DAY15_DRY_RUN: Type.Boolean({ default: false, description: 'log what each event would change, apply nothing, ack' }),
+    DAY15_DRY_RUN: Type.Boolean({
+      default: false,
+      description: 'log what each event would change, apply nothing, ack',
+    }),
     DAY15_DASHBOARD_UPDATE_ENABLED: Type.Boolean({
       default: false,
-      description: 'POST each batch summary `{ consumer_id, processed_at, events, success, failed, by_type }` to the '
-        + 'dashboard API (2 s timeout, retried every 5 s while it fails; never blocks processing)',
+      description:
+        'POST each batch summary `{ consumer_id, processed_at, events, success, failed, by_type }` to the ' +
+        'dashboard API (2 s timeout, retried every 5 s while it fails; never blocks processing)',
     }),
     DAY15_DASHBOARD_API_URL: Type.String({
       pattern: '^https?://[^\\s]+$',
       default: 'http://localhost:8000/api/metrics',
       description: 'the dashboard API that `DAY15_DASHBOARD_UPDATE_ENABLED` posts to',
     }),
-    DAY15_LOG_LEVEL: stringEnum(['error', 'warn', 'info', 'debug'], { default: 'info', description: 'the most detailed level written' }),
+    DAY15_LOG_LEVEL: stringEnum(['error', 'warn', 'info', 'debug'], {
+      default: 'info',
+      description: 'the most detailed level written',
+    }),
     DAY15_LOG_FORMAT: stringEnum(['text', 'json'], {
       default: 'text',
       description: '`text` (`2026-11-26 19:30:15,234 - INFO - receiver - ...`) or `json` (one object per line)',
     }),
-    DAY15_LOG_FILE: Type.String({ minLength: 1, default: 'logs/day15_pipeline.log', description: 'merged pipeline log' }),
+    DAY15_LOG_FILE: Type.String({
+      minLength: 1,
+      default: 'logs/day15_pipeline.log',
+      description: 'merged pipeline log',
+    }),
   },
   { additionalProperties: false },
 );

@@ -3,7 +3,13 @@ import { resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse as parseDotenv } from 'dotenv';
 import { ConfigError } from './config-error.js';
-import { configSchema, configVariables, describeAllowed, isConfigVariable, type ConfigValues } from './config-schema.js';
+import {
+  configSchema,
+  configVariables,
+  describeAllowed,
+  isConfigVariable,
+  type ConfigValues,
+} from './config-schema.js';
 import type { Day15Config } from './day15-config.js';
 
 /** Where loadConfig reads the DAY15_* variables from. */

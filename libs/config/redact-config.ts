@@ -4,7 +4,11 @@ import type { Day15Config } from './day15-config.js';
 export function redactConfig(config: Day15Config): Day15Config {
   return {
     ...config,
-    webhook: { ...config.webhook, secrets: config.webhook.secrets.map(() => '***'), adminToken: config.webhook.adminToken && '***' },
+    webhook: {
+      ...config.webhook,
+      secrets: config.webhook.secrets.map(() => '***'),
+      adminToken: config.webhook.adminToken && '***',
+    },
     redis: {
       ...config.redis,
       password: config.redis.password === '' ? '' : '***',

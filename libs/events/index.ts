@@ -2,9 +2,20 @@ export { validateEvent, type EventVerdict } from './validate-event.js';
 export { eventTypes, type Envelope, type EventType } from './event-schemas.js';
 export type { Day15Event, MetadataByType, ValidationIssue } from './event-types.js';
 export {
-  validateBatchEnvelope, type BatchEnvelope, type BatchEnvelopeVerdict,
-  validateDeadLetterListQuery, type DeadLetterListQuery,
-  validateReplayRequest, type ReplayRequest,
+  validateBatchEnvelope,
+  type BatchEnvelope,
+  type BatchEnvelopeVerdict,
+  validateDeadLetterListQuery,
+  type DeadLetterListQuery,
+  validateReplayRequest,
+  type ReplayRequest,
   type InputVerdict,
 } from './request-inputs.js';
-export { decodeSecret, signPayload, verifySignature, type SignatureVerdict, type SignedHeaders, type SignatureCheck } from './webhook-signature.js';
+export {
+  decodeSecret,
+  signPayload,
+  verifySignature,
+  type SignatureVerdict,
+  type SignedHeaders,
+  type SignatureCheck,
+} from './webhook-signature.js';

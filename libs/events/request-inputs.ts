@@ -5,7 +5,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Type, type Static } from '@sinclair/typebox';
 
 /** A validator's answer: the checked input, or the API error code and a message saying what to send instead. */
-export type InputVerdict<T, E extends string = 'invalid_request'> = { ok: true; value: T } | { ok: false; error: E; message: string };
+export type InputVerdict<T, E extends string = 'invalid_request'> =
+  { ok: true; value: T } | { ok: false; error: E; message: string };
 
 // allErrors: the batch envelope names every unknown field at once.
 // useDefaults: the dead-letter list query gets limit/offset defaults from its schema.
@@ -18,7 +19,10 @@ const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: true });
  * field. The entries themselves are not checked here: each gets its own verdict from validateEvent.
  */
 export function batchEnvelopeSchema(maxEvents: number) {
-  return Type.Object({ events: Type.Array(Type.Unknown(), { minItems: 1, maxItems: maxEvents }) }, { additionalProperties: false });
+  return Type.Object(
+    { events: Type.Array(Type.Unknown(), { minItems: 1, maxItems: maxEvents }) },
+    { additionalProperties: false },
+  );
 }
 
 /** A batch body that passed batchEnvelopeSchema. */
@@ -54,12 +58,20 @@ export function validateBatchEnvelope(body: unknown, maxEvents: number): BatchEn
   if (validate(body)) return { ok: true, value: body };
   const errors = validate.errors ?? [];
   const invalid = (message: string) => ({ ok: false, error: 'invalid_batch', message }) as const;
-  if (errors.some((e) => e.instancePath === '' && e.keyword === 'type')) return invalid('Body must be an object: { "events": [ ... ] }');
-  const unknown = errors.filter((e) => e.instancePath === '' && e.keyword === 'additionalProperties').map(additionalProperty);
+  if (errors.some((e) => e.instancePath === '' && e.keyword === 'type'))
+    return invalid('Body must be an object: { "events": [ ... ] }');
+  const unknown = errors
+    .filter((e) => e.instancePath === '' && e.keyword === 'additionalProperties')
+    .map(additionalProperty);
   if (unknown.length > 0) return invalid(`Unknown field(s): ${unknown.join(', ')}; the body is { "events": [ ... ] }`);
   if (errors.some((e) => e.keyword === 'minItems')) return invalid('"events" must hold at least one event');
   if (errors.some((e) => e.keyword === 'maxItems')) {
-    return { ok: false, error: 'payload_too_large', message: `A batch holds at most ${maxEvents} events`, limitEvents: maxEvents };
+    return {
+      ok: false,
+      error: 'payload_too_large',
+      message: `A batch holds at most ${maxEvents} events`,
+      limitEvents: maxEvents,
+    };
   }
   return invalid('"events" must be an array of events');
 }
@@ -92,7 +104,9 @@ const listQueryFields = ['limit', 'offset'] as const;
  * offset) is reported as `limit must be an integer from 1 to 500` / `offset must be an integer from 0 to
  * 9007199254740991`, with error `invalid_request`.
  */
-export function validateDeadLetterListQuery(query: Readonly<Record<string, unknown>>): InputVerdict<DeadLetterListQuery> {
+export function validateDeadLetterListQuery(
+  query: Readonly<Record<string, unknown>>,
+): InputVerdict<DeadLetterListQuery> {
   const candidate: Record<string, unknown> = {};
   for (const name of listQueryFields) {
     if (query[name] !== undefined) candidate[name] = Number(query[name]);
@@ -116,7 +130,10 @@ const replayIds = Type.Object({ event_ids: Type.Array(Type.String(), { minItems:
  * `{ "event_ids": ["...", ...] }` (at least one string). `oneOf`, not TypeBox's Union (`anyOf`), makes it
  * either-or: a body with both is refused.
  */
-export const replayRequestSchema = Type.Unsafe<Static<typeof replayAll> | Static<typeof replayIds>>({ type: 'object', oneOf: [replayAll, replayIds] });
+export const replayRequestSchema = Type.Unsafe<Static<typeof replayAll> | Static<typeof replayIds>>({
+  type: 'object',
+  oneOf: [replayAll, replayIds],
+});
 
 /** A replay body that passed replayRequestSchema. */
 export type ReplayRequest = Static<typeof replayRequestSchema>;

@@ -1,12 +1,17 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { envelopeSchema, eventTypes, maxMetadataDepth, metadataSchemas, type Envelope, type EventType } from './event-schemas.js';
+import {
+  envelopeSchema,
+  eventTypes,
+  maxMetadataDepth,
+  metadataSchemas,
+  type Envelope,
+  type EventType,
+} from './event-schemas.js';
 import type { Day15Event, ValidationIssue } from './event-types.js';
 
 /** validateEvent's answer: the event, typed, or every reason it is refused (one per path). */
-export type EventVerdict =
-  | { ok: true; event: Day15Event }
-  | { ok: false; issues: ValidationIssue[] };
+export type EventVerdict = { ok: true; event: Day15Event } | { ok: false; issues: ValidationIssue[] };
 
 // One ajv instance, every schema compiled once at import.
 // allowUnionTypes: extra metadata values may be any JSON type (see metadataValue).
@@ -61,7 +66,10 @@ function toIssue(error: ErrorObject, base: string): ValidationIssue {
       }
       return { path, message: error.message ?? 'has the wrong type' };
     case 'format':
-      return { path, message: `must be a valid ${String(params.format)}${params.format === 'date-time' ? ' (RFC 3339, e.g. 2026-11-26T10:00:00Z)' : ''}` };
+      return {
+        path,
+        message: `must be a valid ${String(params.format)}${params.format === 'date-time' ? ' (RFC 3339, e.g. 2026-11-26T10:00:00Z)' : ''}`,
+      };
     default:
       return { path, message: error.message ?? 'is invalid' };
   }

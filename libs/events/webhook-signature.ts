@@ -39,7 +39,11 @@ export function signPayload(key: Buffer, id: string, timestamp: string, body: Bu
  * Checks a Standard Webhooks signature on the raw body: the timestamp must be within the tolerance and any `v1,`
  * entry must match the signature under any of the keys (compared in constant time). Never throws.
  */
-export function verifySignature(headers: SignedHeaders, body: Buffer, { keys, toleranceMs, now }: SignatureCheck): SignatureVerdict {
+export function verifySignature(
+  headers: SignedHeaders,
+  body: Buffer,
+  { keys, toleranceMs, now }: SignatureCheck,
+): SignatureVerdict {
   const { id, timestamp, signature } = headers;
   if (!id || !timestamp || !signature || !/^\d{1,12}$/.test(timestamp)) return 'invalid_signature';
   if (Math.abs(now - Number(timestamp) * 1000) > toleranceMs) return 'stale_timestamp';

@@ -34,7 +34,9 @@ export function createLogger({ level, format, component, stream, writeLine }: Cr
   const winstonLogger = winston.createLogger({
     level,
     format: format === 'json' ? jsonFormat : textFormat,
-    transports: [new winston.transports.Stream({ stream: stream ?? (writeLine ? lineStream(writeLine) : process.stdout) })],
+    transports: [
+      new winston.transports.Stream({ stream: stream ?? (writeLine ? lineStream(writeLine) : process.stdout) }),
+    ],
   });
   // A child rather than defaultMeta, so a child logger's own component wins over this one.
   return wrap(winstonLogger.child({ component }));

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Day15Config } from '../config/index.js';
 import { ReliableQueue } from './reliable-queue.js';
 
-// The pipeline's queue as the configuration describes it; every process builds it the same way.
+/** The pipeline's queue as the configuration describes it; every process builds it the same way. */
 export function createQueue(redis: Redis, config: Day15Config): ReliableQueue {
   return new ReliableQueue({
     redis,

@@ -9,7 +9,7 @@ export type DeadLetterSelection = readonly string[] | 'all';
 const pageSize = 500;
 const fields = ['body', 'last_error', 'attempts', 'first_failed_at', 'last_failed_at', 'dead_at'] as const;
 
-// Events that exhausted their attempts, oldest first: inspect them, put them back, or drop them.
+/** Events that exhausted their attempts, oldest first: inspect them, put them back, or drop them. */
 export class DeadLetters {
   constructor(
     private readonly redis: Redis,
@@ -17,8 +17,10 @@ export class DeadLetters {
     private readonly run: RunScript,
   ) {}
 
-  // Every read here fails as QueueUnavailableError when Redis is away, like the queue's own operations
-  // (the run function passed in is already wrapped), so the admin routes answer 503, never 500.
+  /**
+   * Every read here fails as QueueUnavailableError when Redis is away, like the queue's own operations
+   * (the run function passed in is already wrapped), so the admin routes answer 503, never 500.
+   */
   async count(): Promise<number> {
     return unavailableOnError(() => this.redis.zcard(this.keys.dead), 'Counting dead letters failed');
   }
@@ -37,25 +39,24 @@ export class DeadLetters {
     }, 'Listing dead letters failed');
   }
 
-  // Back to the ready list with a fresh attempt budget; returns how many moved.
+  /** Back to the ready list with a fresh attempt budget; returns how many moved. */
   async replay(selection: DeadLetterSelection): Promise<number> {
-    return this.inPages(selection, (ids) =>
-      this.run('replay', ids),
-    );
+    return this.inPages(selection, (ids) => this.run('replay', ids));
   }
 
-  // Deleted for good; returns how many were removed.
+  /** Deleted for good; returns how many were removed. */
   async purge(selection: DeadLetterSelection): Promise<number> {
-    return this.inPages(selection, (ids) =>
-      this.run('purge', ids),
-    );
+    return this.inPages(selection, (ids) => this.run('purge', ids));
   }
 
   private async inPages(selection: DeadLetterSelection, apply: (ids: string[]) => Promise<unknown>): Promise<number> {
     let total = 0;
     if (selection === 'all') {
       for (;;) {
-        const ids = await unavailableOnError(() => this.redis.zrange(this.keys.dead, 0, pageSize - 1), 'Reading dead letters failed');
+        const ids = await unavailableOnError(
+          () => this.redis.zrange(this.keys.dead, 0, pageSize - 1),
+          'Reading dead letters failed',
+        );
         if (ids.length === 0) return total;
         total += Number(await apply(ids));
       }

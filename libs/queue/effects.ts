@@ -12,7 +12,7 @@ export type Effect =
   | { op: 'expire'; key: string; seconds: number }
   | ContributionEffect;
 
-// A versioned entity (e.g. a subscription) contributing a value to totals and per-group sums while live.
+/** A versioned entity (e.g. a subscription) contributing a value to totals and per-group sums while live. */
 export interface ContributionEffect {
   op: 'contribution';
   /** The entity's state hash. */
@@ -36,9 +36,11 @@ export interface ContributionEffect {
   fields?: Record<string, string>;
 }
 
-// Merges the effects of a batch into as few ops as give the same result: counter increments summed per
-// field, set members and expiries once each (expiries last, so their keys exist), contributions kept in
-// order. One batch then costs Redis a handful of commands instead of a dozen per event.
+/**
+ * Merges the effects of a batch into as few ops as give the same result: counter increments summed per
+ * field, set members and expiries once each (expiries last, so their keys exist), contributions kept in
+ * order. One batch then costs Redis a handful of commands instead of a dozen per event.
+ */
 export function mergeEffects(effects: readonly Effect[]): Effect[] {
   const sums = new Map<string, Extract<Effect, { op: 'hincrby' | 'hincrbyfloat' }>>();
   const members = new Map<string, Extract<Effect, { op: 'sadd' }>>();
@@ -73,7 +75,7 @@ export const effectOps = {
   contribution: 12,
 } as const satisfies Record<Effect['op'], number>;
 
-// Flattens effects into the ack script's arguments: per op, its name then its arguments (see effectOps).
+/** Flattens effects into the ack script's arguments: per op, its name then its arguments (see effectOps). */
 export function encodeEffects(effects: readonly Effect[]): ScriptArg[] {
   const args: ScriptArg[] = [];
   for (const effect of effects) {

@@ -53,9 +53,11 @@ const scriptFileName = /^([a-z]+)-(\d+)\.lua$/;
 let scriptFiles: ScriptFile[] | undefined;
 const registered = new WeakSet<Redis>();
 
-// Reads, checks and assembles every script in `dir` (default ./lua).
+/** Reads, checks and assembles every script in `dir` (default ./lua). */
 export function loadScripts(dir = luaDir): ScriptFile[] {
-  const files = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith('.lua'));
+  const files = readdirSync(dir, { withFileTypes: true }).filter(
+    (entry) => entry.isFile() && entry.name.endsWith('.lua'),
+  );
   const scripts = files.map(({ name: file }) => {
     const match = scriptFileName.exec(file);
     if (!match) throw new Error(`Lua script ${file} is not named <name>-<numKeys>.lua`);
@@ -63,7 +65,9 @@ export function loadScripts(dir = luaDir): ScriptFile[] {
     const numberOfKeys = Number(match[2]);
     if (!Object.hasOwn(scriptKeys, name)) throw new Error(`Lua script ${file}: no script "${name}" in scriptKeys`);
     if (scriptKeys[name].length !== numberOfKeys) {
-      throw new Error(`Lua script ${file} takes ${numberOfKeys} keys, scriptKeys.${name} lists ${scriptKeys[name].length}`);
+      throw new Error(
+        `Lua script ${file} takes ${numberOfKeys} keys, scriptKeys.${name} lists ${scriptKeys[name].length}`,
+      );
     }
     const path = join(dir, file);
     const lua = withoutUnusedFunctions(withIncludes(readFileSync(path, 'utf8'), path, join(dir, 'includes')));
@@ -74,25 +78,38 @@ export function loadScripts(dir = luaDir): ScriptFile[] {
   return scripts;
 }
 
-// `text` (of the file at `path`) with its include lines replaced by the includes' text, found in includesDir.
-export function withIncludes(text: string, path: string, includesDir: string, included = new Set<string>(), chain: string[] = []): string {
+/** `text` (of the file at `path`) with its include lines replaced by the includes' text, found in includesDir. */
+export function withIncludes(
+  text: string,
+  path: string,
+  includesDir: string,
+  included = new Set<string>(),
+  chain: string[] = [],
+): string {
   const named = new Set<string>();
   const where = (file: string) => relative(dirname(includesDir), file);
   const malformed = /^.*@include.*$/m.exec(text.replace(/^--- @include "[a-z0-9/-]+"$/gm, ''));
-  if (malformed) throw new Error(`${where(path)}: malformed include line "${malformed[0]}": write --- @include "includes/<name>"`);
-  return compact(text).replace(/^--- @include "([a-z0-9/-]+)"$/gm, (_line, reference: string) => {
-    const target = resolve(dirname(path), `${reference}.lua`);
-    if (!target.startsWith(includesDir + sep)) throw new Error(`${where(path)}: include "${reference}" is outside ${where(includesDir)}/`);
-    if (named.has(target)) throw new Error(`${where(path)} includes "${reference}" twice`);
-    named.add(target);
-    if (target === path || chain.includes(target)) {
-      throw new Error(`${where(path)}: circular include "${reference}" (${[...chain, path, target].map(where).join(' -> ')})`);
-    }
-    if (included.has(target)) return '';
-    if (!existsSync(target)) throw new Error(`${where(path)}: include "${reference}" not found (no ${where(target)})`);
-    included.add(target);
-    return withIncludes(readFileSync(target, 'utf8'), target, includesDir, included, [...chain, path]);
-  }).replace(/\n{2,}/g, '\n');
+  if (malformed)
+    throw new Error(`${where(path)}: malformed include line "${malformed[0]}": write --- @include "includes/<name>"`);
+  return compact(text)
+    .replace(/^--- @include "([a-z0-9/-]+)"$/gm, (_line, reference: string) => {
+      const target = resolve(dirname(path), `${reference}.lua`);
+      if (!target.startsWith(includesDir + sep))
+        throw new Error(`${where(path)}: include "${reference}" is outside ${where(includesDir)}/`);
+      if (named.has(target)) throw new Error(`${where(path)} includes "${reference}" twice`);
+      named.add(target);
+      if (target === path || chain.includes(target)) {
+        throw new Error(
+          `${where(path)}: circular include "${reference}" (${[...chain, path, target].map(where).join(' -> ')})`,
+        );
+      }
+      if (included.has(target)) return '';
+      if (!existsSync(target))
+        throw new Error(`${where(path)}: include "${reference}" not found (no ${where(target)})`);
+      included.add(target);
+      return withIncludes(readFileSync(target, 'utf8'), target, includesDir, included, [...chain, path]);
+    })
+    .replace(/\n{2,}/g, '\n');
 }
 
 // The code without what only people read: the leading --[[ ]] header, comment lines and blank lines (less
@@ -129,7 +146,7 @@ function readScripts(): ScriptFile[] {
 
 const commandName = (name: ScriptName): string => `day15_${name}`;
 
-// Registers the scripts on this client (once) and returns a typed way to call them for one queue.
+/** Registers the scripts on this client (once) and returns a typed way to call them for one queue. */
 export function scriptRunner(redis: Redis, keys: QueueKeys): RunScript {
   if (!registered.has(redis)) {
     for (const file of readScripts()) {

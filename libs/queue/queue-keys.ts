@@ -25,9 +25,12 @@ export interface QueueKeys {
   data(name: string): string;
 }
 
-
+/** Every key of the queue `name` under `prefix`, all under the hash tag {name}; rejects names outside keyNamePattern. */
 export function queueKeys(prefix: string, name = 'events'): QueueKeys {
-  for (const [what, value] of [['prefix', prefix], ['queue name', name]] as const) {
+  for (const [what, value] of [
+    ['prefix', prefix],
+    ['queue name', name],
+  ] as const) {
     if (!keyNamePattern.test(value)) {
       throw new TypeError(`Invalid ${what} "${value}": use 1-64 of A-Z a-z 0-9 _ . -`);
     }

@@ -10,7 +10,7 @@ export interface QueueItem {
 
 export type EnqueueVerdict = 'accepted' | 'duplicate';
 
-// One event leased to a consumer. `token` fences the lease: only its holder can ack, fail or extend it.
+/** One event leased to a consumer. `token` fences the lease: only its holder can ack, fail or extend it. */
 export interface Claim {
   id: string;
   token: string;

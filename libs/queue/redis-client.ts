@@ -28,13 +28,19 @@ function clientOptions(options: RedisClientOptions): RedisOptions {
   };
 }
 
-// Connects to Redis (or creates the in-process ioredis-mock) and resolves once commands can be sent.
+/** Connects to Redis (or creates the in-process ioredis-mock) and resolves once commands can be sent. */
 export async function connectRedis(settings: RedisSettings, options: RedisClientOptions): Promise<Redis> {
   if (settings.useMock) return new RedisMock();
   const base = clientOptions(options);
   const client = settings.url
     ? new Redis(settings.url, base)
-    : new Redis({ ...base, host: settings.host, port: settings.port, password: settings.password || undefined, db: settings.db });
+    : new Redis({
+        ...base,
+        host: settings.host,
+        port: settings.port,
+        password: settings.password || undefined,
+        db: settings.db,
+      });
   client.on('error', options.onError);
   try {
     await client.connect();
@@ -45,7 +51,7 @@ export async function connectRedis(settings: RedisSettings, options: RedisClient
   }
 }
 
-// Where Redis is, for logs and errors, without the password.
+/** Where Redis is, for logs and errors, without the password. */
 export function describeRedis(settings: RedisSettings): string {
   if (settings.useMock) return 'in-process memory (ioredis-mock)';
   if (settings.url) return settings.url.replace(/\/\/[^@/]*@/, '//');

@@ -7,7 +7,16 @@ import { BackpressureError, QueueUnavailableError, unavailableOnError } from './
 import { queueKeys, type QueueKeys } from './queue-keys.js';
 import { decodeAck, decodeClaim, decodeEnqueue, decodeExtend, decodeFail, decodeRecover } from './script-replies.js';
 import type {
-  AckItem, AckVerdict, Claim, DataSnapshot, EnqueueVerdict, FailItem, FailVerdict, QueueCounters, QueueItem, QueueStats,
+  AckItem,
+  AckVerdict,
+  Claim,
+  DataSnapshot,
+  EnqueueVerdict,
+  FailItem,
+  FailVerdict,
+  QueueCounters,
+  QueueItem,
+  QueueStats,
 } from './queue-types.js';
 
 export interface QueueOptions {
@@ -28,15 +37,24 @@ export interface QueueOptions {
   random?: () => number;
 }
 
-// The claim script returns 3 values per event and Lua's unpack stops at 8000 values.
+/** The claim script returns 3 values per event and Lua's unpack stops at 8000 values. */
 export const maxClaim = 2000;
 
 const counterNames: (keyof QueueCounters)[] = [
-  'accepted', 'duplicates', 'acked', 'failed_attempts', 'dead_lettered', 'redelivered', 'replayed', 'purged',
+  'accepted',
+  'duplicates',
+  'acked',
+  'failed_attempts',
+  'dead_lettered',
+  'redelivered',
+  'replayed',
+  'purged',
 ];
 
-// A crash-safe work queue: idempotent enqueue, leased claims with fencing tokens, acks that apply their
-// effects atomically, retries with backoff, dead letters and lease recovery. Every change is one Lua script.
+/**
+ * A crash-safe work queue: idempotent enqueue, leased claims with fencing tokens, acks that apply their
+ * effects atomically, retries with backoff, dead letters and lease recovery. Every change is one Lua script.
+ */
 export class ReliableQueue {
   readonly keys: QueueKeys;
   /** Nobody else holds it: readers of the data stored under the queue's hash tag go through readData. */
@@ -55,7 +73,7 @@ export class ReliableQueue {
     this.deadLetters = new DeadLetters(options.redis, this.keys, (name, args) => this.script(name, args));
   }
 
-  // Stores new events and makes them ready in one atomic step; ids seen within the TTL are duplicates.
+  /** Stores new events and makes them ready in one atomic step; ids seen within the TTL are duplicates. */
   async enqueue(items: readonly QueueItem[], { maxReadyDepth = 0 } = {}): Promise<EnqueueVerdict[]> {
     if (items.length === 0) return [];
     const args: ScriptArg[] = [this.options.idempotencyTtlMs, maxReadyDepth, this.clock()];
@@ -65,7 +83,7 @@ export class ReliableQueue {
     return reply.verdicts;
   }
 
-  // Leases up to `max` events (due retries first, then ready ones) until now + leaseMs.
+  /** Leases up to `max` events (due retries first, then ready ones) until now + leaseMs. */
   async claim(consumerId: string, max: number, leaseMs: number): Promise<Claim[]> {
     if (!Number.isInteger(max) || max < 1 || max > maxClaim) {
       throw new RangeError(`claim takes 1 to ${maxClaim} events, got ${max}`);
@@ -73,15 +91,18 @@ export class ReliableQueue {
     return decodeClaim(await this.script('claim', [consumerId, max, leaseMs, this.clock()]));
   }
 
-  // Whether a claim would find anything (ready events or due retries): two plain reads, no script, so an
-  // idle consumer can poll often without loading Redis (or the in-process mock's Lua interpreter).
+  /**
+   * Whether a claim would find anything (ready events or due retries): two plain reads, no script, so an
+   * idle consumer can poll often without loading Redis (or the in-process mock's Lua interpreter).
+   */
   async hasWork(): Promise<boolean> {
     const replies = await this.guard(() =>
-      this.redis.pipeline().llen(this.keys.ready).zcount(this.keys.delayed, '-inf', this.clock()).exec());
+      this.redis.pipeline().llen(this.keys.ready).zcount(this.keys.delayed, '-inf', this.clock()).exec(),
+    );
     return (replies ?? []).some(([error, count]) => error !== null || Number(count) > 0);
   }
 
-  // Counts requests refused before they reached the queue (invalid events), next to the intake counts.
+  /** Counts requests refused before they reached the queue (invalid events), next to the intake counts. */
   async countRejected(labels: readonly string[]): Promise<void> {
     if (labels.length === 0) return;
     const pipeline = this.redis.pipeline();
@@ -89,21 +110,30 @@ export class ReliableQueue {
     await this.guard(() => pipeline.exec());
   }
 
-  // A consumer says it is alive; the dashboard shows how long ago each one was seen.
+  /** A consumer says it is alive; the dashboard shows how long ago each one was seen. */
   async heartbeat(consumerId: string): Promise<void> {
     await this.guard(() => this.redis.hset(this.keys.consumers, consumerId, this.clock()));
   }
 
-  // Adds to a counter stored on behalf of the queue's users (keys.data(name)), e.g. process restarts.
+  /** Adds to a counter stored on behalf of the queue's users (keys.data(name)), e.g. process restarts. */
   async incrementData(name: string, field: string, by = 1): Promise<void> {
     await this.guard(() => this.redis.hincrby(this.keys.data(name), field, by));
   }
 
-  // Reads hashes and set sizes kept under the queue's hash tag (analytics, intake, consumers) in one round
-  // trip. Only keys under keys.base: a reader cannot wander out of the queue's slot.
-  async readData({ hashes, sets = [] }: { hashes: readonly string[]; sets?: readonly string[] }): Promise<DataSnapshot> {
+  /**
+   * Reads hashes and set sizes kept under the queue's hash tag (analytics, intake, consumers) in one round
+   * trip. Only keys under keys.base: a reader cannot wander out of the queue's slot.
+   */
+  async readData({
+    hashes,
+    sets = [],
+  }: {
+    hashes: readonly string[];
+    sets?: readonly string[];
+  }): Promise<DataSnapshot> {
     for (const key of [...hashes, ...sets]) {
-      if (!key.startsWith(this.keys.base)) throw new RangeError(`${key} is not a key of this queue (${this.keys.base}...)`);
+      if (!key.startsWith(this.keys.base))
+        throw new RangeError(`${key} is not a key of this queue (${this.keys.base}...)`);
     }
     const replies = await this.guard(() => {
       const pipeline = this.redis.pipeline();
@@ -121,12 +151,12 @@ export class ReliableQueue {
     };
   }
 
-  // A consumer that stops cleanly takes itself off the list.
+  /** A consumer that stops cleanly takes itself off the list. */
   async leave(consumerId: string): Promise<void> {
     await this.guard(() => this.redis.hdel(this.keys.consumers, consumerId));
   }
 
-  // Heartbeat for a long batch: pushes the lease deadline of claims still held; false where it was lost.
+  /** Heartbeat for a long batch: pushes the lease deadline of claims still held; false where it was lost. */
   async extend(consumerId: string, claims: readonly Claim[], leaseMs: number): Promise<boolean[]> {
     if (claims.length === 0) return [];
     const args: ScriptArg[] = [consumerId, this.clock() + leaseMs];
@@ -134,8 +164,10 @@ export class ReliableQueue {
     return decodeExtend(await this.script('extend', args));
   }
 
-  // Finishes held events and applies their effects in the same atomic step. The batch's effects are merged
-  // and applied all or nothing; if a lease was lost meanwhile, the held events are acked again on their own.
+  /**
+   * Finishes held events and applies their effects in the same atomic step. The batch's effects are merged
+   * and applied all or nothing; if a lease was lost meanwhile, the held events are acked again on their own.
+   */
   async ack(consumerId: string, items: readonly AckItem[]): Promise<AckVerdict[]> {
     const lost = new Set<string>();
     let pending = items;
@@ -153,8 +185,10 @@ export class ReliableQueue {
     return items.map((item) => (lost.has(item.claim.id) ? 'lost' : 'acked'));
   }
 
-  // Records failed attempts: retry after a jittered exponential backoff, or dead-letter at the max
-  // (or at once for an item marked retry: false, e.g. an event that can never be parsed).
+  /**
+   * Records failed attempts: retry after a jittered exponential backoff, or dead-letter at the max
+   * (or at once for an item marked retry: false, e.g. an event that can never be parsed).
+   */
   async fail(consumerId: string, items: readonly FailItem[]): Promise<FailVerdict[]> {
     if (items.length === 0) return [];
     const backoff = { baseMs: this.options.retryDelayMs, maxMs: this.options.maxRetryDelayMs ?? 300_000 };
@@ -166,16 +200,19 @@ export class ReliableQueue {
     return decodeFail(await this.script('fail', args));
   }
 
-  // Returns events whose lease expired to the ready list (or dead letters at the max attempts).
+  /** Returns events whose lease expired to the ready list (or dead letters at the max attempts). */
   async recoverExpired(now = this.clock(), limit = 1000): Promise<{ requeued: number; deadLettered: number }> {
     return decodeRecover(await this.script('recover', [now, this.options.maxAttempts, limit]));
   }
 
-  // Queue depths and lifetime counters, read in one round trip. A pipeline, not MULTI: Redis refuses MULTI
-  // when it is at maxmemory, and stats must stay readable exactly then.
+  /**
+   * Queue depths and lifetime counters, read in one round trip. A pipeline, not MULTI: Redis refuses MULTI
+   * when it is at maxmemory, and stats must stay readable exactly then.
+   */
   async stats(): Promise<QueueStats> {
     const replies = await this.guard(() =>
-      this.redis.pipeline()
+      this.redis
+        .pipeline()
         .llen(this.keys.ready)
         .zcard(this.keys.inFlight)
         .zcard(this.keys.delayed)

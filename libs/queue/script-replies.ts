@@ -6,8 +6,10 @@ import type { Claim, EnqueueVerdict, FailVerdict } from './queue-types.js';
 // this table in its place when it loads the script (withReplyCodes), and the decoders below compare with
 // the same row. lua-scripts.test.ts checks every script uses exactly its row.
 //
-// Per-event verdicts come back as one string with one digit per event (a string, because ioredis-mock and
-// Redis convert it alike, and it is the smallest reply), so those codes are single digits.
+/**
+ * Per-event verdicts come back as one string with one digit per event (a string, because ioredis-mock and
+ * Redis convert it alike, and it is the smallest reply), so those codes are single digits.
+ */
 export const replyCodes = {
   /** {full, depth} when the ready backlog is at its maximum, else {ok, one digit per event}. */
   enqueue: { duplicate: 0, accepted: 1, full: -1, ok: 1 },
@@ -23,14 +25,17 @@ export const replyCodes = {
 
 const codes = replyCodes;
 
-// The script `text` (of `file`) with each V.<name> replaced by the value of <name> in the script's row.
-// Constants rather than a `local V = {...}` table: ioredis-mock compiles a script on every call, and a
-// table costs it time on every call; Redis sees the same values either way.
+/**
+ * The script `text` (of `file`) with each V.<name> replaced by the value of <name> in the script's row.
+ * Constants rather than a `local V = {...}` table: ioredis-mock compiles a script on every call, and a
+ * table costs it time on every call; Redis sees the same values either way.
+ */
 export function withReplyCodes(name: ScriptName, text: string, file: string): string {
   const row: Readonly<Record<string, number | string>> = replyCodes[name];
   return text.replace(/\bV\.([A-Za-z_]\w*)/g, (_match, code: string) => {
     const value = Object.hasOwn(row, code) ? row[code] : undefined;
-    if (value === undefined) throw new Error(`Lua script ${file} uses V.${code}, which replyCodes.${name} does not define`);
+    if (value === undefined)
+      throw new Error(`Lua script ${file} uses V.${code}, which replyCodes.${name} does not define`);
     if (typeof value === 'string') return JSON.stringify(value);
     return value < 0 ? `(${value})` : String(value);
   });
@@ -38,12 +43,17 @@ export function withReplyCodes(name: ScriptName, text: string, file: string): st
 
 export type EnqueueReply = { full: true; depth: number } | { full: false; verdicts: EnqueueVerdict[] };
 
+/** The enqueue script's reply: refused as a whole (backlog full, with its depth), or a verdict per event. */
 export function decodeEnqueue(reply: unknown): EnqueueReply {
   const [status, detail] = reply as [number, string];
   if (status === codes.enqueue.full) return { full: true, depth: Number(detail) };
-  return { full: false, verdicts: digits(detail).map((code) => (code === codes.enqueue.accepted ? 'accepted' : 'duplicate')) };
+  return {
+    full: false,
+    verdicts: digits(detail).map((code) => (code === codes.enqueue.accepted ? 'accepted' : 'duplicate')),
+  };
 }
 
+/** The claim script's reply: the fencing token, then id, attempt and body per claimed event. */
 export function decodeClaim(reply: unknown): Claim[] {
   const values = reply as (string | number)[];
   if (values.length === 0) return [];
@@ -67,15 +77,20 @@ const applied: AckReply = { applied: true };
 export function decodeAck(reply: unknown): AckReply {
   const text = String(reply);
   if (!text.startsWith(codes.ack.noneApplied)) return applied;
-  return { applied: false, held: digits(text.slice(codes.ack.noneApplied.length)).map((code) => code === codes.ack.held) };
+  return {
+    applied: false,
+    held: digits(text.slice(codes.ack.noneApplied.length)).map((code) => code === codes.ack.held),
+  };
 }
 
 const failVerdicts: FailVerdict[] = byCode(codes.fail);
 
+/** The fail script's reply: per event, retry later, dead-lettered, or lost (the lease was gone). */
 export function decodeFail(reply: unknown): FailVerdict[] {
   return digits(reply).map((code) => failVerdicts[code] ?? 'lost');
 }
 
+/** The recover script's reply: how many expired leases went back to ready and how many to the dead letters. */
 export function decodeRecover(reply: unknown): { requeued: number; deadLettered: number } {
   const [requeued, deadLettered] = reply as [number, number];
   return { requeued: Number(requeued), deadLettered: Number(deadLettered) };

@@ -33,7 +33,9 @@ export interface RunWithQueueOptions extends RunMainOptions {
  * connection is reported and retried, never a crash). Rejects when Redis is unreachable at start.
  */
 export function connectQueueRedis({ config, logger }: MainContext): Promise<Redis> {
-  return connectRedis(config.redis, { onError: (error) => logger.warn('Redis connection error', { error: error.message }) });
+  return connectRedis(config.redis, {
+    onError: (error) => logger.warn('Redis connection error', { error: error.message }),
+  });
 }
 
 /**
@@ -43,19 +45,23 @@ export function connectQueueRedis({ config, logger }: MainContext): Promise<Redi
  * SIGTERM/SIGINT the process's own `stop()` runs first, then the Redis connection closes.
  */
 export function runWithQueue(component: string, { inMemoryNote, start, ...options }: RunWithQueueOptions): void {
-  runMain(component, async (context) => {
-    const { config, logger } = context;
-    const redis = await connectQueueRedis(context);
-    const settings = { queue: describeRedis(config.redis), config: redactConfig(config) };
-    const app = await start({ ...context, queue: createQueue(redis, config), settings });
-    if (config.redis.useMock) logger.warn(`In-memory mode: ${inMemoryNote}`);
-    else for (const warning of await durabilityWarnings(redis)) logger.warn(warning);
-    app.started?.();
-    return {
-      stop: async () => {
-        await app.stop();
-        await redis.quit().catch(() => redis.disconnect());
-      },
-    };
-  }, options);
+  runMain(
+    component,
+    async (context) => {
+      const { config, logger } = context;
+      const redis = await connectQueueRedis(context);
+      const settings = { queue: describeRedis(config.redis), config: redactConfig(config) };
+      const app = await start({ ...context, queue: createQueue(redis, config), settings });
+      if (config.redis.useMock) logger.warn(`In-memory mode: ${inMemoryNote}`);
+      else for (const warning of await durabilityWarnings(redis)) logger.warn(warning);
+      app.started?.();
+      return {
+        stop: async () => {
+          await app.stop();
+          await redis.quit().catch(() => redis.disconnect());
+        },
+      };
+    },
+    options,
+  );
 }

@@ -19,23 +19,37 @@ const ticksPerSecond = 100;
  * its output to logs/bench-<name>.log (log lines cost what they cost in production), and resolves once a
  * line matches `ready`.
  */
-export async function startBenchProcess(name: string, entry: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<BenchProcess> {
+export async function startBenchProcess(
+  name: string,
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<BenchProcess> {
   mkdirSync('logs', { recursive: true });
   const log = createWriteStream(`logs/bench-${name}.log`);
   // The child inherits this environment (spawn's default) plus the benchmark's settings.
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { env: { ...inheritedEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    env: { ...inheritedEnv(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const { stdout, stderr } = child as unknown as { stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream };
   stdout.pipe(log);
   stderr.pipe(log);
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within 30 s (see logs/bench-${name}.log)`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${name} did not start within 30 s (see logs/bench-${name}.log)`)),
+      30_000,
+    );
     createInterface({ input: stdout }).on('line', (line) => {
       if (ready.test(line)) {
         clearTimeout(timer);
         resolve();
       }
     });
-    child.once('exit', (code) => reject(new Error(`${name} exited (${code}) before it was ready (see logs/bench-${name}.log)`)));
+    child.once('exit', (code) =>
+      reject(new Error(`${name} exited (${code}) before it was ready (see logs/bench-${name}.log)`)),
+    );
   });
   const pid = child.pid ?? 0;
   return {

@@ -27,8 +27,18 @@ export function benchEvent(): { event_id: string } & Record<string, unknown> {
 }
 
 /** Drives `url` with autocannon: single events (batchSize 1) or batches, each request with unique ids. */
-export async function drive({ url, connections, seconds, batchSize = 1, overallRate }: {
-  url: string; connections: number; seconds: number; batchSize?: number; overallRate?: number;
+export async function drive({
+  url,
+  connections,
+  seconds,
+  batchSize = 1,
+  overallRate,
+}: {
+  url: string;
+  connections: number;
+  seconds: number;
+  batchSize?: number;
+  overallRate?: number;
 }): Promise<LoadResult> {
   const path = batchSize === 1 ? '/webhook/events' : '/webhook/batch';
   const result = await autocannon({
@@ -36,14 +46,18 @@ export async function drive({ url, connections, seconds, batchSize = 1, overallR
     connections,
     duration: seconds,
     ...(overallRate ? { overallRate } : {}),
-    requests: [{
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      setupRequest: (request) => ({
-        ...request,
-        body: JSON.stringify(batchSize === 1 ? benchEvent() : { events: Array.from({ length: batchSize }, benchEvent) }),
-      }),
-    }],
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify(
+            batchSize === 1 ? benchEvent() : { events: Array.from({ length: batchSize }, benchEvent) },
+          ),
+        }),
+      },
+    ],
   });
   const okRequests = result['2xx'];
   return {

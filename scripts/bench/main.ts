@@ -14,23 +14,51 @@ import { machineFacts, markdown, table, type BenchReport, type Row } from './rep
 const quick = process.argv.includes('--quick');
 const plan = quick
   ? { seconds: 2, connections: [16], drainEvents: 5000, drainBatches: [100, 500], e2eSeconds: 3, e2eRate: 500 }
-  : { seconds: 10, connections: [16, 64], drainEvents: 200_000, drainBatches: [10, 100, 500], e2eSeconds: 30, e2eRate: 1000 };
+  : {
+      seconds: 10,
+      connections: [16, 64],
+      drainEvents: 200_000,
+      drainBatches: [10, 100, 500],
+      e2eSeconds: 30,
+      e2eRate: 1000,
+    };
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
-async function receiverOn(redis: RedisServer, name: string, prefix: string): Promise<{ process: BenchProcess; url: string }> {
+async function receiverOn(
+  redis: RedisServer,
+  name: string,
+  prefix: string,
+): Promise<{ process: BenchProcess; url: string }> {
   const port = await freePort();
-  const process_ = await startBenchProcess(name, 'apps/receiver/main.ts', [], appEnv(redis, prefix, { DAY15_WEBHOOK_PORT: String(port) }), /Receiver listening/);
+  const process_ = await startBenchProcess(
+    name,
+    'apps/receiver/main.ts',
+    [],
+    appEnv(redis, prefix, { DAY15_WEBHOOK_PORT: String(port) }),
+    /Receiver listening/,
+  );
   return { process: process_, url: `http://127.0.0.1:${port}` };
 }
 
 function appEnv(redis: RedisServer, prefix: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: redis.url, DAY15_KEY_PREFIX: prefix, DAY15_WEBHOOK_HOST: '127.0.0.1', ...extra };
+  return {
+    DAY15_USE_MOCK_REDIS: 'false',
+    DAY15_REDIS_URL: redis.url,
+    DAY15_KEY_PREFIX: prefix,
+    DAY15_WEBHOOK_HOST: '127.0.0.1',
+    ...extra,
+  };
 }
 
 function ingestRow(what: string, r: LoadResult, extra = ''): Row {
-  return { what, figure: `${fmt(r.eventsPerSecond)} events/s`, detail: `p50 ${fmt(r.p50Ms, 1)} ms, p99 ${fmt(r.p99Ms, 1)} ms${r.non2xx + r.errors > 0 ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}${extra}` };
+  return {
+    what,
+    figure: `${fmt(r.eventsPerSecond)} events/s`,
+    detail: `p50 ${fmt(r.p50Ms, 1)} ms, p99 ${fmt(r.p99Ms, 1)} ms${r.non2xx + r.errors > 0 ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}${extra}`,
+  };
 }
 
 // The benchmark's queue handle on a prefix (stats, prefill, metrics); the processes it measures have their own.
@@ -43,9 +71,17 @@ const drainPollMs = 50;
 
 async function main(): Promise<void> {
   const report: BenchReport = {
-    mode: quick ? 'quick' : 'full', targets: [], started_at: new Date().toISOString(), machine: machineFacts(),
-    settings: { 'seconds per ingest run': plan.seconds, 'drain events': plan.drainEvents, 'end-to-end rate': `${plan.e2eRate}/s for ${plan.e2eSeconds} s` },
-    rows: [], raw: {},
+    mode: quick ? 'quick' : 'full',
+    targets: [],
+    started_at: new Date().toISOString(),
+    machine: machineFacts(),
+    settings: {
+      'seconds per ingest run': plan.seconds,
+      'drain events': plan.drainEvents,
+      'end-to-end rate': `${plan.e2eRate}/s for ${plan.e2eSeconds} s`,
+    },
+    rows: [],
+    raw: {},
   };
   const redis = await startRedisServer();
   const redisAof = await startRedisServer({ args: ['--appendonly', 'yes', '--appendfsync', 'always'] });
@@ -54,7 +90,13 @@ async function main(): Promise<void> {
   try {
     say('single-event ingest: bare ceiling vs receiver');
     const barePort = await freePort();
-    const bare = await startBenchProcess('bare', 'scripts/bench/bare-server.ts', [redis.url, String(barePort)], {}, /listening/);
+    const bare = await startBenchProcess(
+      'bare',
+      'scripts/bench/bare-server.ts',
+      [redis.url, String(barePort)],
+      {},
+      /listening/,
+    );
     started.push(bare);
     const ours = await receiverOn(redis, 'receiver', 'bench');
     started.push(ours.process);
@@ -68,13 +110,28 @@ async function main(): Promise<void> {
       report.raw[`single_${connections}`] = { ours: oursResult, bare: bareResult, cpu_seconds_per_10k: cpuPer10k };
       report.rows.push(
         ingestRow(`single event, ${connections} conn, bare ceiling`, bareResult),
-        ingestRow(`single event, ${connections} conn, receiver`, oursResult, `, ${fmt(oursResult.eventsPerSecond / Math.max(1, bareResult.eventsPerSecond), 2)} x bare`),
+        ingestRow(
+          `single event, ${connections} conn, receiver`,
+          oursResult,
+          `, ${fmt(oursResult.eventsPerSecond / Math.max(1, bareResult.eventsPerSecond), 2)} x bare`,
+        ),
       );
-      if (connections === 16) report.rows.push({ what: 'receiver CPU per 10k events', figure: `${fmt(cpuPer10k, 2)} s`, detail: 'single events, 16 connections' });
+      if (connections === 16)
+        report.rows.push({
+          what: 'receiver CPU per 10k events',
+          figure: `${fmt(cpuPer10k, 2)} s`,
+          detail: 'single events, 16 connections',
+        });
     }
-    const bareBest = Math.max(...plan.connections.map((c) => (report.raw[`single_${c}`] as { bare: LoadResult }).bare.eventsPerSecond));
+    const bareBest = Math.max(
+      ...plan.connections.map((c) => (report.raw[`single_${c}`] as { bare: LoadResult }).bare.eventsPerSecond),
+    );
     report.raw.bare_ceiling_events_per_second = bareBest;
-    report.rows.push({ what: 'receiver peak RSS, single-event load', figure: `${fmt(ours.process.peakRssMb(), 1)} MB`, detail: 'VmHWM after the single-event runs' });
+    report.rows.push({
+      what: 'receiver peak RSS, single-event load',
+      figure: `${fmt(ours.process.peakRssMb(), 1)} MB`,
+      detail: 'VmHWM after the single-event runs',
+    });
     await bare.stop();
 
     say('single-event ingest with AOF on (appendfsync always)');
@@ -91,7 +148,11 @@ async function main(): Promise<void> {
       report.raw[`batch_${batchSize}`] = result;
       report.rows.push(ingestRow(`batch of ${batchSize}, 8 conn, receiver`, result, ` per request`));
     }
-    report.rows.push({ what: 'receiver peak RSS, after batch load', figure: `${fmt(ours.process.peakRssMb(), 1)} MB`, detail: 'VmHWM after the 1000-event batch runs' });
+    report.rows.push({
+      what: 'receiver peak RSS, after batch load',
+      figure: `${fmt(ours.process.peakRssMb(), 1)} MB`,
+      detail: 'VmHWM after the 1000-event batch runs',
+    });
     await ours.process.stop();
 
     for (const batchSize of plan.drainBatches) {
@@ -104,15 +165,29 @@ async function main(): Promise<void> {
     say(`end-to-end latency at ${plan.e2eRate} events/s`);
     const e2e = await receiverOn(redis, 'receiver-e2e', 'e2e');
     started.push(e2e.process);
-    const consumer = await startBenchProcess('consumer-e2e', 'apps/consumer/main.ts', [], appEnv(redis, 'e2e'), /Consumer started/);
+    const consumer = await startBenchProcess(
+      'consumer-e2e',
+      'apps/consumer/main.ts',
+      [],
+      appEnv(redis, 'e2e'),
+      /Consumer started/,
+    );
     started.push(consumer);
     const offered = await drive({ url: e2e.url, connections: 16, seconds: plan.e2eSeconds, overallRate: plan.e2eRate });
     const queue = benchQueue(client, 'e2e');
     await waitForDrained(queue, { acked: offered.events, timeoutMs: 60_000, intervalMs: drainPollMs });
     const latency = (await readMetrics(queue)).latency_ms;
     report.raw.end_to_end = { offered, latency };
-    report.rows.push({ what: `end-to-end latency at ${plan.e2eRate} events/s`, figure: `p50 ${fmt(latency.p50 ?? 0, 1)} ms, p99 ${fmt(latency.p99 ?? 0, 1)} ms`, detail: `received -> processed, ${fmt(offered.events)} events, default settings` });
-    report.rows.push({ what: 'consumer peak RSS (end-to-end run)', figure: `${fmt(consumer.peakRssMb(), 1)} MB`, detail: 'VmHWM' });
+    report.rows.push({
+      what: `end-to-end latency at ${plan.e2eRate} events/s`,
+      figure: `p50 ${fmt(latency.p50 ?? 0, 1)} ms, p99 ${fmt(latency.p99 ?? 0, 1)} ms`,
+      detail: `received -> processed, ${fmt(offered.events)} events, default settings`,
+    });
+    report.rows.push({
+      what: 'consumer peak RSS (end-to-end run)',
+      figure: `${fmt(consumer.peakRssMb(), 1)} MB`,
+      detail: 'VmHWM',
+    });
     report.targets = targetsOf(report);
   } finally {
     for (const process_ of started) await process_.stop().catch(() => undefined);
@@ -129,24 +204,47 @@ async function main(): Promise<void> {
 }
 
 // Prefills the queue with realistic events, then times `consumers` consumer processes draining it.
-async function drainRun(redis: RedisServer, client: Redis, started: BenchProcess[], report: BenchReport, batchSize: number, consumers: number): Promise<void> {
+async function drainRun(
+  redis: RedisServer,
+  client: Redis,
+  started: BenchProcess[],
+  report: BenchReport,
+  batchSize: number,
+  consumers: number,
+): Promise<void> {
   const prefix = `drain${batchSize}x${consumers}`;
   const queue = benchQueue(client, prefix);
   const receivedAt = new Date().toISOString();
   for (let offset = 0; offset < plan.drainEvents; offset += 1000) {
-    await queue.enqueue(Array.from({ length: Math.min(1000, plan.drainEvents - offset) }, () => {
-      const event = { ...benchEvent(), received_at: receivedAt };
-      return { id: event.event_id, label: 'usage_tracked', body: JSON.stringify(event) };
-    }));
+    await queue.enqueue(
+      Array.from({ length: Math.min(1000, plan.drainEvents - offset) }, () => {
+        const event = { ...benchEvent(), received_at: receivedAt };
+        return { id: event.event_id, label: 'usage_tracked', body: JSON.stringify(event) };
+      }),
+    );
   }
   const env = appEnv(redis, prefix, { DAY15_BATCH_SIZE: String(batchSize) });
-  const processes = await Promise.all(Array.from({ length: consumers }, (_, i) =>
-    startBenchProcess(`consumer-${batchSize}-${consumers}-${i + 1}`, 'apps/consumer/main.ts', [], env, /Consumer started/)));
+  const processes = await Promise.all(
+    Array.from({ length: consumers }, (_, i) =>
+      startBenchProcess(
+        `consumer-${batchSize}-${consumers}-${i + 1}`,
+        'apps/consumer/main.ts',
+        [],
+        env,
+        /Consumer started/,
+      ),
+    ),
+  );
   started.push(...processes);
   const ms = await waitForDrained(queue, { acked: plan.drainEvents, timeoutMs: 600_000, intervalMs: drainPollMs });
   const rate = plan.drainEvents / (ms / 1000);
   const rss = Math.max(...processes.map((p) => p.peakRssMb()));
-  report.raw[`drain_${batchSize}_x${consumers}`] = { events: plan.drainEvents, ms, events_per_second: rate, peak_rss_mb: rss };
+  report.raw[`drain_${batchSize}_x${consumers}`] = {
+    events: plan.drainEvents,
+    ms,
+    events_per_second: rate,
+    peak_rss_mb: rss,
+  };
   report.rows.push({
     what: `consumer drain, batch size ${batchSize}${consumers > 1 ? `, ${consumers} consumers` : ''}`,
     figure: `${fmt(rate)} events/s`,
@@ -157,7 +255,10 @@ async function drainRun(redis: RedisServer, client: Redis, started: BenchProcess
 
 // The issue's targets next to what this run measured (absolute, and scaled to this run's bare ceiling).
 function targetsOf(report: BenchReport): BenchReport['targets'] {
-  const raw = report.raw as Record<string, { eventsPerSecond?: number; events_per_second?: number; p99Ms?: number } & Record<string, unknown>>;
+  const raw = report.raw as Record<
+    string,
+    { eventsPerSecond?: number; events_per_second?: number; p99Ms?: number } & Record<string, unknown>
+  >;
   const ceiling = Number(report.raw.bare_ceiling_events_per_second);
   const scale = ceiling / 30_000;
   const yes = (ok: boolean) => (ok ? 'yes' : 'no');
@@ -170,12 +271,49 @@ function targetsOf(report: BenchReport): BenchReport['targets'] {
     return run.ours.eventsPerSecond / run.bare.eventsPerSecond;
   });
   return [
-    { target: 'single-event ingest >= 0.5 x bare', measured: ratios.map((r, i) => `${fmt(r, 2)} x at ${plan.connections[i]} conn`).join(', '), relative: 'same (already a ratio)', met: yes(Math.max(...ratios) >= 0.5) },
-    { target: 'single-event p99 <= 10 ms at 16 conn', measured: `${fmt(single16.ours.p99Ms, 1)} ms (bare: ${fmt(single16.bare.p99Ms, 1)} ms)`, relative: 'n/a', met: yes(single16.ours.p99Ms <= 10) },
-    { target: 'batch ingest >= 100,000 events/s', measured: `${fmt(batch)} events/s`, relative: `>= ${fmt(100_000 * scale)} events/s: ${yes(batch >= 100_000 * scale)}`, met: yes(batch >= 100_000) },
-    { target: `consumer drain >= 30,000 events/s at batch ${plan.drainBatches.at(-1)}`, measured: `${fmt(drain)} events/s`, relative: `>= ${fmt(30_000 * scale)} events/s: ${yes(drain >= 30_000 * scale)}`, met: yes(drain >= 30_000) },
-    { target: `end-to-end p99 <= 200 ms at ${plan.e2eRate} events/s`, measured: `${fmt(e2e, 1)} ms`, relative: 'n/a', met: yes(e2e <= 200) },
-    { target: 'receiver RSS <= 150 MB under load', measured: report.rows.filter((r) => r.what.startsWith('receiver peak RSS')).map((r) => `${r.figure} (${r.what.replace('receiver peak RSS, ', '')})`).join('; '), relative: 'n/a', met: yes(report.rows.filter((r) => r.what.startsWith('receiver peak RSS')).every((r) => parseFloat(r.figure.replace(/,/g, '')) <= 150)) },
+    {
+      target: 'single-event ingest >= 0.5 x bare',
+      measured: ratios.map((r, i) => `${fmt(r, 2)} x at ${plan.connections[i]} conn`).join(', '),
+      relative: 'same (already a ratio)',
+      met: yes(Math.max(...ratios) >= 0.5),
+    },
+    {
+      target: 'single-event p99 <= 10 ms at 16 conn',
+      measured: `${fmt(single16.ours.p99Ms, 1)} ms (bare: ${fmt(single16.bare.p99Ms, 1)} ms)`,
+      relative: 'n/a',
+      met: yes(single16.ours.p99Ms <= 10),
+    },
+    {
+      target: 'batch ingest >= 100,000 events/s',
+      measured: `${fmt(batch)} events/s`,
+      relative: `>= ${fmt(100_000 * scale)} events/s: ${yes(batch >= 100_000 * scale)}`,
+      met: yes(batch >= 100_000),
+    },
+    {
+      target: `consumer drain >= 30,000 events/s at batch ${plan.drainBatches.at(-1)}`,
+      measured: `${fmt(drain)} events/s`,
+      relative: `>= ${fmt(30_000 * scale)} events/s: ${yes(drain >= 30_000 * scale)}`,
+      met: yes(drain >= 30_000),
+    },
+    {
+      target: `end-to-end p99 <= 200 ms at ${plan.e2eRate} events/s`,
+      measured: `${fmt(e2e, 1)} ms`,
+      relative: 'n/a',
+      met: yes(e2e <= 200),
+    },
+    {
+      target: 'receiver RSS <= 150 MB under load',
+      measured: report.rows
+        .filter((r) => r.what.startsWith('receiver peak RSS'))
+        .map((r) => `${r.figure} (${r.what.replace('receiver peak RSS, ', '')})`)
+        .join('; '),
+      relative: 'n/a',
+      met: yes(
+        report.rows
+          .filter((r) => r.what.startsWith('receiver peak RSS'))
+          .every((r) => parseFloat(r.figure.replace(/,/g, '')) <= 150),
+      ),
+    },
   ];
 }
 

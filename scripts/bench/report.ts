@@ -62,7 +62,9 @@ Measured by \`npm run bench\` (${report.mode} mode) on ${report.started_at}: ${m
 Node.js ${m.node}, Redis ${m.redis}, commit ${m.commit}. The load generator (autocannon, in the benchmark
 process) runs on the same machine as everything it measures, as in the figures quoted in the issues.
 
-Settings: ${Object.entries(report.settings).map(([k, v]) => `${k} ${v}`).join(', ')}. Every process runs with the
+Settings: ${Object.entries(report.settings)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}. Every process runs with the
 default configuration (log level info, one log line per event, written to \`logs/bench-*.log\`) unless a row
 names a setting. Each request carries events with ids never used before, so every event is a fresh accept.
 

@@ -11,17 +11,27 @@ const usage = `Usage:
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { all: { type: 'boolean', default: false }, limit: { type: 'string', default: '20' }, offset: { type: 'string', default: '0' } },
+    options: {
+      all: { type: 'boolean', default: false },
+      limit: { type: 'string', default: '20' },
+      offset: { type: 'string', default: '0' },
+    },
   });
   const [command, ...ids] = positionals;
-  if (!command || !['list', 'replay', 'purge'].includes(command) || (command !== 'list' && values.all === ids.length > 0)) {
+  if (
+    !command ||
+    !['list', 'replay', 'purge'].includes(command) ||
+    (command !== 'list' && values.all === ids.length > 0)
+  ) {
     console.error(usage);
     return 1;
   }
   const config = loadConfigOrExit();
   if (config.redis.useMock) {
-    console.error('In-memory mode keeps dead letters inside the running pipeline process; use the admin API there\n'
-      + '(DAY15_ADMIN_TOKEN, GET/POST/DELETE /admin/dead-letters), or run with DAY15_USE_MOCK_REDIS=false.');
+    console.error(
+      'In-memory mode keeps dead letters inside the running pipeline process; use the admin API there\n' +
+        '(DAY15_ADMIN_TOKEN, GET/POST/DELETE /admin/dead-letters), or run with DAY15_USE_MOCK_REDIS=false.',
+    );
     return 1;
   }
   const redis = await connectRedis(config.redis, { onError: () => undefined });
@@ -29,16 +39,20 @@ async function main(): Promise<number> {
     const queue = createQueue(redis, config);
     if (command === 'list') {
       const [total, letters] = await Promise.all([
-        queue.deadLetters.count(), queue.deadLetters.list({ offset: Number(values.offset), limit: Number(values.limit) }),
+        queue.deadLetters.count(),
+        queue.deadLetters.list({ offset: Number(values.offset), limit: Number(values.limit) }),
       ]);
       console.log(`${total} dead letter(s) in ${describeRedis(config.redis)} (prefix ${config.redis.keyPrefix})`);
       for (const letter of letters) {
-        console.log(`${letter.id}  attempts=${letter.attempts}  dead_at=${letter.deadAt ?? '-'}  error=${letter.error}`);
+        console.log(
+          `${letter.id}  attempts=${letter.attempts}  dead_at=${letter.deadAt ?? '-'}  error=${letter.error}`,
+        );
       }
       return 0;
     }
     const selection: DeadLetterSelection = values.all ? 'all' : ids;
-    const count = command === 'replay' ? await queue.deadLetters.replay(selection) : await queue.deadLetters.purge(selection);
+    const count =
+      command === 'replay' ? await queue.deadLetters.replay(selection) : await queue.deadLetters.purge(selection);
     console.log(`${command === 'replay' ? 'Replayed' : 'Purged'} ${count} dead letter(s)`);
     return 0;
   } finally {
@@ -46,7 +60,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code), (error: unknown) => {
-  console.error(`dlq failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`dlq failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -22,7 +22,9 @@ export async function load(ctx: ScenarioContext, { count, rate, batchSize, progr
   let sent = 0;
   const showProgress = () => {
     const done = Math.round((sent / count) * 30);
-    progress.write(`\r  [${'#'.repeat(done)}${'.'.repeat(30 - done)}] ${sent}/${count} sent, ${outcome.accepted} accepted`);
+    progress.write(
+      `\r  [${'#'.repeat(done)}${'.'.repeat(30 - done)}] ${sent}/${count} sent, ${outcome.accepted} accepted`,
+    );
   };
   const ticker = setInterval(showProgress, 200);
 
@@ -33,7 +35,15 @@ export async function load(ctx: ScenarioContext, { count, rate, batchSize, progr
       if (batchSize === 1) {
         if (reply.status === 202) ctx.tally.count(events[0] as SyntheticEvent, 'accepted');
         if (reply.status === 200) ctx.tally.count(events[0] as SyntheticEvent, 'duplicate');
-        outcome[reply.status === 202 ? 'accepted' : reply.status === 200 ? 'duplicates' : reply.status < 500 ? 'rejected' : 'errors'] += 1;
+        outcome[
+          reply.status === 202
+            ? 'accepted'
+            : reply.status === 200
+              ? 'duplicates'
+              : reply.status < 500
+                ? 'rejected'
+                : 'errors'
+        ] += 1;
         return;
       }
       if (reply.status !== 202) {
@@ -67,8 +77,14 @@ export async function load(ctx: ScenarioContext, { count, rate, batchSize, progr
 
   const seconds = (performance.now() - started) / 1000;
   const sorted = [...latencies].sort((a, b) => a - b);
-  ctx.say(`  ${count} events in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(0)} events/s offered at ${rate}/s, batch size ${batchSize})`);
-  ctx.say(`  accepted ${outcome.accepted}, duplicates ${outcome.duplicates}, rejected ${outcome.rejected}, errors ${outcome.errors}`);
-  ctx.say(`  request latency p50 ${percentileOfSorted(sorted, 0.5).toFixed(1)} ms, p95 ${percentileOfSorted(sorted, 0.95).toFixed(1)} ms, p99 ${percentileOfSorted(sorted, 0.99).toFixed(1)} ms`);
+  ctx.say(
+    `  ${count} events in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(0)} events/s offered at ${rate}/s, batch size ${batchSize})`,
+  );
+  ctx.say(
+    `  accepted ${outcome.accepted}, duplicates ${outcome.duplicates}, rejected ${outcome.rejected}, errors ${outcome.errors}`,
+  );
+  ctx.say(
+    `  request latency p50 ${percentileOfSorted(sorted, 0.5).toFixed(1)} ms, p95 ${percentileOfSorted(sorted, 0.95).toFixed(1)} ms, p99 ${percentileOfSorted(sorted, 0.99).toFixed(1)} ms`,
+  );
   return outcome.rejected === 0 && outcome.errors === 0;
 }

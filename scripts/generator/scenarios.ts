@@ -31,7 +31,9 @@ async function sendOne(ctx: ScenarioContext, event: SyntheticEvent): Promise<Rep
   const reply = await ctx.client.postEvent(event);
   const verdict = reply.status === 202 ? 'accepted' : reply.status === 200 ? 'duplicate' : undefined;
   if (verdict) ctx.tally.count(event, verdict);
-  ctx.say(`  ${event.event_type} (${event.event_id}) -> ${reply.status} ${String(reply.body.status ?? reply.body.error)} in ${reply.latencyMs.toFixed(1)} ms`);
+  ctx.say(
+    `  ${event.event_type} (${event.event_id}) -> ${reply.status} ${String(reply.body.status ?? reply.body.error)} in ${reply.latencyMs.toFixed(1)} ms`,
+  );
   return reply;
 }
 
@@ -61,9 +63,12 @@ export const idempotency: Scenario = async (ctx) => {
 export const burst: Scenario = async (ctx) => {
   const pending = Array.from({ length: 50 }, () => ctx.events.any());
   const statuses: number[] = [];
-  await Promise.all(Array.from({ length: 10 }, async () => {
-    for (let event = pending.shift(); event; event = pending.shift()) statuses.push((await sendOne(ctx, event)).status);
-  }));
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      for (let event = pending.shift(); event; event = pending.shift())
+        statuses.push((await sendOne(ctx, event)).status);
+    }),
+  );
   return statuses.length === 50 && statuses.every((status) => status === 202);
 };
 
@@ -72,7 +77,9 @@ export const batch: Scenario = async (ctx) => {
   const sent = Array.from({ length: 20 }, () => ctx.events.any());
   const reply = await ctx.client.postBatch(sent);
   const results = reply.body.results as { accepted: number; duplicates: number; errors: number } | undefined;
-  ctx.say(`  batch of 20 -> ${reply.status} ${JSON.stringify(results ?? reply.body)} in ${reply.latencyMs.toFixed(1)} ms`);
+  ctx.say(
+    `  batch of 20 -> ${reply.status} ${JSON.stringify(results ?? reply.body)} in ${reply.latencyMs.toFixed(1)} ms`,
+  );
   if (reply.status === 202) for (const event of sent) ctx.tally.count(event, 'accepted');
   return reply.status === 202 && results?.accepted === 20;
 };

@@ -26,7 +26,10 @@ export class SyntheticEvents {
     const userId = `user_${randomBytes(4).toString('hex')}`;
     this.users.push(userId);
     return this.event('user_signup', userId, {
-      source: pick(sources), country: pick(countries), company: pick(companies), email: `${userId}@example.com`,
+      source: pick(sources),
+      country: pick(countries),
+      company: pick(companies),
+      email: `${userId}@example.com`,
     });
   }
 
@@ -46,7 +49,9 @@ export class SyntheticEvents {
 
   usage(userId: string | undefined): SyntheticEvent {
     return this.event('usage_tracked', userId, {
-      feature: pick(features), quantity: 1 + Math.floor(Math.random() * 500), duration_ms: Math.floor(Math.random() * 5000),
+      feature: pick(features),
+      quantity: 1 + Math.floor(Math.random() * 500),
+      duration_ms: Math.floor(Math.random() * 5000),
     });
   }
 
@@ -55,8 +60,10 @@ export class SyntheticEvents {
     return this.users[this.users.length - 1] ?? '';
   }
 
-  // A random next event that keeps the story consistent: only known users subscribe, only active
-  // subscriptions change or end.
+  /**
+   * A random next event that keeps the story consistent: only known users subscribe, only active
+   * subscriptions change or end.
+   */
   any(): SyntheticEvent {
     const roll = Math.random();
     const unsubscribed = this.users.filter((user) => !this.subscriptions.has(user));
@@ -84,7 +91,7 @@ export class SyntheticEvents {
     return this.event(type, userId, { plan, amount, billing_cycle: billingCycle, currency: 'USD' });
   }
 
-  // Event times strictly increase, so "last writer wins by event time" matches the order generated.
+  /** Event times strictly increase, so "last writer wins by event time" matches the order generated. */
   private event(type: string, userId: string | undefined, metadata: Record<string, unknown>): SyntheticEvent {
     this.clock = Math.max(this.clock + 1, Date.now());
     return {

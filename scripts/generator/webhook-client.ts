@@ -14,7 +14,10 @@ export interface Reply {
 export class WebhookClient {
   private readonly key: Buffer | undefined;
 
-  constructor(readonly baseUrl: string, secrets: readonly string[] = []) {
+  constructor(
+    readonly baseUrl: string,
+    secrets: readonly string[] = [],
+  ) {
     this.key = secrets[0] === undefined ? undefined : decodeSecret(secrets[0]);
   }
 
@@ -29,7 +32,11 @@ export class WebhookClient {
   async get(path: string): Promise<Reply> {
     const started = performance.now();
     const res = await fetch(`${this.baseUrl}${path}`, { signal: AbortSignal.timeout(5000) });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown>, latencyMs: performance.now() - started };
+    return {
+      status: res.status,
+      body: (await res.json()) as Record<string, unknown>,
+      latencyMs: performance.now() - started,
+    };
   }
 
   private async post(path: string, payload: unknown): Promise<Reply> {
@@ -39,13 +46,23 @@ export class WebhookClient {
       const id = `msg_${randomBytes(8).toString('hex')}`;
       const timestamp = String(Math.floor(Date.now() / 1000));
       Object.assign(headers, {
-        'webhook-id': id, 'webhook-timestamp': timestamp,
+        'webhook-id': id,
+        'webhook-timestamp': timestamp,
         'webhook-signature': `v1,${signPayload(this.key, id, timestamp, Buffer.from(body))}`,
       });
     }
     const started = performance.now();
-    const res = await fetch(`${this.baseUrl}${path}`, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method: 'POST',
+      headers,
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
     const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, latencyMs: performance.now() - started };
+    return {
+      status: res.status,
+      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+      latencyMs: performance.now() - started,
+    };
   }
 }

@@ -2,7 +2,11 @@ import type { Day15Config } from '../../libs/config/index.js';
 import type { ChildSpec } from './supervisor.js';
 
 const nodeApp = (name: string, entry: string, env: Record<string, string>): ChildSpec => ({
-  name, command: process.execPath, args: ['--import', 'tsx', entry], env, node: true,
+  name,
+  command: process.execPath,
+  args: ['--import', 'tsx', entry],
+  env,
+  node: true,
 });
 
 /**
@@ -12,7 +16,8 @@ const nodeApp = (name: string, entry: string, env: Record<string, string>): Chil
 export function appSpecs(config: Day15Config, env: Record<string, string>): ChildSpec[] {
   if (config.redis.useMock) return [nodeApp('pipeline', 'apps/pipeline/main.ts', env)];
   const consumers = Array.from({ length: config.processing.consumerCount }, (_, i) =>
-    nodeApp(`consumer-${i + 1}`, 'apps/consumer/main.ts', env));
+    nodeApp(`consumer-${i + 1}`, 'apps/consumer/main.ts', env),
+  );
   return [nodeApp('receiver', 'apps/receiver/main.ts', env), ...consumers];
 }
 
@@ -21,7 +26,21 @@ export function embeddedRedisSpec(config: Day15Config, dir: string): ChildSpec {
   return {
     name: 'redis',
     command: 'redis-server',
-    args: ['--bind', '127.0.0.1', '--port', String(config.redis.port), '--dir', dir,
-      '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction'],
+    args: [
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(config.redis.port),
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'always',
+      '--save',
+      '',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
   };
 }

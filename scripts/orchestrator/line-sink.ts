@@ -14,7 +14,13 @@ export interface LineSink {
  * from its logger (libs/logging), and each line is written with a single write() call on one stream, so
  * lines from different processes never interleave mid-line.
  */
-export function createLineSink({ file, console: out = process.stdout }: { file: string; console?: NodeJS.WritableStream }): LineSink {
+export function createLineSink({
+  file,
+  console: out = process.stdout,
+}: {
+  file: string;
+  console?: NodeJS.WritableStream;
+}): LineSink {
   mkdirSync(dirname(file), { recursive: true });
   const stream = createWriteStream(file, { flags: 'a' });
   let closed = false;

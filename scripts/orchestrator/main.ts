@@ -44,8 +44,16 @@ async function main(): Promise<void> {
   const childEnv: Record<string, string> = {};
 
   if (!config.redis.useMock && config.redis.embedded) {
-    if (config.redis.url) await fail('DAY15_REDIS_EMBEDDED=true cannot be used with DAY15_REDIS_URL', 'unset DAY15_REDIS_URL; the embedded server listens on 127.0.0.1:DAY15_REDIS_PORT');
-    if (spawnSync('redis-server', ['--version']).error) await fail('DAY15_REDIS_EMBEDDED=true but redis-server is not installed', 'install it (apt-get install -y redis-server) or set DAY15_REDIS_EMBEDDED=false');
+    if (config.redis.url)
+      await fail(
+        'DAY15_REDIS_EMBEDDED=true cannot be used with DAY15_REDIS_URL',
+        'unset DAY15_REDIS_URL; the embedded server listens on 127.0.0.1:DAY15_REDIS_PORT',
+      );
+    if (spawnSync('redis-server', ['--version']).error)
+      await fail(
+        'DAY15_REDIS_EMBEDDED=true but redis-server is not installed',
+        'install it (apt-get install -y redis-server) or set DAY15_REDIS_EMBEDDED=false',
+      );
     // One folder per port, so servers on different ports never share (or overwrite) an append-only file.
     const dir = resolve('data/redis', `port-${config.redis.port}`);
     mkdirSync(dir, { recursive: true });
@@ -56,7 +64,10 @@ async function main(): Promise<void> {
     const settings = { ...config.redis, host: childEnv.DAY15_REDIS_HOST ?? config.redis.host };
     redis = await redisClient(settings, config.redis.embedded ? 10_000 : 0);
     if (!redis) {
-      await fail(`Redis at ${describeRedis(settings)} is unreachable`, 'start Redis (redis-server), set DAY15_REDIS_EMBEDDED=true, or set DAY15_USE_MOCK_REDIS=true for the in-memory mode');
+      await fail(
+        `Redis at ${describeRedis(settings)} is unreachable`,
+        'start Redis (redis-server), set DAY15_REDIS_EMBEDDED=true, or set DAY15_USE_MOCK_REDIS=true for the in-memory mode',
+      );
     }
     queue = redis && createQueue(redis, config);
   }

@@ -77,7 +77,9 @@ export class Supervisor {
 
   private spawn(child: Running): void {
     const { spec } = child;
-    const [command, args] = setpriv ? [setpriv, ['--pdeathsig', 'SIGTERM', '--', spec.command, ...spec.args]] : [spec.command, spec.args];
+    const [command, args] = setpriv
+      ? [setpriv, ['--pdeathsig', 'SIGTERM', '--', spec.command, ...spec.args]]
+      : [spec.command, spec.args];
     const subprocess = execa(command, args, {
       env: spec.env,
       stdin: 'ignore',
@@ -95,20 +97,29 @@ export class Supervisor {
     void subprocess.then((result) => this.exited(child, subprocess, result.exitCode, result.signal));
   }
 
-  private exited(child: Running, subprocess: ResultPromise, code: number | undefined, signal: string | undefined): void {
+  private exited(
+    child: Running,
+    subprocess: ResultPromise,
+    code: number | undefined,
+    signal: string | undefined,
+  ): void {
     if (child.process !== subprocess || this.stopping) return;
     const now = Date.now();
     const how = signal ? `signal ${signal}` : `exit code ${code}`;
     if (now - child.startedAt >= this.backoff.resetAfterMs) child.consecutive = 0;
     child.restarts = [...child.restarts.filter((at) => now - at < this.crashLoop.windowMs), now];
     if (child.restarts.length > this.crashLoop.maxRestarts) {
-      this.options.logger.error(`${child.spec.name} crashed ${child.restarts.length} times within ${this.crashLoop.windowMs / 1000} s (last: ${how}); giving up`);
+      this.options.logger.error(
+        `${child.spec.name} crashed ${child.restarts.length} times within ${this.crashLoop.windowMs / 1000} s (last: ${how}); giving up`,
+      );
       this.options.onGiveUp(child.spec.name);
       return;
     }
     const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** child.consecutive);
     child.consecutive += 1;
-    this.options.logger.warn(`${child.spec.name} exited unexpectedly (${how}); restarting in ${delay} ms (restart ${child.restarts.length})`);
+    this.options.logger.warn(
+      `${child.spec.name} exited unexpectedly (${how}); restarting in ${delay} ms (restart ${child.restarts.length})`,
+    );
     this.options.onRestart?.(child.spec.name);
     child.timer = setTimeout(() => {
       child.timer = undefined;
@@ -127,6 +138,8 @@ export class Supervisor {
     }, grace);
     const result = await subprocess;
     clearTimeout(killer);
-    this.options.logger.info(`Stopped ${child.spec.name} (${result.signal ? `signal ${result.signal}` : `exit code ${result.exitCode}`})`);
+    this.options.logger.info(
+      `Stopped ${child.spec.name} (${result.signal ? `signal ${result.signal}` : `exit code ${result.exitCode}`})`,
+    );
   }
 }

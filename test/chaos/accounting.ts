@@ -20,11 +20,19 @@ export interface Accounting {
 // The accounting every chaos scenario ends with. The load sends usage events of quantity 1, so the
 // analytics must show exactly one unit per processed event; each accepted id must be either processed
 // (its record is gone, which only an ack does) or in exactly one of ready / in flight / delayed / dead.
-export async function account(redis: Redis, prefix: string, sent: number, acceptedIds: readonly string[]): Promise<Accounting> {
+export async function account(
+  redis: Redis,
+  prefix: string,
+  sent: number,
+  acceptedIds: readonly string[],
+): Promise<Accounting> {
   const queue = testQueue(redis, { prefix });
   const { keys } = queue;
   const [ready, inFlight, delayed, dead] = await Promise.all([
-    redis.lrange(keys.ready, 0, -1), redis.zrange(keys.inFlight, 0, -1), redis.zrange(keys.delayed, 0, -1), redis.zrange(keys.dead, 0, -1),
+    redis.lrange(keys.ready, 0, -1),
+    redis.zrange(keys.inFlight, 0, -1),
+    redis.zrange(keys.delayed, 0, -1),
+    redis.zrange(keys.dead, 0, -1),
   ]);
   const places = new Map<string, number>();
   for (const id of [...ready, ...inFlight, ...delayed, ...dead]) places.set(id, (places.get(id) ?? 0) + 1);
@@ -53,13 +61,20 @@ export async function account(redis: Redis, prefix: string, sent: number, accept
 }
 
 export function printAccounting(scenario: string, a: Accounting): void {
-  process.stdout.write(`[chaos] ${scenario}: sent ${a.sent} / accepted ${a.accepted} / processed ${a.processed} / in flight ${a.inFlight} / `
-    + `delayed ${a.delayed} / dead ${a.dead} / lost ${a.lost} / double-counted ${a.doubleCounted}\n`);
+  process.stdout.write(
+    `[chaos] ${scenario}: sent ${a.sent} / accepted ${a.accepted} / processed ${a.processed} / in flight ${a.inFlight} / ` +
+      `delayed ${a.delayed} / dead ${a.dead} / lost ${a.lost} / double-counted ${a.doubleCounted}\n`,
+  );
 }
 
 // Stops the sender, waits until the pipeline has nothing ready, in flight or delayed, then accounts for
 // every accepted event and prints the result under the scenario's name.
-export async function drainAndAccount(redisUrl: string, prefix: string, sender: Sender, scenario: string): Promise<Accounting> {
+export async function drainAndAccount(
+  redisUrl: string,
+  prefix: string,
+  sender: Sender,
+  scenario: string,
+): Promise<Accounting> {
   await sender.stop();
   const redis = new Redis(redisUrl);
   try {

@@ -46,7 +46,8 @@ function unreadBytesFrom(pid: number, port: number): number | undefined {
     // sl local_address rem_address st tx_queue:rx_queue tr:when retrnsmt uid timeout inode ...
     for (const line of readFileSync(path, 'utf8').trim().split('\n').slice(1)) {
       const [, , remote = '', , queues = '', , , , , inode = ''] = line.trim().split(/\s+/);
-      if (sockets.has(inode) && parseInt(remote.split(':')[1] ?? '', 16) === port) unread += parseInt(queues.split(':')[1] ?? '0', 16);
+      if (sockets.has(inode) && parseInt(remote.split(':')[1] ?? '', 16) === port)
+        unread += parseInt(queues.split(':')[1] ?? '0', 16);
     }
   }
   return unread;
@@ -63,36 +64,47 @@ function unreadBytesFrom(pid: number, port: number): number | undefined {
 //   takes the claim or ack as failed and forgets its batch (it would never attempt a late ack). So once
 //   Redis has answered everything, no reply may be waiting unread in the consumer's connection.
 // Caught between batches or mid-command, it is resumed and caught again.
-export async function freezeWhileHolding(redis: Redis, prefix: string, consumer: StartedConsumer, timeoutMs = 60_000): Promise<string[]> {
+export async function freezeWhileHolding(
+  redis: Redis,
+  prefix: string,
+  consumer: StartedConsumer,
+  timeoutMs = 60_000,
+): Promise<string[]> {
   const pid = consumer.child.pid!;
   const redisPort = redis.options.port ?? 6379;
   let held: string[] = [];
   const missed = { betweenBatches: 0, commandInFlight: 0 };
-  await waitUntil(async () => {
-    if ((await leasesHeldBy(redis, prefix, consumer.id)).length === 0) return false;
-    consumer.child.kill('SIGSTOP');
-    let inFlight = 0;
-    try {
-      await waitUntil(() => isStopped(pid), 10_000, `SIGSTOP to take effect on pid ${pid}`, { intervalMs: 5 });
-      held = await leasesHeldBy(redis, prefix, consumer.id);
-      for (let agreeing = 1; agreeing < 3;) {
-        const again = await leasesHeldBy(redis, prefix, consumer.id);
-        agreeing = again.join() === held.join() ? agreeing + 1 : 1;
-        held = again;
+  await waitUntil(
+    async () => {
+      if ((await leasesHeldBy(redis, prefix, consumer.id)).length === 0) return false;
+      consumer.child.kill('SIGSTOP');
+      let inFlight = 0;
+      try {
+        await waitUntil(() => isStopped(pid), 10_000, `SIGSTOP to take effect on pid ${pid}`, { intervalMs: 5 });
+        held = await leasesHeldBy(redis, prefix, consumer.id);
+        for (let agreeing = 1; agreeing < 3;) {
+          const again = await leasesHeldBy(redis, prefix, consumer.id);
+          agreeing = again.join() === held.join() ? agreeing + 1 : 1;
+          held = again;
+        }
+        inFlight = unreadBytesFrom(pid, redisPort) ?? 0;
+      } catch (error) {
+        consumer.child.kill('SIGCONT');
+        throw error;
       }
-      inFlight = unreadBytesFrom(pid, redisPort) ?? 0;
-    } catch (error) {
+      if (held.length > 0 && inFlight === 0) return true;
+      if (held.length === 0) missed.betweenBatches += 1;
+      else missed.commandInFlight += 1;
       consumer.child.kill('SIGCONT');
-      throw error;
-    }
-    if (held.length > 0 && inFlight === 0) return true;
-    if (held.length === 0) missed.betweenBatches += 1;
-    else missed.commandInFlight += 1;
-    consumer.child.kill('SIGCONT');
-    return false;
-  }, timeoutMs, {
-    what: `consumer ${consumer.id} frozen at a quiet moment while it holds leases`,
-    state: () => `caught ${missed.betweenBatches} time(s) between batches, ${missed.commandInFlight} time(s) mid-command; exit code ${consumer.child.exitCode}`,
-  }, { intervalMs: 5 });
+      return false;
+    },
+    timeoutMs,
+    {
+      what: `consumer ${consumer.id} frozen at a quiet moment while it holds leases`,
+      state: () =>
+        `caught ${missed.betweenBatches} time(s) between batches, ${missed.commandInFlight} time(s) mid-command; exit code ${consumer.child.exitCode}`,
+    },
+    { intervalMs: 5 },
+  );
   return held;
 }

@@ -21,7 +21,12 @@ export function startSending(url: string, { concurrency = 8, pauseMs = 2 } = {})
   const sendUntilAnswered = async (id: string, body: string) => {
     while (!stopping) {
       try {
-        const res = await fetch(`${url}/webhook/events`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, signal: AbortSignal.timeout(5000) });
+        const res = await fetch(`${url}/webhook/events`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body,
+          signal: AbortSignal.timeout(5000),
+        });
         await res.arrayBuffer();
         if (res.status === 202 || res.status === 200) {
           accepted.add(id);
@@ -38,7 +43,10 @@ export function startSending(url: string, { concurrency = 8, pauseMs = 2 } = {})
       sequence += 1;
       const id = `evt_chaos_${tag}_${sequence}`;
       const body = JSON.stringify({
-        event_id: id, event_type: 'usage_tracked', user_id: `user_${sequence % 100}`, timestamp: new Date().toISOString(),
+        event_id: id,
+        event_type: 'usage_tracked',
+        user_id: `user_${sequence % 100}`,
+        timestamp: new Date().toISOString(),
         metadata: { feature: features[sequence % features.length], quantity: 1 },
       });
       await sendUntilAnswered(id, body);
@@ -60,6 +68,7 @@ export function startSending(url: string, { concurrency = 8, pauseMs = 2 } = {})
 // machine; the error says how far it got.
 export async function waitForAccepted(sender: Sender, count: number, timeoutMs = 90_000): Promise<void> {
   await waitUntil(() => sender.accepted.size > count, timeoutMs, {
-    what: `the pipeline to accept more than ${count} events`, state: () => `${sender.accepted.size} accepted of ${sender.sent()} sent`,
+    what: `the pipeline to accept more than ${count} events`,
+    state: () => `${sender.accepted.size} accepted of ${sender.sent()} sent`,
   });
 }

@@ -32,7 +32,12 @@ describe('chaos: the orchestrated pipeline (npm run orchestrate, Redis mode)', (
   });
 
   async function orchestrated(server: RedisServer, prefix: string) {
-    return startOrchestrated({ DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: server.url, DAY15_KEY_PREFIX: prefix, DAY15_LEASE_SECONDS: '2' });
+    return startOrchestrated({
+      DAY15_USE_MOCK_REDIS: 'false',
+      DAY15_REDIS_URL: server.url,
+      DAY15_KEY_PREFIX: prefix,
+      DAY15_LEASE_SECONDS: '2',
+    });
   }
 
   it('5. Redis unreachable for 10 s: 503 + Retry-After within 1 s, unhealthy, then everything resumes by itself without restarts', async () => {
@@ -45,12 +50,23 @@ describe('chaos: the orchestrated pipeline (npm run orchestrate, Redis mode)', (
 
     await server.stop({ keepData: true });
     const started = Date.now();
-    const refused = await within(fetch(`${url}/webhook/events`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ event_id: 'evt_during_outage', event_type: 'user_signup', timestamp: new Date().toISOString() }),
-    }), 9000, 'an answer to a webhook while Redis is down (it must come within the claimed 1 s)');
+    const refused = await within(
+      fetch(`${url}/webhook/events`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          event_id: 'evt_during_outage',
+          event_type: 'user_signup',
+          timestamp: new Date().toISOString(),
+        }),
+      }),
+      9000,
+      'an answer to a webhook while Redis is down (it must come within the claimed 1 s)',
+    );
     const elapsed = Date.now() - started;
-    process.stdout.write(`[chaos] Redis down: 503 answered after ${elapsed} ms (claim ${claimMs} ms, allowance for a loaded machine ${loadedMachineAllowanceMs} ms)\n`);
+    process.stdout.write(
+      `[chaos] Redis down: 503 answered after ${elapsed} ms (claim ${claimMs} ms, allowance for a loaded machine ${loadedMachineAllowanceMs} ms)\n`,
+    );
     expect(elapsed).toBeLessThan(claimMs + loadedMachineAllowanceMs);
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');

@@ -9,10 +9,18 @@ import { sleep, waitUntil, within } from '../../tools/wait.js';
 export const startupTimeoutMs = 60_000;
 
 // The pipeline's real processes in Redis mode against a given Redis and key prefix.
-export function pipelineEnv(redisUrl: string, prefix: string, extra: Record<string, string> = {}): Record<string, string> {
+export function pipelineEnv(
+  redisUrl: string,
+  prefix: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
-    DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: redisUrl, DAY15_KEY_PREFIX: prefix, DAY15_LEASE_SECONDS: '1',
-    DAY15_RETRY_DELAY_SECONDS: '0.05', ...extra,
+    DAY15_USE_MOCK_REDIS: 'false',
+    DAY15_REDIS_URL: redisUrl,
+    DAY15_KEY_PREFIX: prefix,
+    DAY15_LEASE_SECONDS: '1',
+    DAY15_RETRY_DELAY_SECONDS: '0.05',
+    ...extra,
   };
 }
 
@@ -47,7 +55,10 @@ export async function restartReceiverOn(env: Record<string, string>, port: numbe
       receiver.child.kill('SIGKILL');
       const portTaken = receiver.lines.some((line) => line.includes('EADDRINUSE'));
       if (!portTaken || Date.now() > deadline) {
-        throw new Error(`A replacement receiver did not start on port ${port} (attempt ${attempt}${portTaken ? ', port still in use' : ''})`, { cause: error });
+        throw new Error(
+          `A replacement receiver did not start on port ${port} (attempt ${attempt}${portTaken ? ', port still in use' : ''})`,
+          { cause: error },
+        );
       }
       await sleep(200);
     }
@@ -70,8 +81,15 @@ export async function startConsumer(env: Record<string, string>): Promise<Starte
 // orchestrator would bind another port; the scenarios here assert that no restart happens.
 export async function startOrchestrated(env: Record<string, string>) {
   const logFile = join(mkdtempSync(join(tmpdir(), 'day15-chaos-')), 'pipeline.log');
-  const orchestrator = startAppProcess('scripts/orchestrator/main.ts', { ...env, DAY15_WEBHOOK_PORT: '0', DAY15_LOG_FILE: logFile });
-  const [, port] = await orchestrator.waitForLine(new RegExp(`\\[receiver\\] .*${listeningLine.source}`), startupTimeoutMs);
+  const orchestrator = startAppProcess('scripts/orchestrator/main.ts', {
+    ...env,
+    DAY15_WEBHOOK_PORT: '0',
+    DAY15_LOG_FILE: logFile,
+  });
+  const [, port] = await orchestrator.waitForLine(
+    new RegExp(`\\[receiver\\] .*${listeningLine.source}`),
+    startupTimeoutMs,
+  );
   return { orchestrator, url: `http://127.0.0.1:${port}`, logFile, log: () => readFileSync(logFile, 'utf8') };
 }
 
@@ -87,16 +105,22 @@ export async function stopOrchestrator(orchestrator: AppProcess): Promise<number
 export async function restartRedisServer(server: RedisServer, args: string[]): Promise<RedisServer> {
   let restarted: RedisServer | undefined;
   const failures: string[] = [];
-  await waitUntil(async () => {
-    try {
-      restarted = await startRedisServer({ port: server.port, dir: server.dir, args });
-      return true;
-    } catch (error) {
-      failures.push((error as Error).message);
-      return false;
-    }
-  }, 60_000, {
-    what: `redis-server back on port ${server.port} from ${server.dir}`, state: () => failures.join('; ') || 'no attempt failed',
-  }, { intervalMs: 200 });
+  await waitUntil(
+    async () => {
+      try {
+        restarted = await startRedisServer({ port: server.port, dir: server.dir, args });
+        return true;
+      } catch (error) {
+        failures.push((error as Error).message);
+        return false;
+      }
+    },
+    60_000,
+    {
+      what: `redis-server back on port ${server.port} from ${server.dir}`,
+      state: () => failures.join('; ') || 'no attempt failed',
+    },
+    { intervalMs: 200 },
+  );
   return restarted!;
 }

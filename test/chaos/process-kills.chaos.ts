@@ -19,7 +19,10 @@ withRealRedis('chaos: processes killed under load (real processes, private redis
     const prefix = uniquePrefix('chaos1');
     // Every lease that expires counts as an attempt (so an event that kills every consumer ends in the dead
     // letters); three kills could hit the same recovered event three times, so allow more attempts here.
-    const env = pipelineEnv(process.env.REDIS_TEST_URL ?? '', prefix, { DAY15_BATCH_SIZE: '50', DAY15_MAX_RETRIES: '10' });
+    const env = pipelineEnv(process.env.REDIS_TEST_URL ?? '', prefix, {
+      DAY15_BATCH_SIZE: '50',
+      DAY15_MAX_RETRIES: '10',
+    });
     const redis = backend.redis;
     const queue = testQueue(redis, { prefix });
     const { url } = await startReceiver(env);
@@ -38,7 +41,14 @@ withRealRedis('chaos: processes killed under load (real processes, private redis
     }
     expect(midBatchKills).toBe(3);
     const result = await drainAndAccount(redisUrl, prefix, sender, 'kill -9 consumer x3');
-    expect(result).toMatchObject({ lost: 0, doubleCounted: 0, inFlight: 0, delayed: 0, dead: 0, processed: result.accepted });
+    expect(result).toMatchObject({
+      lost: 0,
+      doubleCounted: 0,
+      inFlight: 0,
+      delayed: 0,
+      dead: 0,
+      processed: result.accepted,
+    });
     expect((await queue.stats()).counters.redelivered).toBeGreaterThan(0);
   });
 
@@ -57,15 +67,20 @@ withRealRedis('chaos: processes killed under load (real processes, private redis
     const unfinished = () => redis.exists(...held.map((id) => queue.keys.event(id)));
     await waitUntil(async () => (await unfinished()) === 0, 60_000, {
       what: `the other consumer to finish the ${held.length} event(s) the frozen zombie held`,
-      state: async () => `${await unfinished()} still unfinished: ${(await leasesHeldBy(redis, prefix, zombie.id)).length} still leased to the zombie`,
+      state: async () =>
+        `${await unfinished()} still unfinished: ${(await leasesHeldBy(redis, prefix, zombie.id)).length} still leased to the zombie`,
     });
     await sender.stop();
     await waitForDrained(queue);
     zombie.child.kill('SIGCONT');
-    await waitUntil(() => zombie.lines.some((line) => /Lease lost before ack|Lease renewal: \d+ lease\(s\) already lost/.test(line)), 60_000, {
-      what: 'the resumed zombie to report its late ack or lease renewal refused',
-      state: () => `zombie output so far:\n${zombie.lines.slice(-20).join('\n')}`,
-    });
+    await waitUntil(
+      () => zombie.lines.some((line) => /Lease lost before ack|Lease renewal: \d+ lease\(s\) already lost/.test(line)),
+      60_000,
+      {
+        what: 'the resumed zombie to report its late ack or lease renewal refused',
+        state: () => `zombie output so far:\n${zombie.lines.slice(-20).join('\n')}`,
+      },
+    );
     const result = await account(redis, prefix, sender.sent(), [...sender.accepted]);
     printAccounting('zombie consumer', result);
     expect(result).toMatchObject({ lost: 0, doubleCounted: 0, dead: 0, processed: result.accepted });
@@ -103,7 +118,8 @@ withRealRedis('chaos: processes killed under load (real processes, private redis
     const result = await drainAndAccount(redisUrl, prefix, sender, 'poison events under load');
     const letters = await queue.deadLetters.list();
     expect(letters.map((l) => [l.id, l.error.split(':')[0]]).sort()).toEqual([
-      ['poison_old_format', 'invalid event'], ['poison_unparseable', 'unparseable event body'],
+      ['poison_old_format', 'invalid event'],
+      ['poison_unparseable', 'unparseable event body'],
     ]);
     expect(result).toMatchObject({ lost: 0, doubleCounted: 0, dead: 2, processed: result.accepted });
   });

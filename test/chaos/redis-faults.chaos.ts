@@ -62,16 +62,36 @@ describe('chaos: Redis faults (real processes, private redis-servers)', () => {
     const env = pipelineEnv(server.url, prefix);
     const { url } = await startReceiver(env);
     await startConsumer(env);
-    const body = JSON.stringify({ event_id: 'evt_storm', event_type: 'usage_tracked', timestamp: new Date().toISOString(), metadata: { feature: 'api_calls', quantity: 1 } });
-    const storm = () => Promise.all(Array.from({ length: 100 }, async () =>
-      (await fetch(`${url}/webhook/events`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })).status));
+    const body = JSON.stringify({
+      event_id: 'evt_storm',
+      event_type: 'usage_tracked',
+      timestamp: new Date().toISOString(),
+      metadata: { feature: 'api_calls', quantity: 1 },
+    });
+    const storm = () =>
+      Promise.all(
+        Array.from(
+          { length: 100 },
+          async () =>
+            (
+              await fetch(`${url}/webhook/events`, {
+                method: 'POST',
+                headers: { 'Content-Type': 'application/json' },
+                body,
+              })
+            ).status,
+        ),
+      );
     const first = await storm();
     expect(first.filter((status) => status === 202)).toHaveLength(1);
     expect(first.filter((status) => status === 200)).toHaveLength(99);
     const redis = new Redis(server.url);
     try {
       const queue = testQueue(redis, { prefix });
-      await waitUntil(async () => (await queue.stats()).counters.acked === 1, 60_000, { what: 'the stormed event to be processed', state: () => queue.stats() });
+      await waitUntil(async () => (await queue.stats()).counters.acked === 1, 60_000, {
+        what: 'the stormed event to be processed',
+        state: () => queue.stats(),
+      });
       expect((await storm()).every((status) => status === 200)).toBe(true);
       // Every answer is in, so the receiver's enqueue scripts have all run: nothing new may have been
       // queued, and whatever the pipeline holds is drained before counting (no sleep guessing "done by now").

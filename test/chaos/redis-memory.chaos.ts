@@ -30,8 +30,14 @@ describe('chaos: Redis at its memory limit (real receiver, private redis-server)
     for (let i = 0; i < 5000 && !refused; i += 1) {
       const id = `evt_mem_${i}`;
       const res = await fetch(`${url}/webhook/events`, {
-        method: 'POST', headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ event_id: id, event_type: 'usage_tracked', timestamp: new Date().toISOString(), metadata: { feature: 'api_calls', quantity: 1, note: 'x'.repeat(2000) } }),
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          event_id: id,
+          event_type: 'usage_tracked',
+          timestamp: new Date().toISOString(),
+          metadata: { feature: 'api_calls', quantity: 1, note: 'x'.repeat(2000) },
+        }),
       });
       const body = (await res.json()) as { error?: string };
       if (res.status === 202) accepted.push(id);
@@ -47,7 +53,9 @@ describe('chaos: Redis at its memory limit (real receiver, private redis-server)
       printAccounting('Redis full (noeviction)', result);
       expect(result.lost).toBe(0);
       await redis.config('SET', 'maxmemory-policy', 'allkeys-lru');
-      expect((await durabilityWarnings(redis)).join('\n')).toMatch(/maxmemory-policy allkeys-lru: at its memory limit it may evict queued events/);
+      expect((await durabilityWarnings(redis)).join('\n')).toMatch(
+        /maxmemory-policy allkeys-lru: at its memory limit it may evict queued events/,
+      );
     } finally {
       redis.disconnect();
     }

@@ -12,17 +12,25 @@ interface Metrics {
   pipeline: { restarts: Record<string, number> };
 }
 
-const metricsOf = async (url: string): Promise<Metrics> => (await (await fetch(`${url}/api/metrics`)).json()) as Metrics;
+const metricsOf = async (url: string): Promise<Metrics> =>
+  (await (await fetch(`${url}/api/metrics`)).json()) as Metrics;
 
 // Real processes (an orchestrator, its children, the generator), each a `node --import tsx` start that
 // takes seconds on a busy 2-core machine: generous limits, and every wait ends as soon as its condition holds.
 const timeoutMs = { short: 60_000, pipeline: 180_000, restarts: 300_000 };
 
-async function expectNumbersMatch(url: string, summary: Awaited<ReturnType<typeof runGenerator>>['summary']): Promise<void> {
-  await waitUntil(async () => (await metricsOf(url)).totals.processed === summary.accepted, 60_000,
-    async () => `processed ${(await metricsOf(url)).totals.processed} of ${summary.accepted} accepted`);
+async function expectNumbersMatch(
+  url: string,
+  summary: Awaited<ReturnType<typeof runGenerator>>['summary'],
+): Promise<void> {
+  await waitUntil(
+    async () => (await metricsOf(url)).totals.processed === summary.accepted,
+    60_000,
+    async () => `processed ${(await metricsOf(url)).totals.processed} of ${summary.accepted} accepted`,
+  );
   const metrics = await metricsOf(url);
-  for (const [type, count] of Object.entries(summary.accepted_by_type)) expect(metrics.totals.by_type[type]).toBe(count);
+  for (const [type, count] of Object.entries(summary.accepted_by_type))
+    expect(metrics.totals.by_type[type]).toBe(count);
   expect(metrics.totals.duplicates).toBe(summary.duplicates);
   expect(metrics.subscriptions.mrr).toBeCloseTo(summary.expected_mrr, 2);
 }
@@ -30,101 +38,166 @@ async function expectNumbersMatch(url: string, summary: Awaited<ReturnType<typeo
 describe('npm run orchestrate end to end (real processes)', () => {
   afterEach(killAppProcesses);
 
-  it('in memory mode: runs the whole pipeline in one supervised child, every generator scenario passes, numbers match', async () => {
-    const { orchestrator, url, log } = await startOrchestrator();
-    expect(orchestrator.lines.join('\n')).toMatch(/Mode: in-memory .*one process/);
-    const { code, summary, output } = await runGenerator(url);
-    expect(code).toBe(0);
-    expect(output).toContain('1 accepted, 2 ignored as duplicates');
-    expect(summary.scenarios.every((s) => s.passed)).toBe(true);
-    await expectNumbersMatch(url, summary);
-
-    const [pipelinePid] = pidsOf(orchestrator, 'pipeline');
-    orchestrator.child.kill('SIGTERM');
-    expect(await orchestrator.exited).toBe(0);
-    expect(isAlive(pipelinePid!)).toBe(false);
-    expect(log()).toMatch(/\[orchestrator\] .* - INFO - orchestrator - Day 15 - Real-Time Analytics Orchestrator[\s\S]*\[pipeline\] .* - INFO - consumer - Processing batch of[\s\S]*\[orchestrator\] .* - INFO - orchestrator - All processes stopped/);
-    // One format in the merged log: the orchestrator's own lines come from libs/logging, like its children's.
-    const ownLines = log().split('\n').filter((line) => line.startsWith('[orchestrator] '));
-    expect(ownLines.length).toBeGreaterThan(10);
-    for (const line of ownLines) expect(line).toMatch(/^\[orchestrator\] \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - (INFO|WARN|ERROR) - orchestrator - \S/);
-  }, timeoutMs.pipeline);
-
-  it('in Redis mode: restarts a kill -9ed consumer and receiver, loses no accepted event, and stops cleanly', async () => {
-    // A fresh key prefix per start attempt: an attempt whose port was taken may already have counted restarts.
-    const { orchestrator, url, log, logged } = await startOrchestrator({
-      DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: process.env.REDIS_TEST_URL ?? '',
-      DAY15_CONSUMER_COUNT: '2', DAY15_LEASE_SECONDS: '2',
-    }, async () => ({ DAY15_KEY_PREFIX: uniquePrefix('e2e') }));
-    const first = await runGenerator(url);
-    expect(first.code).toBe(0);
-    await expectNumbersMatch(url, first.summary);
-
-    const [consumerPid] = pidsOf(orchestrator, 'consumer-1');
-    const [receiverPid] = pidsOf(orchestrator, 'receiver');
-    process.kill(consumerPid!, 'SIGKILL');
-    process.kill(receiverPid!, 'SIGKILL');
-    await waitUntil(async () => pidsOf(orchestrator, 'consumer-1').length === 2 && pidsOf(orchestrator, 'receiver').length === 2, 60_000,
-      () => ({ 'consumer-1': pidsOf(orchestrator, 'consumer-1'), receiver: pidsOf(orchestrator, 'receiver') }));
-    // Seen on the orchestrator's stdout does not mean flushed to its log file yet: wait for the file.
-    await logged(/WARN - orchestrator - consumer-1 exited unexpectedly \(signal SIGKILL\); restarting in 500 ms/);
-    await waitUntil(async () => (await fetch(`${url}/health`).catch(() => undefined))?.status === 200, 60_000, 'GET /health answers 200 again');
-
-    await waitUntil(async () => {
-      const { restarts } = (await metricsOf(url)).pipeline;
-      return restarts['consumer-1'] === 1 && restarts.receiver === 1;
-    }, 30_000, async () => (await metricsOf(url)).pipeline.restarts);
-    const second = await runGenerator(url, 'batch');
-    expect(second.code).toBe(0);
-    await waitUntil(async () => (await metricsOf(url)).totals.processed === first.summary.accepted + second.summary.accepted, 60_000,
-      async () => `processed ${(await metricsOf(url)).totals.processed} of ${first.summary.accepted + second.summary.accepted} accepted`);
-
-    const children = [...pidsOf(orchestrator, 'receiver'), ...pidsOf(orchestrator, 'consumer-1'), ...pidsOf(orchestrator, 'consumer-2')];
-    orchestrator.child.kill('SIGTERM');
-    expect(await orchestrator.exited).toBe(0);
-    expect(children.filter(isAlive)).toEqual([]);
-    expect(log()).toMatch(/\[receiver\] /);
-    expect(log()).toMatch(/\[consumer-2\] /);
-  }, timeoutMs.restarts);
-
-  it('leaves no orphan when the orchestrator itself is killed with kill -9', async () => {
-    const { orchestrator } = await startOrchestrator();
-    const [pipelinePid] = pidsOf(orchestrator, 'pipeline');
-    orchestrator.child.kill('SIGKILL');
-    await waitUntil(async () => !isAlive(pipelinePid!), 30_000, `pipeline (pid ${pipelinePid}) gone`);
-  }, timeoutMs.pipeline);
-
-  it('with DAY15_REDIS_EMBEDDED=true starts its own append-only redis-server and processes events', async () => {
-    // A fresh Redis port per start attempt (a free port can be taken before redis-server binds it).
-    const redisPorts: number[] = [];
-    try {
-      const { orchestrator, url } = await startOrchestrator({ DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_EMBEDDED: 'true' }, async () => {
-        redisPorts.push(await freePort());
-        return { DAY15_REDIS_PORT: String(redisPorts.at(-1)) };
-      });
-      expect(orchestrator.lines.join('\n')).toMatch(/Started redis \(pid \d+\)[\s\S]*Mode: Redis at localhost:\d+\/0 \(embedded redis-server, append-only/);
-      const { code, summary } = await runGenerator(url, 'basic');
+  it(
+    'in memory mode: runs the whole pipeline in one supervised child, every generator scenario passes, numbers match',
+    async () => {
+      const { orchestrator, url, log } = await startOrchestrator();
+      expect(orchestrator.lines.join('\n')).toMatch(/Mode: in-memory .*one process/);
+      const { code, summary, output } = await runGenerator(url);
       expect(code).toBe(0);
-      expect(summary.accepted).toBe(5);
+      expect(output).toContain('1 accepted, 2 ignored as duplicates');
+      expect(summary.scenarios.every((s) => s.passed)).toBe(true);
+      await expectNumbersMatch(url, summary);
+
+      const [pipelinePid] = pidsOf(orchestrator, 'pipeline');
       orchestrator.child.kill('SIGTERM');
       expect(await orchestrator.exited).toBe(0);
-    } finally {
-      for (const port of redisPorts) rmSync(`data/redis/port-${port}`, { recursive: true, force: true });
-    }
-  }, timeoutMs.pipeline);
+      expect(isAlive(pipelinePid!)).toBe(false);
+      expect(log()).toMatch(
+        /\[orchestrator\] .* - INFO - orchestrator - Day 15 - Real-Time Analytics Orchestrator[\s\S]*\[pipeline\] .* - INFO - consumer - Processing batch of[\s\S]*\[orchestrator\] .* - INFO - orchestrator - All processes stopped/,
+      );
+      // One format in the merged log: the orchestrator's own lines come from libs/logging, like its children's.
+      const ownLines = log()
+        .split('\n')
+        .filter((line) => line.startsWith('[orchestrator] '));
+      expect(ownLines.length).toBeGreaterThan(10);
+      for (const line of ownLines)
+        expect(line).toMatch(
+          /^\[orchestrator\] \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - (INFO|WARN|ERROR) - orchestrator - \S/,
+        );
+    },
+    timeoutMs.pipeline,
+  );
 
-  it('refuses to start with one clear message and a hint when Redis mode cannot reach Redis', async () => {
-    // Port 1: nothing listens there, and unlike a free port it cannot be taken by someone else meanwhile.
-    const orchestrator = startAppProcess('scripts/orchestrator/main.ts', {
-      DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: 'redis://127.0.0.1:1',
-    });
-    expect(await orchestrator.exited).toBe(1);
-    expect(orchestrator.lines.join('\n')).toMatch(/ - ERROR - orchestrator - Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable[\s\S]*Hint: start Redis .*DAY15_USE_MOCK_REDIS=true/);
-  }, timeoutMs.short);
+  it(
+    'in Redis mode: restarts a kill -9ed consumer and receiver, loses no accepted event, and stops cleanly',
+    async () => {
+      // A fresh key prefix per start attempt: an attempt whose port was taken may already have counted restarts.
+      const { orchestrator, url, log, logged } = await startOrchestrator(
+        {
+          DAY15_USE_MOCK_REDIS: 'false',
+          DAY15_REDIS_URL: process.env.REDIS_TEST_URL ?? '',
+          DAY15_CONSUMER_COUNT: '2',
+          DAY15_LEASE_SECONDS: '2',
+        },
+        async () => ({ DAY15_KEY_PREFIX: uniquePrefix('e2e') }),
+      );
+      const first = await runGenerator(url);
+      expect(first.code).toBe(0);
+      await expectNumbersMatch(url, first.summary);
 
-  it('refuses a malformed setting before starting anything', async () => {
-    const orchestrator = startAppProcess('scripts/orchestrator/main.ts', { DAY15_CONSUMER_COUNT: 'many' });
-    expect(await orchestrator.exited).toBe(1);
-    expect(orchestrator.lines.join('\n')).toContain('DAY15_CONSUMER_COUNT="many" is not allowed: expected an integer from 1 to 32');
-  }, timeoutMs.short);
+      const [consumerPid] = pidsOf(orchestrator, 'consumer-1');
+      const [receiverPid] = pidsOf(orchestrator, 'receiver');
+      process.kill(consumerPid!, 'SIGKILL');
+      process.kill(receiverPid!, 'SIGKILL');
+      await waitUntil(
+        async () => pidsOf(orchestrator, 'consumer-1').length === 2 && pidsOf(orchestrator, 'receiver').length === 2,
+        60_000,
+        () => ({ 'consumer-1': pidsOf(orchestrator, 'consumer-1'), receiver: pidsOf(orchestrator, 'receiver') }),
+      );
+      // Seen on the orchestrator's stdout does not mean flushed to its log file yet: wait for the file.
+      await logged(/WARN - orchestrator - consumer-1 exited unexpectedly \(signal SIGKILL\); restarting in 500 ms/);
+      await waitUntil(
+        async () => (await fetch(`${url}/health`).catch(() => undefined))?.status === 200,
+        60_000,
+        'GET /health answers 200 again',
+      );
+
+      await waitUntil(
+        async () => {
+          const { restarts } = (await metricsOf(url)).pipeline;
+          return restarts['consumer-1'] === 1 && restarts.receiver === 1;
+        },
+        30_000,
+        async () => (await metricsOf(url)).pipeline.restarts,
+      );
+      const second = await runGenerator(url, 'batch');
+      expect(second.code).toBe(0);
+      await waitUntil(
+        async () => (await metricsOf(url)).totals.processed === first.summary.accepted + second.summary.accepted,
+        60_000,
+        async () =>
+          `processed ${(await metricsOf(url)).totals.processed} of ${first.summary.accepted + second.summary.accepted} accepted`,
+      );
+
+      const children = [
+        ...pidsOf(orchestrator, 'receiver'),
+        ...pidsOf(orchestrator, 'consumer-1'),
+        ...pidsOf(orchestrator, 'consumer-2'),
+      ];
+      orchestrator.child.kill('SIGTERM');
+      expect(await orchestrator.exited).toBe(0);
+      expect(children.filter(isAlive)).toEqual([]);
+      expect(log()).toMatch(/\[receiver\] /);
+      expect(log()).toMatch(/\[consumer-2\] /);
+    },
+    timeoutMs.restarts,
+  );
+
+  it(
+    'leaves no orphan when the orchestrator itself is killed with kill -9',
+    async () => {
+      const { orchestrator } = await startOrchestrator();
+      const [pipelinePid] = pidsOf(orchestrator, 'pipeline');
+      orchestrator.child.kill('SIGKILL');
+      await waitUntil(async () => !isAlive(pipelinePid!), 30_000, `pipeline (pid ${pipelinePid}) gone`);
+    },
+    timeoutMs.pipeline,
+  );
+
+  it(
+    'with DAY15_REDIS_EMBEDDED=true starts its own append-only redis-server and processes events',
+    async () => {
+      // A fresh Redis port per start attempt (a free port can be taken before redis-server binds it).
+      const redisPorts: number[] = [];
+      try {
+        const { orchestrator, url } = await startOrchestrator(
+          { DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_EMBEDDED: 'true' },
+          async () => {
+            redisPorts.push(await freePort());
+            return { DAY15_REDIS_PORT: String(redisPorts.at(-1)) };
+          },
+        );
+        expect(orchestrator.lines.join('\n')).toMatch(
+          /Started redis \(pid \d+\)[\s\S]*Mode: Redis at localhost:\d+\/0 \(embedded redis-server, append-only/,
+        );
+        const { code, summary } = await runGenerator(url, 'basic');
+        expect(code).toBe(0);
+        expect(summary.accepted).toBe(5);
+        orchestrator.child.kill('SIGTERM');
+        expect(await orchestrator.exited).toBe(0);
+      } finally {
+        for (const port of redisPorts) rmSync(`data/redis/port-${port}`, { recursive: true, force: true });
+      }
+    },
+    timeoutMs.pipeline,
+  );
+
+  it(
+    'refuses to start with one clear message and a hint when Redis mode cannot reach Redis',
+    async () => {
+      // Port 1: nothing listens there, and unlike a free port it cannot be taken by someone else meanwhile.
+      const orchestrator = startAppProcess('scripts/orchestrator/main.ts', {
+        DAY15_USE_MOCK_REDIS: 'false',
+        DAY15_REDIS_URL: 'redis://127.0.0.1:1',
+      });
+      expect(await orchestrator.exited).toBe(1);
+      expect(orchestrator.lines.join('\n')).toMatch(
+        / - ERROR - orchestrator - Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable[\s\S]*Hint: start Redis .*DAY15_USE_MOCK_REDIS=true/,
+      );
+    },
+    timeoutMs.short,
+  );
+
+  it(
+    'refuses a malformed setting before starting anything',
+    async () => {
+      const orchestrator = startAppProcess('scripts/orchestrator/main.ts', { DAY15_CONSUMER_COUNT: 'many' });
+      expect(await orchestrator.exited).toBe(1);
+      expect(orchestrator.lines.join('\n')).toContain(
+        'DAY15_CONSUMER_COUNT="many" is not allowed: expected an integer from 1 to 32',
+      );
+    },
+    timeoutMs.short,
+  );
 });

@@ -24,20 +24,32 @@ const startAttempts = 5;
 // is stopped and the orchestrator started again on fresh ports: `freshEnv` gives the variables that need
 // a new value per attempt (e.g. DAY15_REDIS_PORT of an embedded Redis). A DAY15_WEBHOOK_PORT given in
 // `env` is used as is, without retries.
-export async function startOrchestrator(env: Record<string, string> = {}, freshEnv: () => Promise<Record<string, string>> = async () => ({})) {
+export async function startOrchestrator(
+  env: Record<string, string> = {},
+  freshEnv: () => Promise<Record<string, string>> = async () => ({}),
+) {
   const failures: string[] = [];
   const attempts = env.DAY15_WEBHOOK_PORT === undefined ? startAttempts : 1;
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
     const port = env.DAY15_WEBHOOK_PORT ?? String(await freePort());
     const logFile = join(mkdtempSync(join(tmpdir(), 'day15-e2e-')), 'pipeline.log');
-    const orchestrator = startAppProcess('scripts/orchestrator/main.ts', { DAY15_WEBHOOK_PORT: port, DAY15_LOG_FILE: logFile, ...env, ...(await freshEnv()) });
+    const orchestrator = startAppProcess('scripts/orchestrator/main.ts', {
+      DAY15_WEBHOOK_PORT: port,
+      DAY15_LOG_FILE: logFile,
+      ...env,
+      ...(await freshEnv()),
+    });
     const seen = await orchestrator.waitForLine(new RegExp(`${listening.source}|${portTaken.source}`, 'i'), 60_000);
     const line = seen.input ?? seen[0];
     if (!portTaken.test(line)) {
       const log = () => readFileSync(logFile, 'utf8');
       // The log file is written asynchronously: wait for a line to reach it rather than reading it once.
       const logged = (pattern: RegExp, timeoutMs = 30_000) =>
-        waitUntil(async () => pattern.test(log()), timeoutMs, () => `${pattern} in ${logFile}; it ends with: ${log().slice(-800)}`);
+        waitUntil(
+          async () => pattern.test(log()),
+          timeoutMs,
+          () => `${pattern} in ${logFile}; it ends with: ${log().slice(-800)}`,
+        );
       return { orchestrator, url: `http://localhost:${port}`, logFile, log, logged };
     }
     failures.push(`attempt ${attempt}: ${line}`);
@@ -55,7 +67,10 @@ async function stopAttempt(orchestrator: AppProcess): Promise<void> {
 }
 
 // `npm run generate -- [scenario] --json` against that URL; returns its exit code and JSON summary.
-export async function runGenerator(url: string, ...args: string[]): Promise<{ code: number | string; summary: GeneratorSummary; output: string }> {
+export async function runGenerator(
+  url: string,
+  ...args: string[]
+): Promise<{ code: number | string; summary: GeneratorSummary; output: string }> {
   const run = startAppProcess('scripts/generator/main.ts', {}, [...args, '--url', url, '--json']);
   const code = await run.exited;
   const output = run.lines.join('\n');

@@ -16,7 +16,9 @@ withBackends('dead-letter admin API', (backend) => {
     const h = receiverHarness(backend.redis, { DAY15_ADMIN_TOKEN: token, DAY15_MAX_RETRIES: '1' });
     let broken = true;
     const consumer = createConsumer({
-      config: h.config, queue: h.queue, logger: captureLogger().logger,
+      config: h.config,
+      queue: h.queue,
+      logger: captureLogger().logger,
       effectsFor: (event, context) => {
         if (broken) throw new Error('pricing table missing');
         return effectsFor(event, context);
@@ -38,8 +40,11 @@ withBackends('dead-letter admin API', (backend) => {
     expect(res.body).toMatchObject({ total: 3, offset: 1, limit: 2 });
     expect(res.body.items).toHaveLength(2);
     expect(res.body.items[0]).toMatchObject({
-      error: 'analytics rule failed: pricing table missing', attempts: 1,
-      first_failed_at: expect.any(String), last_failed_at: expect.any(String), dead_at: expect.any(String),
+      error: 'analytics rule failed: pricing table missing',
+      attempts: 1,
+      first_failed_at: expect.any(String),
+      last_failed_at: expect.any(String),
+      dead_at: expect.any(String),
     });
     expect(events.map((e) => e.event_id)).toContain(res.body.items[0].event.event_id);
   });
@@ -47,9 +52,25 @@ withBackends('dead-letter admin API', (backend) => {
   it('replays chosen dead letters, and then all, each processed exactly once', async () => {
     const { app, consumer, queue, events } = await withDeadLetters(3);
     const first = String(events[0]!.event_id);
-    expect((await request(app).post('/admin/dead-letters/replay').set(auth).send({ event_ids: [first, 'unknown'] })).body).toEqual({ replayed: 1 });
-    expect((await request(app).post('/admin/dead-letters/replay').set(auth).send({ event_ids: [first] })).body).toEqual({ replayed: 0 });
-    expect((await request(app).post('/admin/dead-letters/replay').set(auth).send({ all: true })).body).toEqual({ replayed: 2 });
+    expect(
+      (
+        await request(app)
+          .post('/admin/dead-letters/replay')
+          .set(auth)
+          .send({ event_ids: [first, 'unknown'] })
+      ).body,
+    ).toEqual({ replayed: 1 });
+    expect(
+      (
+        await request(app)
+          .post('/admin/dead-letters/replay')
+          .set(auth)
+          .send({ event_ids: [first] })
+      ).body,
+    ).toEqual({ replayed: 0 });
+    expect((await request(app).post('/admin/dead-letters/replay').set(auth).send({ all: true })).body).toEqual({
+      replayed: 2,
+    });
     await waitUntil(async () => (await queue.stats()).counters.acked === 3);
     await consumer.stop();
     const metrics = await request(app).get('/api/metrics');
@@ -70,10 +91,15 @@ withBackends('dead-letter admin API', (backend) => {
   it('refuses a missing or wrong token with 401 and a malformed replay request with 400', async () => {
     const { app } = receiverHarness(backend.redis, { DAY15_ADMIN_TOKEN: token });
     expect((await request(app).get('/admin/dead-letters')).status).toBe(401);
-    const wrong = await request(app).get('/admin/dead-letters').set({ Authorization: `Bearer ${token}x` });
+    const wrong = await request(app)
+      .get('/admin/dead-letters')
+      .set({ Authorization: `Bearer ${token}x` });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error).toBe('unauthorized');
-    expect((await request(app).post('/admin/dead-letters/replay').set({ Authorization: 'Bearer nope' }).send({ all: true })).status).toBe(401);
+    expect(
+      (await request(app).post('/admin/dead-letters/replay').set({ Authorization: 'Bearer nope' }).send({ all: true }))
+        .status,
+    ).toBe(401);
     const neither = await request(app).post('/admin/dead-letters/replay').set(auth).send({});
     expect(neither.status).toBe(400);
     expect((await request(app).get('/admin/dead-letters?limit=0').set(auth)).status).toBe(400);

@@ -3,9 +3,15 @@ import { startAppProcess } from '../../tools/app-process.js';
 import { testQueue, uniquePrefix, withRealRedis } from '../support/backends.js';
 
 async function dlq(prefix: string, ...args: string[]) {
-  const run = startAppProcess('scripts/dlq/main.ts', {
-    DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: process.env.REDIS_TEST_URL ?? '', DAY15_KEY_PREFIX: prefix,
-  }, args);
+  const run = startAppProcess(
+    'scripts/dlq/main.ts',
+    {
+      DAY15_USE_MOCK_REDIS: 'false',
+      DAY15_REDIS_URL: process.env.REDIS_TEST_URL ?? '',
+      DAY15_KEY_PREFIX: prefix,
+    },
+    args,
+  );
   return { code: await run.exited, output: run.lines.join('\n') };
 }
 
@@ -13,19 +19,32 @@ async function dlq(prefix: string, ...args: string[]) {
 const cliTestTimeoutMs = 120_000;
 
 withRealRedis('npm run dlq (against a real redis-server)', (backend) => {
-  it('lists, replays and purges dead letters', async () => {
-    const prefix = uniquePrefix('dlq');
-    const queue = testQueue(backend.redis, { prefix, maxAttempts: 1 });
-    await queue.enqueue(['d1', 'd2', 'd3'].map((id) => ({ id, body: JSON.stringify({ event_id: id }) })));
-    const claims = await queue.claim('c', 10, 10_000);
-    await queue.fail('c', claims.map((claim) => ({ claim, error: 'bad pricing' })));
+  it(
+    'lists, replays and purges dead letters',
+    async () => {
+      const prefix = uniquePrefix('dlq');
+      const queue = testQueue(backend.redis, { prefix, maxAttempts: 1 });
+      await queue.enqueue(['d1', 'd2', 'd3'].map((id) => ({ id, body: JSON.stringify({ event_id: id }) })));
+      const claims = await queue.claim('c', 10, 10_000);
+      await queue.fail(
+        'c',
+        claims.map((claim) => ({ claim, error: 'bad pricing' })),
+      );
 
-    const listed = await dlq(prefix, 'list');
-    expect(listed.code).toBe(0);
-    expect(listed.output).toMatch(/3 dead letter\(s\)[\s\S]*d1 {2}attempts=1 {2}dead_at=\S+ {2}error=bad pricing/);
-    expect(await dlq(prefix, 'replay', 'd1')).toMatchObject({ code: 0, output: expect.stringContaining('Replayed 1 dead letter(s)') });
-    expect(await dlq(prefix, 'purge', '--all')).toMatchObject({ code: 0, output: expect.stringContaining('Purged 2 dead letter(s)') });
-    expect(await queue.stats()).toMatchObject({ ready: 1, dead: 0 });
-    expect((await dlq(prefix, 'replay')).code).toBe(1);
-  }, cliTestTimeoutMs);
+      const listed = await dlq(prefix, 'list');
+      expect(listed.code).toBe(0);
+      expect(listed.output).toMatch(/3 dead letter\(s\)[\s\S]*d1 {2}attempts=1 {2}dead_at=\S+ {2}error=bad pricing/);
+      expect(await dlq(prefix, 'replay', 'd1')).toMatchObject({
+        code: 0,
+        output: expect.stringContaining('Replayed 1 dead letter(s)'),
+      });
+      expect(await dlq(prefix, 'purge', '--all')).toMatchObject({
+        code: 0,
+        output: expect.stringContaining('Purged 2 dead letter(s)'),
+      });
+      expect(await queue.stats()).toMatchObject({ ready: 1, dead: 0 });
+      expect((await dlq(prefix, 'replay')).code).toBe(1);
+    },
+    cliTestTimeoutMs,
+  );
 });

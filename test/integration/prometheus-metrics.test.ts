@@ -11,15 +11,25 @@ withBackends('GET /metrics (Prometheus)', (backend) => {
   it('exposes valid text format with pipeline numbers from Redis, including what a consumer processed', async () => {
     let now = Date.now();
     const { app, config, queue } = receiverHarness(backend.redis, {}, () => now);
-    await request(app).post('/webhook/batch').send({ events: [anEvent(), anEvent({ event_type: 'usage_tracked' }), { event_type: 'nope' }] }).expect(202);
+    await request(app)
+      .post('/webhook/batch')
+      .send({ events: [anEvent(), anEvent({ event_type: 'usage_tracked' }), { event_type: 'nope' }] })
+      .expect(202);
     const consumer = createConsumer({ config, queue, logger: captureLogger().logger });
     consumer.start();
-    await waitUntil(async () => (await queue.stats()).counters.acked === 2, 20_000, async () => queue.stats());
+    await waitUntil(
+      async () => (await queue.stats()).counters.acked === 2,
+      20_000,
+      async () => queue.stats(),
+    );
     await consumer.stop();
     // The rejected event is counted off the request path, after the 202: wait for the count to land
     // instead of assuming the consumer took long enough.
-    await waitUntil(async () => (await backend.redis.hget(queue.keys.intake, 'rejected:invalid')) === '1', 10_000,
-      async () => backend.redis.hgetall(queue.keys.intake));
+    await waitUntil(
+      async () => (await backend.redis.hget(queue.keys.intake, 'rejected:invalid')) === '1',
+      10_000,
+      async () => backend.redis.hgetall(queue.keys.intake),
+    );
     now += 1000;
 
     const res = await request(app).get('/metrics');

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import RedisMock from 'ioredis-mock';
 import { ReliableQueue, type QueueOptions } from '../../libs/queue/index.js';
 
-// The two backends every contract suite runs against: the in-process mock and a private real Redis.
+/** The two backends every contract suite runs against: the in-process mock and a private real Redis. */
 export interface Backend {
   name: 'ioredis-mock' | 'real Redis';
   connect(): Promise<Redis>;
@@ -43,7 +43,8 @@ function connectedBlock(backend: Backend, body: (backend: ConnectedBackend) => v
   body({
     name: backend.name,
     get redis(): Redis {
-      if (!client) throw new Error(`${backend.name} is not connected: read .redis inside a hook or test, not in a describe body`);
+      if (!client)
+        throw new Error(`${backend.name} is not connected: read .redis inside a hook or test, not in a describe body`);
       return client;
     },
   });
@@ -63,7 +64,7 @@ export function withRealRedis(title: string, body: (backend: ConnectedBackend) =
   describe(title, () => connectedBlock(realRedis, body));
 }
 
-// A key prefix no other test uses, so tests sharing one Redis never see each other's keys.
+/** A key prefix no other test uses, so tests sharing one Redis never see each other's keys. */
 export function uniquePrefix(label = 't'): string {
   return `${label}${randomBytes(5).toString('hex')}`;
 }
@@ -74,6 +75,11 @@ export function uniquePrefix(label = 't'): string {
  */
 export function testQueue(redis: Redis, overrides: Partial<Omit<QueueOptions, 'redis'>> = {}): ReliableQueue {
   return new ReliableQueue({
-    redis, prefix: uniquePrefix(), idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 50, ...overrides,
+    redis,
+    prefix: uniquePrefix(),
+    idempotencyTtlMs: 3_600_000,
+    maxAttempts: 3,
+    retryDelayMs: 50,
+    ...overrides,
   });
 }

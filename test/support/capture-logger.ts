@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../libs/logging/index.js';
 
-// A real logger whose lines are kept in memory, so tests can assert on them without printing them.
+/** A real logger whose lines are kept in memory, so tests can assert on them without printing them. */
 export function captureLogger(component = 'test'): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
   const stream = new Writable({

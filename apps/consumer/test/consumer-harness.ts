@@ -18,7 +18,9 @@ export function consumerHarness(redis: Redis, env: Record<string, string> = {}, 
   const consumer = createConsumer({ config, queue, logger, ...extra });
   const send = async (events: Record<string, unknown>[]) => {
     const receivedAt = new Date().toISOString();
-    return queue.enqueue(events.map((e) => ({ id: String(e.event_id), body: JSON.stringify({ ...e, received_at: receivedAt }) })));
+    return queue.enqueue(
+      events.map((e) => ({ id: String(e.event_id), body: JSON.stringify({ ...e, received_at: receivedAt }) })),
+    );
   };
   const metrics = () => readMetrics(queue);
   // Nothing left to claim, retry or finish in Redis. The consumer logs a batch only after its ack returns,
@@ -27,7 +29,11 @@ export function consumerHarness(redis: Redis, env: Record<string, string> = {}, 
   const count = (pattern: RegExp) => lines.filter((line) => pattern.test(line)).length;
   // Waits until at least `times` log lines match.
   const logged = (pattern: RegExp, times = 1, timeoutMs = 20_000) =>
-    waitUntil(async () => count(pattern) >= times, timeoutMs, () => `${times} line(s) matching ${pattern}, have ${count(pattern)}; last lines: ${lines.slice(-5).join(' | ')}`);
+    waitUntil(
+      async () => count(pattern) >= times,
+      timeoutMs,
+      () => `${times} line(s) matching ${pattern}, have ${count(pattern)}; last lines: ${lines.slice(-5).join(' | ')}`,
+    );
   return { config, queue, consumer, logs: lines, send, metrics, drained, logged };
 }
 
@@ -35,7 +41,11 @@ let counter = 0;
 export function signup(change: Record<string, unknown> = {}): Record<string, unknown> {
   counter += 1;
   return {
-    event_id: `evt_c_${Date.now()}_${counter}`, event_type: 'user_signup', user_id: `user_${counter}`,
-    timestamp: new Date().toISOString(), metadata: { source: 'organic', country: 'US' }, ...change,
+    event_id: `evt_c_${Date.now()}_${counter}`,
+    event_type: 'user_signup',
+    user_id: `user_${counter}`,
+    timestamp: new Date().toISOString(),
+    metadata: { source: 'organic', country: 'US' },
+    ...change,
   };
 }

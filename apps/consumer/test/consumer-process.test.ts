@@ -14,7 +14,12 @@ const entry = 'apps/consumer/main.ts';
 function workload(count: number) {
   const receivedAt = new Date().toISOString();
   const events = Array.from({ length: count }, (_, i) => {
-    const common = { event_id: `evt_k_${i}`, timestamp: '2026-11-26T10:00:00Z', received_at: receivedAt, user_id: `u${i}` };
+    const common = {
+      event_id: `evt_k_${i}`,
+      timestamp: '2026-11-26T10:00:00Z',
+      received_at: receivedAt,
+      user_id: `u${i}`,
+    };
     if (i % 3 === 0) return { ...common, event_type: 'user_signup', metadata: { source: i % 2 ? 'ads' : 'organic' } };
     if (i % 3 === 1) return { ...common, event_type: 'usage_tracked', metadata: { feature: 'api_calls', quantity: 2 } };
     return { ...common, event_type: 'subscription_created', metadata: { plan: 'basic', amount: 10 } };
@@ -49,62 +54,88 @@ async function holdsLeases(redis: Redis, queue: ReliableQueue, pid: number): Pro
 withRealRedis('the consumer process (apps/consumer/main.ts) on a real redis-server', (backend) => {
   afterEach(killAppProcesses);
 
-  it('loses and double-counts nothing when consumers are killed with kill -9 mid-batch: a survivor finishes exactly', async () => {
-    const prefix = uniquePrefix('kill');
-    const queue = testQueue(backend.redis, { prefix, maxAttempts: 10 });
-    const { events, expected } = workload(3000);
-    await queue.enqueue(events.map((e) => ({ id: e.event_id, body: JSON.stringify(e) })));
-    const env = {
-      DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: process.env.REDIS_TEST_URL ?? '', DAY15_KEY_PREFIX: prefix,
-      DAY15_BATCH_SIZE: '100', DAY15_LEASE_SECONDS: '1', DAY15_MAX_RETRIES: '10',
-    };
+  it(
+    'loses and double-counts nothing when consumers are killed with kill -9 mid-batch: a survivor finishes exactly',
+    async () => {
+      const prefix = uniquePrefix('kill');
+      const queue = testQueue(backend.redis, { prefix, maxAttempts: 10 });
+      const { events, expected } = workload(3000);
+      await queue.enqueue(events.map((e) => ({ id: e.event_id, body: JSON.stringify(e) })));
+      const env = {
+        DAY15_USE_MOCK_REDIS: 'false',
+        DAY15_REDIS_URL: process.env.REDIS_TEST_URL ?? '',
+        DAY15_KEY_PREFIX: prefix,
+        DAY15_BATCH_SIZE: '100',
+        DAY15_LEASE_SECONDS: '1',
+        DAY15_MAX_RETRIES: '10',
+      };
 
-    for (let round = 0; round < 3; round += 1) {
-      // The victim talks to Redis through a proxy that lets its first ack through and holds back the second
-      // and everything after: the victim has then acked a batch and claimed the next, which it can no longer
-      // finish. So the kill lands mid-batch by construction, however fast or slow this machine runs it.
-      const before = (await queue.stats()).counters.acked;
-      const proxy = await startRedisProxy(process.env.REDIS_TEST_URL ?? '');
-      proxy.holdFrom(isAckOf(queue), 1);
-      const victim = startAppProcess(entry, { ...env, DAY15_REDIS_URL: proxy.url });
-      const pid = victim.child.pid!;
-      try {
-        await waitUntil(async () => {
-          const stats = await queue.stats();
-          return proxy.holding && stats.counters.acked > before && stats.inFlight > 0;
-        }, 60_000, async () => ({ round, victim: pid, holding: proxy.holding, stats: await queue.stats(), output: victim.lines.slice(-3) }));
-        expect(await holdsLeases(backend.redis, queue, pid)).toBe(true);
-        victim.child.kill('SIGKILL');
-        expect(await victim.exited).toBe('SIGKILL');
-      } finally {
-        await proxy.close();
+      for (let round = 0; round < 3; round += 1) {
+        // The victim talks to Redis through a proxy that lets its first ack through and holds back the second
+        // and everything after: the victim has then acked a batch and claimed the next, which it can no longer
+        // finish. So the kill lands mid-batch by construction, however fast or slow this machine runs it.
+        const before = (await queue.stats()).counters.acked;
+        const proxy = await startRedisProxy(process.env.REDIS_TEST_URL ?? '');
+        proxy.holdFrom(isAckOf(queue), 1);
+        const victim = startAppProcess(entry, { ...env, DAY15_REDIS_URL: proxy.url });
+        const pid = victim.child.pid!;
+        try {
+          await waitUntil(
+            async () => {
+              const stats = await queue.stats();
+              return proxy.holding && stats.counters.acked > before && stats.inFlight > 0;
+            },
+            60_000,
+            async () => ({
+              round,
+              victim: pid,
+              holding: proxy.holding,
+              stats: await queue.stats(),
+              output: victim.lines.slice(-3),
+            }),
+          );
+          expect(await holdsLeases(backend.redis, queue, pid)).toBe(true);
+          victim.child.kill('SIGKILL');
+          expect(await victim.exited).toBe('SIGKILL');
+        } finally {
+          await proxy.close();
+        }
       }
-    }
-    const stuck = await queue.stats();
-    expect(stuck.inFlight + stuck.counters.redelivered).toBeGreaterThan(0);
+      const stuck = await queue.stats();
+      expect(stuck.inFlight + stuck.counters.redelivered).toBeGreaterThan(0);
 
-    const survivor = startAppProcess(entry, env);
-    await waitUntil(async () => (await queue.stats()).counters.acked === events.length, 120_000, async () => queue.stats());
-    survivor.child.kill('SIGTERM');
-    expect(await survivor.exited).toBe(0);
+      const survivor = startAppProcess(entry, env);
+      await waitUntil(
+        async () => (await queue.stats()).counters.acked === events.length,
+        120_000,
+        async () => queue.stats(),
+      );
+      survivor.child.kill('SIGTERM');
+      expect(await survivor.exited).toBe(0);
 
-    const stats = await queue.stats();
-    expect(stats).toMatchObject({ ready: 0, inFlight: 0, delayed: 0, dead: 0 });
-    expect(stats.counters.redelivered).toBeGreaterThan(0);
-    const m = await readMetrics(queue);
-    expect(m.totals.processed).toBe(events.length);
-    expect(m.signups.total).toBe(expected.signups);
-    expect(m.signups.by_source.ads).toBe(expected.ads);
-    expect(m.usage.by_feature.api_calls?.quantity).toBe(expected.quantity);
-    expect(m.subscriptions).toMatchObject({ active: expected.subscriptions, mrr: 10 * expected.subscriptions });
-  }, processTestTimeoutMs.kills);
+      const stats = await queue.stats();
+      expect(stats).toMatchObject({ ready: 0, inFlight: 0, delayed: 0, dead: 0 });
+      expect(stats.counters.redelivered).toBeGreaterThan(0);
+      const m = await readMetrics(queue);
+      expect(m.totals.processed).toBe(events.length);
+      expect(m.signups.total).toBe(expected.signups);
+      expect(m.signups.by_source.ads).toBe(expected.ads);
+      expect(m.usage.by_feature.api_calls?.quantity).toBe(expected.quantity);
+      expect(m.subscriptions).toMatchObject({ active: expected.subscriptions, mrr: 10 * expected.subscriptions });
+    },
+    processTestTimeoutMs.kills,
+  );
 
-  it('starts with the default settings, logs them, and stops cleanly on Ctrl+C (SIGINT) with exit 0', async () => {
-    const consumer = startAppProcess(entry, {});
-    await consumer.waitForLine(/INFO - consumer - Consumer started .*batch_size=10 batch_timeout_ms=5000/);
-    await consumer.waitForLine(/Consumer settings/);
-    consumer.child.kill('SIGINT');
-    expect(await consumer.exited).toBe(0);
-    expect(consumer.lines.join('\n')).toMatch(/PROCESSING STATISTICS[\s\S]*Stopped/);
-  }, processTestTimeoutMs.start);
+  it(
+    'starts with the default settings, logs them, and stops cleanly on Ctrl+C (SIGINT) with exit 0',
+    async () => {
+      const consumer = startAppProcess(entry, {});
+      await consumer.waitForLine(/INFO - consumer - Consumer started .*batch_size=10 batch_timeout_ms=5000/);
+      await consumer.waitForLine(/Consumer settings/);
+      consumer.child.kill('SIGINT');
+      expect(await consumer.exited).toBe(0);
+      expect(consumer.lines.join('\n')).toMatch(/PROCESSING STATISTICS[\s\S]*Stopped/);
+    },
+    processTestTimeoutMs.start,
+  );
 });

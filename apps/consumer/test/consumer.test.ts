@@ -22,7 +22,9 @@ withBackends('consumer', (backend) => {
 
   it('processes N events into exact aggregates, in full batches under load, logging as the original did', async () => {
     const h = harness({ DAY15_BATCH_SIZE: '50' });
-    const events = Array.from({ length: 500 }, (_, i) => signup({ metadata: { source: i % 2 ? 'ads' : 'organic', country: 'DE' } }));
+    const events = Array.from({ length: 500 }, (_, i) =>
+      signup({ metadata: { source: i % 2 ? 'ads' : 'organic', country: 'DE' } }),
+    );
     await h.send(events);
     h.consumer.start();
     await h.drained();
@@ -39,18 +41,25 @@ withBackends('consumer', (backend) => {
   it('dead-letters a poison event after exactly DAY15_MAX_RETRIES attempts while the rest of its batch is processed', async () => {
     const poison = signup();
     let attempts = 0;
-    const h = harness({ DAY15_MAX_RETRIES: '3' }, {
-      effectsFor: (event, context) => {
-        if (event.event_id === poison.event_id) {
-          attempts += 1;
-          throw new Error('rule exploded');
-        }
-        return effectsFor(event, context);
+    const h = harness(
+      { DAY15_MAX_RETRIES: '3' },
+      {
+        effectsFor: (event, context) => {
+          if (event.event_id === poison.event_id) {
+            attempts += 1;
+            throw new Error('rule exploded');
+          }
+          return effectsFor(event, context);
+        },
       },
-    });
+    );
     await h.send([signup(), poison, signup()]);
     h.consumer.start();
-    await waitUntil(async () => (await h.queue.stats()).dead === 1, 20_000, async () => h.queue.stats());
+    await waitUntil(
+      async () => (await h.queue.stats()).dead === 1,
+      20_000,
+      async () => h.queue.stats(),
+    );
     await h.drained();
     expect(attempts).toBe(3);
     const [letter] = await h.queue.deadLetters.list();
@@ -60,12 +69,18 @@ withBackends('consumer', (backend) => {
 
   it('dead-letters at once an event that cannot be parsed or no longer validates, and keeps flowing', async () => {
     const h = harness();
-    await h.queue.enqueue([{ id: 'garbage', body: '{"event_id": "garb' }, { id: 'old_format', body: JSON.stringify({ event_id: 'old_format', kind: 'signup' }) }]);
+    await h.queue.enqueue([
+      { id: 'garbage', body: '{"event_id": "garb' },
+      { id: 'old_format', body: JSON.stringify({ event_id: 'old_format', kind: 'signup' }) },
+    ]);
     await h.send([signup()]);
     h.consumer.start();
     await h.drained();
     const letters = await h.queue.deadLetters.list();
-    expect(letters.map((l) => [l.id, l.attempts])).toEqual([['garbage', 1], ['old_format', 1]]);
+    expect(letters.map((l) => [l.id, l.attempts])).toEqual([
+      ['garbage', 1],
+      ['old_format', 1],
+    ]);
     expect(letters[0]!.error).toMatch(/^unparseable event body/);
     expect(letters[1]!.error).toMatch(/^invalid event: \/event_type is required/);
     expect((await h.metrics()).signups.total).toBe(1);
@@ -97,15 +112,26 @@ withBackends('consumer', (backend) => {
     await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}/api/metrics`;
-      const h = harness({ DAY15_DASHBOARD_UPDATE_ENABLED: 'true', DAY15_DASHBOARD_API_URL: url }, { timing: { dashboardRetryMs: 200 } });
+      const h = harness(
+        { DAY15_DASHBOARD_UPDATE_ENABLED: 'true', DAY15_DASHBOARD_API_URL: url },
+        { timing: { dashboardRetryMs: 200 } },
+      );
       await h.send([signup(), signup(), signup()]);
       h.consumer.start();
       await h.drained();
       expect((await h.metrics()).signups.total).toBe(3);
       await h.logged(/Dashboard API update failed; will retry/);
       failing = false;
-      await waitUntil(async () => received.length > 0, 20_000, 'a batch summary posted to the dashboard API once it answers');
-      expect(received[0]).toMatchObject({ consumer_id: h.consumer.id, success: expect.any(Number), by_type: { user_signup: expect.any(Number) } });
+      await waitUntil(
+        async () => received.length > 0,
+        20_000,
+        'a batch summary posted to the dashboard API once it answers',
+      );
+      expect(received[0]).toMatchObject({
+        consumer_id: h.consumer.id,
+        success: expect.any(Number),
+        by_type: { user_signup: expect.any(Number) },
+      });
     } finally {
       api.close();
     }
@@ -123,7 +149,10 @@ withBackends('consumer', (backend) => {
       await sleep(200);
     }
     await h.drained();
-    const latencies = h.logs.map((line) => /Processed user_signup .* - latency: ([\d.]+)ms/.exec(line)?.[1]).filter(Boolean).map(Number);
+    const latencies = h.logs
+      .map((line) => /Processed user_signup .* - latency: ([\d.]+)ms/.exec(line)?.[1])
+      .filter(Boolean)
+      .map(Number);
     expect(latencies).toHaveLength(8);
     // The claim behind "well under a second": a lone event is processed once the short fill gap shows no
     // more are coming, never held back until the batch timeout (5 s by default). That is what is asserted;
@@ -138,7 +167,11 @@ withBackends('consumer', (backend) => {
     const h = harness({ DAY15_BATCH_SIZE: '5' });
     await h.send(Array.from({ length: 5 }, () => signup()));
     h.consumer.start();
-    await waitUntil(async () => (await h.metrics()).totals.processed === 5, 20_000, async () => (await h.metrics()).totals);
+    await waitUntil(
+      async () => (await h.metrics()).totals.processed === 5,
+      20_000,
+      async () => (await h.metrics()).totals,
+    );
     await h.consumer.stop();
     await h.send([signup()]);
     // stop() resolves only once the consumer's loop has ended, so nothing may claim this event any more.
@@ -147,6 +180,8 @@ withBackends('consumer', (backend) => {
     await sleep(100);
     expect((await h.queue.stats()).ready).toBe(1);
     const stats = h.logs.slice(h.logs.findIndex((line) => line.includes('PROCESSING STATISTICS')));
-    expect(stats.join('\n')).toMatch(/events processed: 5[\s\S]*p99 latency: [\d.]+ms[\s\S]*throughput: [\d.]+ events\/s/);
+    expect(stats.join('\n')).toMatch(
+      /events processed: 5[\s\S]*p99 latency: [\d.]+ms[\s\S]*throughput: [\d.]+ events\/s/,
+    );
   });
 });

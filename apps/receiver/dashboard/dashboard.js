@@ -4,8 +4,11 @@
 
 const pollMs = 2000;
 const typeColors = {
-  user_signup: '#1d5fd1', subscription_created: '#17703a', subscription_updated: '#8a5a00',
-  subscription_cancelled: '#b3261e', usage_tracked: '#6b3fa0',
+  user_signup: '#1d5fd1',
+  subscription_created: '#17703a',
+  subscription_updated: '#8a5a00',
+  subscription_cancelled: '#b3261e',
+  usage_tracked: '#6b3fa0',
 };
 const palette = ['#1d5fd1', '#17703a', '#8a5a00', '#b3261e', '#6b3fa0', '#0f7c86', '#5a6472', '#c2410c'];
 const money = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' });
@@ -22,13 +25,24 @@ function chart(id, type, options = {}) {
   return new Chart($(id), {
     type,
     data: { labels: [], datasets: [] },
-    options: { animation: false, responsive: true, maintainAspectRatio: false, plugins: { legend: { position: 'bottom' } }, ...options },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      plugins: { legend: { position: 'bottom' } },
+      ...options,
+    },
   });
 }
 
 const charts = {
-  perMinute: chart('chart-per-minute', 'bar', { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } }),
-  mrrByPlan: chart('chart-mrr-plan', 'bar', { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } }),
+  perMinute: chart('chart-per-minute', 'bar', {
+    scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } },
+  }),
+  mrrByPlan: chart('chart-mrr-plan', 'bar', {
+    plugins: { legend: { display: false } },
+    scales: { y: { beginAtZero: true } },
+  }),
   sources: chart('chart-sources', 'doughnut'),
   usage: chart('chart-usage', 'bar', { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true } } }),
 };
@@ -59,19 +73,47 @@ function render(m) {
 
   const minutes = m.series.per_minute;
   const types = Object.keys(typeColors);
-  show(charts.perMinute, minutes.map((p) => new Date(p.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })),
-    types.map((type) => ({ label: type, backgroundColor: typeColors[type], data: minutes.map((p) => p.by_type[type] ?? 0) })),
-    describePairs('Events in the last hour by type', types.map((type) => [type, minutes.reduce((s, p) => s + (p.by_type[type] ?? 0), 0)])));
+  show(
+    charts.perMinute,
+    minutes.map((p) => new Date(p.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })),
+    types.map((type) => ({
+      label: type,
+      backgroundColor: typeColors[type],
+      data: minutes.map((p) => p.by_type[type] ?? 0),
+    })),
+    describePairs(
+      'Events in the last hour by type',
+      types.map((type) => [type, minutes.reduce((s, p) => s + (p.by_type[type] ?? 0), 0)]),
+    ),
+  );
 
   const plans = Object.entries(m.subscriptions.by_plan);
-  show(charts.mrrByPlan, plans.map(([plan]) => plan), [{ label: 'MRR', backgroundColor: palette[1], data: plans.map(([, v]) => v) }],
-    describePairs('MRR by plan', plans.map(([plan, v]) => [plan, money.format(v)])));
+  show(
+    charts.mrrByPlan,
+    plans.map(([plan]) => plan),
+    [{ label: 'MRR', backgroundColor: palette[1], data: plans.map(([, v]) => v) }],
+    describePairs(
+      'MRR by plan',
+      plans.map(([plan, v]) => [plan, money.format(v)]),
+    ),
+  );
   const sources = Object.entries(m.signups.by_source);
-  show(charts.sources, sources.map(([s]) => s), [{ label: 'Signups', backgroundColor: palette, data: sources.map(([, v]) => v) }],
-    describePairs('Signups by source', sources));
+  show(
+    charts.sources,
+    sources.map(([s]) => s),
+    [{ label: 'Signups', backgroundColor: palette, data: sources.map(([, v]) => v) }],
+    describePairs('Signups by source', sources),
+  );
   const usage = Object.entries(m.usage.by_feature);
-  show(charts.usage, usage.map(([f]) => f), [{ label: 'Quantity', backgroundColor: palette[4], data: usage.map(([, v]) => v.quantity) }],
-    describePairs('Usage quantity by feature', usage.map(([f, v]) => [f, v.quantity])));
+  show(
+    charts.usage,
+    usage.map(([f]) => f),
+    [{ label: 'Quantity', backgroundColor: palette[4], data: usage.map(([, v]) => v.quantity) }],
+    describePairs(
+      'Usage quantity by feature',
+      usage.map(([f, v]) => [f, v.quantity]),
+    ),
+  );
 
   setText('q-ready', count.format(m.queue.ready));
   setText('q-in-flight', count.format(m.queue.in_flight));
@@ -82,7 +124,12 @@ function render(m) {
   setText('processed', count.format(m.totals.processed));
   setText('duplicates', count.format(m.totals.duplicates));
   const age = m.pipeline.heartbeat_age_s;
-  setText('heartbeat', age === null ? 'no consumer seen' : `${age.toFixed(1)} s ago (${m.pipeline.consumers.length} consumer${m.pipeline.consumers.length === 1 ? '' : 's'})`);
+  setText(
+    'heartbeat',
+    age === null
+      ? 'no consumer seen'
+      : `${age.toFixed(1)} s ago (${m.pipeline.consumers.length} consumer${m.pipeline.consumers.length === 1 ? '' : 's'})`,
+  );
 }
 
 function showStatus(text, ok) {

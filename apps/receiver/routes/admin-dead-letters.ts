@@ -9,8 +9,14 @@ import { HttpError } from '../http-error.js';
  * The dead-letter admin API behind `Authorization: Bearer <DAY15_ADMIN_TOKEN>`: list, replay, purge. Without
  * a configured token the routes do not exist (404), so nothing is exposed by accident.
  */
-export function adminDeadLetters({ token, queue, clock }: {
-  token: string | undefined; queue: Pick<ReliableQueue, 'deadLetters'>; clock: () => number;
+export function adminDeadLetters({
+  token,
+  queue,
+  clock,
+}: {
+  token: string | undefined;
+  queue: Pick<ReliableQueue, 'deadLetters'>;
+  clock: () => number;
 }): Router {
   const router = Router();
   if (token === undefined) return router;
@@ -18,7 +24,11 @@ export function adminDeadLetters({ token, queue, clock }: {
   // Compared as digests, so the comparison is constant-time whatever length the caller sends.
   const authorize: RequestHandler = (req, _res, next) => {
     const offered = digest(req.headers.authorization ?? '');
-    next(timingSafeEqual(offered, expected) ? undefined : new HttpError({ status: 401, code: 'unauthorized', message: 'Missing or wrong admin token' }));
+    next(
+      timingSafeEqual(offered, expected)
+        ? undefined
+        : new HttpError({ status: 401, code: 'unauthorized', message: 'Missing or wrong admin token' }),
+    );
   };
   router.use('/admin', authorize);
 
@@ -26,10 +36,17 @@ export function adminDeadLetters({ token, queue, clock }: {
     const { limit, offset } = readListPage(req.query);
     const [total, letters] = await Promise.all([queue.deadLetters.count(), queue.deadLetters.list({ offset, limit })]);
     res.json({
-      total, offset, limit,
+      total,
+      offset,
+      limit,
       items: letters.map((letter) => ({
-        event_id: letter.id, event: letter.event, error: letter.error, attempts: letter.attempts,
-        first_failed_at: letter.firstFailedAt, last_failed_at: letter.lastFailedAt, dead_at: letter.deadAt,
+        event_id: letter.id,
+        event: letter.event,
+        error: letter.error,
+        attempts: letter.attempts,
+        first_failed_at: letter.firstFailedAt,
+        last_failed_at: letter.lastFailedAt,
+        dead_at: letter.deadAt,
       })),
     });
   });
@@ -40,7 +57,8 @@ export function adminDeadLetters({ token, queue, clock }: {
 
   router.delete('/admin/dead-letters/:event_id', async (req, res) => {
     const purged = await queue.deadLetters.purge([String(req.params.event_id)]);
-    if (purged === 0) throw new HttpError({ status: 404, code: 'not_found', message: `No dead letter ${req.params.event_id}` });
+    if (purged === 0)
+      throw new HttpError({ status: 404, code: 'not_found', message: `No dead letter ${req.params.event_id}` });
     res.json({ purged });
   });
   return router;

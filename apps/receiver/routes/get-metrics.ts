@@ -8,7 +8,11 @@ export function getMetrics(read: ReadMetrics): RequestHandler {
   return async (req, res) => {
     const window = (req.query.window ?? '1h') as MetricsWindow;
     if (!metricsWindows.includes(window)) {
-      throw new HttpError({ status: 400, code: 'invalid_window', message: `window must be one of: ${metricsWindows.join(', ')}` });
+      throw new HttpError({
+        status: 400,
+        code: 'invalid_window',
+        message: `window must be one of: ${metricsWindows.join(', ')}`,
+      });
     }
     res.set('Cache-Control', 'no-store').json(await read(window));
   };

@@ -7,7 +7,10 @@ withBackends('GET /health', (backend) => {
   it('reports healthy with the mode, queue depths and uptime', async () => {
     const useMock = backend.name === 'ioredis-mock' ? 'true' : 'false';
     const { app } = receiverHarness(backend.redis, { DAY15_USE_MOCK_REDIS: useMock });
-    await request(app).post('/webhook/batch').send({ events: [anEvent(), anEvent()] }).expect(202);
+    await request(app)
+      .post('/webhook/batch')
+      .send({ events: [anEvent(), anEvent()] })
+      .expect(202);
     const res = await request(app).get('/health');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({

@@ -10,7 +10,11 @@ withBackends('GET /api/metrics', (backend) => {
     const { app } = receiverHarness(backend.redis, {}, () => now);
     const empty = await request(app).get('/api/metrics');
     expect(empty.status).toBe(200);
-    expect(empty.body).toMatchObject({ totals: { processed: 0, duplicates: 0 }, queue: { ready: 0 }, subscriptions: { mrr: 0 } });
+    expect(empty.body).toMatchObject({
+      totals: { processed: 0, duplicates: 0 },
+      queue: { ready: 0 },
+      subscriptions: { mrr: 0 },
+    });
     expect(empty.body.series.per_minute).toHaveLength(60);
 
     const event = anEvent();
@@ -27,18 +31,30 @@ withBackends('GET /api/metrics', (backend) => {
     const event = anEvent({ event_type: 'usage_tracked' });
     await request(app).post('/webhook/events').send(event).expect(202);
     await request(app).post('/webhook/events').send(event).expect(200);
-    await request(app).post('/webhook/events').send(anEvent({ timestamp: 'never' })).expect(400);
-    await request(app).post('/webhook/batch').send({ events: [anEvent(), { event_type: 'bogus' }] }).expect(202);
+    await request(app)
+      .post('/webhook/events')
+      .send(anEvent({ timestamp: 'never' }))
+      .expect(400);
+    await request(app)
+      .post('/webhook/batch')
+      .send({ events: [anEvent(), { event_type: 'bogus' }] })
+      .expect(202);
     // Rejected events are counted off the request path (the 400 and 202 above are sent first): wait for
     // both counts to land in Redis rather than for a fixed time. Read from Redis directly, so the wait
     // does not fill the 1 s metrics cache of the route under test.
-    await waitUntil(async () => {
-      const intake = await backend.redis.hgetall(queue.keys.intake);
-      return intake['rejected:user_signup'] === '1' && intake['rejected:invalid'] === '1';
-    }, 10_000, async () => backend.redis.hgetall(queue.keys.intake));
+    await waitUntil(
+      async () => {
+        const intake = await backend.redis.hgetall(queue.keys.intake);
+        return intake['rejected:user_signup'] === '1' && intake['rejected:invalid'] === '1';
+      },
+      10_000,
+      async () => backend.redis.hgetall(queue.keys.intake),
+    );
     const res = await request(app).get('/api/metrics?window=24h');
     expect(res.body.pipeline.intake).toEqual({
-      accepted: { usage_tracked: 1, user_signup: 1 }, duplicate: { usage_tracked: 1 }, rejected: { user_signup: 1, invalid: 1 },
+      accepted: { usage_tracked: 1, user_signup: 1 },
+      duplicate: { usage_tracked: 1 },
+      rejected: { user_signup: 1, invalid: 1 },
     });
     expect(res.body.series.per_hour).toHaveLength(24);
   });

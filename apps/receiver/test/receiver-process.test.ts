@@ -10,7 +10,11 @@ const entry = 'apps/receiver/main.ts';
 const listening = /Receiver listening on (http:\/\/\S+)/;
 
 async function post(url: string, body: unknown): Promise<number> {
-  const res = await fetch(`${url}/webhook/events`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}/webhook/events`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   await res.arrayBuffer();
   return res.status;
 }
@@ -22,60 +26,85 @@ const processTestTimeoutMs = 90_000;
 describe('the receiver process (apps/receiver/main.ts)', () => {
   afterEach(killAppProcesses);
 
-  it('starts with the default settings in memory mode, answers /health, says so, and exits 0 on SIGTERM', async () => {
-    const app = startAppProcess(entry, { DAY15_WEBHOOK_PORT: '0' });
-    const [, url] = await app.waitForLine(listening);
-    const res = await fetch(`${url}/health`);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'healthy', mode: 'memory' });
-    await app.waitForLine(/WARN - receiver - In-memory mode/);
-    app.child.kill('SIGTERM');
-    expect(await app.exited).toBe(0);
-  }, processTestTimeoutMs);
+  it(
+    'starts with the default settings in memory mode, answers /health, says so, and exits 0 on SIGTERM',
+    async () => {
+      const app = startAppProcess(entry, { DAY15_WEBHOOK_PORT: '0' });
+      const [, url] = await app.waitForLine(listening);
+      const res = await fetch(`${url}/health`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ status: 'healthy', mode: 'memory' });
+      await app.waitForLine(/WARN - receiver - In-memory mode/);
+      app.child.kill('SIGTERM');
+      expect(await app.exited).toBe(0);
+    },
+    processTestTimeoutMs,
+  );
 
-  it('loses no accepted event on SIGTERM under load: every 202 is in Redis, and the process exits 0', async () => {
-    const prefix = uniquePrefix('shutdown');
-    const app = startAppProcess(entry, {
-      DAY15_WEBHOOK_PORT: '0', DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: process.env.REDIS_TEST_URL ?? '', DAY15_KEY_PREFIX: prefix,
-    });
-    const [, url] = await app.waitForLine(listening);
-    const accepted: string[] = [];
-    let stopped = false;
-    const sender = async () => {
-      while (!stopped) {
-        const event = anEvent();
-        try {
-          if ((await post(url!, event)) === 202) accepted.push(String(event.event_id));
-        } catch {
-          stopped = true; // connection refused or reset: the receiver has closed; a real sender would retry later
+  it(
+    'loses no accepted event on SIGTERM under load: every 202 is in Redis, and the process exits 0',
+    async () => {
+      const prefix = uniquePrefix('shutdown');
+      const app = startAppProcess(entry, {
+        DAY15_WEBHOOK_PORT: '0',
+        DAY15_USE_MOCK_REDIS: 'false',
+        DAY15_REDIS_URL: process.env.REDIS_TEST_URL ?? '',
+        DAY15_KEY_PREFIX: prefix,
+      });
+      const [, url] = await app.waitForLine(listening);
+      const accepted: string[] = [];
+      let stopped = false;
+      const sender = async () => {
+        while (!stopped) {
+          const event = anEvent();
+          try {
+            if ((await post(url!, event)) === 202) accepted.push(String(event.event_id));
+          } catch {
+            stopped = true; // connection refused or reset: the receiver has closed; a real sender would retry later
+          }
         }
+      };
+      const senders = Array.from({ length: 16 }, sender);
+      await waitUntil(
+        async () => accepted.length >= 100,
+        30_000,
+        () => `${accepted.length} events accepted`,
+      );
+      app.child.kill('SIGTERM');
+      await Promise.all(senders);
+      expect(await app.exited).toBe(0);
+
+      const redis = new Redis(process.env.REDIS_TEST_URL ?? '');
+      try {
+        const queued = new Set(await redis.lrange(queueKeys(prefix).ready, 0, -1));
+        expect(accepted.length).toBeGreaterThanOrEqual(100);
+        expect(accepted.filter((id) => !queued.has(id))).toEqual([]);
+      } finally {
+        redis.disconnect();
       }
-    };
-    const senders = Array.from({ length: 16 }, sender);
-    await waitUntil(async () => accepted.length >= 100, 30_000, () => `${accepted.length} events accepted`);
-    app.child.kill('SIGTERM');
-    await Promise.all(senders);
-    expect(await app.exited).toBe(0);
+    },
+    processTestTimeoutMs,
+  );
 
-    const redis = new Redis(process.env.REDIS_TEST_URL ?? '');
-    try {
-      const queued = new Set(await redis.lrange(queueKeys(prefix).ready, 0, -1));
-      expect(accepted.length).toBeGreaterThanOrEqual(100);
-      expect(accepted.filter((id) => !queued.has(id))).toEqual([]);
-    } finally {
-      redis.disconnect();
-    }
-  }, processTestTimeoutMs);
+  it(
+    'refuses to start with a malformed setting, naming it, and exits 1',
+    async () => {
+      const app = startAppProcess(entry, { DAY15_BATCH_SIZE: 'lots' });
+      expect(await app.exited).toBe(1);
+      expect(app.lines.join('\n')).toContain(
+        'DAY15_BATCH_SIZE="lots" is not allowed: expected an integer from 1 to 2000',
+      );
+    },
+    processTestTimeoutMs,
+  );
 
-  it('refuses to start with a malformed setting, naming it, and exits 1', async () => {
-    const app = startAppProcess(entry, { DAY15_BATCH_SIZE: 'lots' });
-    expect(await app.exited).toBe(1);
-    expect(app.lines.join('\n')).toContain('DAY15_BATCH_SIZE="lots" is not allowed: expected an integer from 1 to 2000');
-  }, processTestTimeoutMs);
-
-  it('exits 1 with a hint when Redis mode is on and Redis is unreachable', async () => {
-    const app = startAppProcess(entry, { DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: 'redis://127.0.0.1:1' });
-    expect(await app.exited).toBe(1);
-    expect(app.lines.join('\n')).toMatch(/Start-up failed: Redis at redis:\/\/127\.0\.0\.1:1 is unreachable/);
-  }, processTestTimeoutMs);
+  it(
+    'exits 1 with a hint when Redis mode is on and Redis is unreachable',
+    async () => {
+      const app = startAppProcess(entry, { DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: 'redis://127.0.0.1:1' });
+      expect(await app.exited).toBe(1);
+      expect(app.lines.join('\n')).toMatch(/Start-up failed: Redis at redis:\/\/127\.0\.0\.1:1 is unreachable/);
+    },
+    processTestTimeoutMs,
+  );
 });

@@ -16,18 +16,42 @@ const admin = { Authorization: `Bearer ${adminToken}` };
 // Every route that touches Redis, as the production listener serves it.
 const routes: { name: string; send: (app: ReturnType<typeof createReceiverApp>) => request.Test }[] = [
   { name: 'POST /webhook/events', send: (app) => request(app).post('/webhook/events').send(anEvent()) },
-  { name: 'POST /webhook/batch', send: (app) => request(app).post('/webhook/batch').send({ events: [anEvent()] }) },
-  { name: 'GET /admin/dead-letters (list and count)', send: (app) => request(app).get('/admin/dead-letters').set(admin) },
-  { name: 'POST /admin/dead-letters/replay (ids)', send: (app) => request(app).post('/admin/dead-letters/replay').set(admin).send({ event_ids: ['evt_x'] }) },
-  { name: 'POST /admin/dead-letters/replay (all)', send: (app) => request(app).post('/admin/dead-letters/replay').set(admin).send({ all: true }) },
-  { name: 'DELETE /admin/dead-letters/:id (purge)', send: (app) => request(app).delete('/admin/dead-letters/evt_x').set(admin) },
+  {
+    name: 'POST /webhook/batch',
+    send: (app) =>
+      request(app)
+        .post('/webhook/batch')
+        .send({ events: [anEvent()] }),
+  },
+  {
+    name: 'GET /admin/dead-letters (list and count)',
+    send: (app) => request(app).get('/admin/dead-letters').set(admin),
+  },
+  {
+    name: 'POST /admin/dead-letters/replay (ids)',
+    send: (app) =>
+      request(app)
+        .post('/admin/dead-letters/replay')
+        .set(admin)
+        .send({ event_ids: ['evt_x'] }),
+  },
+  {
+    name: 'POST /admin/dead-letters/replay (all)',
+    send: (app) => request(app).post('/admin/dead-letters/replay').set(admin).send({ all: true }),
+  },
+  {
+    name: 'DELETE /admin/dead-letters/:id (purge)',
+    send: (app) => request(app).delete('/admin/dead-letters/evt_x').set(admin),
+  },
   { name: 'GET /api/metrics', send: (app) => request(app).get('/api/metrics?window=24h') },
   { name: 'GET /metrics', send: (app) => request(app).get('/metrics') },
 ];
 
 // What each route answers once Redis is back (the dead-letter ids above do not exist).
 const healthyStatus: Record<string, number> = {
-  'POST /webhook/events': 202, 'POST /webhook/batch': 202, 'DELETE /admin/dead-letters/:id (purge)': 404,
+  'POST /webhook/events': 202,
+  'POST /webhook/batch': 202,
+  'DELETE /admin/dead-letters/:id (purge)': 404,
 };
 
 // A stopped Redis refuses connections at once, so the 503 is immediate and one second is ample slack. A
@@ -48,7 +72,12 @@ describe('receiver during a Redis outage (private redis-server stopped, hung and
   beforeAll(async () => {
     server = await startRedisServer();
     const config = loadConfig({
-      env: { DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: server.url, DAY15_KEY_PREFIX: uniquePrefix(), DAY15_ADMIN_TOKEN: adminToken },
+      env: {
+        DAY15_USE_MOCK_REDIS: 'false',
+        DAY15_REDIS_URL: server.url,
+        DAY15_KEY_PREFIX: uniquePrefix(),
+        DAY15_ADMIN_TOKEN: adminToken,
+      },
       envFile: '/nonexistent/.env',
     });
     redis = await connectRedis(config.redis, { onError: () => undefined });
@@ -62,15 +91,22 @@ describe('receiver during a Redis outage (private redis-server stopped, hung and
 
   async function expectEveryRouteUnavailable(deadlineMs: number): Promise<void> {
     const wrong: string[] = [];
-    await Promise.all(routes.map(async (route) => {
-      const started = Date.now();
-      const res = await route.send(app);
-      const tookMs = Date.now() - started;
-      const answer = `${res.status} ${res.body?.error} Retry-After=${res.headers['retry-after']} in ${tookMs} ms`;
-      if (res.status !== 503 || res.body?.error !== 'queue_unavailable' || res.headers['retry-after'] !== '1' || tookMs > deadlineMs) {
-        wrong.push(`${route.name}: ${answer}`);
-      }
-    }));
+    await Promise.all(
+      routes.map(async (route) => {
+        const started = Date.now();
+        const res = await route.send(app);
+        const tookMs = Date.now() - started;
+        const answer = `${res.status} ${res.body?.error} Retry-After=${res.headers['retry-after']} in ${tookMs} ms`;
+        if (
+          res.status !== 503 ||
+          res.body?.error !== 'queue_unavailable' ||
+          res.headers['retry-after'] !== '1' ||
+          tookMs > deadlineMs
+        ) {
+          wrong.push(`${route.name}: ${answer}`);
+        }
+      }),
+    );
     expect(wrong).toEqual([]);
   }
 
@@ -83,7 +119,9 @@ describe('receiver during a Redis outage (private redis-server stopped, hung and
         last = `${res.status} ${JSON.stringify(res.body)}`;
         return res.status === expected;
       }, 15_000).catch((error: unknown) => {
-        throw new Error(`${route.name} did not answer ${expected} after Redis came back; last answer: ${last}`, { cause: error });
+        throw new Error(`${route.name} did not answer ${expected} after Redis came back; last answer: ${last}`, {
+          cause: error,
+        });
       });
     }
   }

@@ -9,7 +9,11 @@ import { anEvent, receiverHarness } from './receiver-harness.js';
 
 async function tableAndApp() {
   const harness = receiverHarness(await mockRedis.connect());
-  const { endpoints } = receiverRoutes({ config: harness.config, queue: harness.queue, logger: captureLogger().logger });
+  const { endpoints } = receiverRoutes({
+    config: harness.config,
+    queue: harness.queue,
+    logger: captureLogger().logger,
+  });
   return { ...harness, endpoints };
 }
 
@@ -21,7 +25,13 @@ describe('the route table', () => {
     const req = (method: string, url: string) => ({ method, url }) as IncomingMessage;
     expect(dispatch(req('POST', '/webhook/events'))).toBe(listener('/webhook/events'));
     expect(dispatch(req('POST', '/webhook/batch?source=test'))).toBe(listener('/webhook/batch'));
-    for (const [method, url] of [['GET', '/webhook/events'], ['POST', '/webhook/events/'], ['POST', '/webhook'], ['GET', '/health'], ['POST', '/health']]) {
+    for (const [method, url] of [
+      ['GET', '/webhook/events'],
+      ['POST', '/webhook/events/'],
+      ['POST', '/webhook'],
+      ['GET', '/health'],
+      ['POST', '/health'],
+    ]) {
       expect(dispatch(req(method!, url!))).toBeUndefined();
     }
   });
@@ -35,7 +45,11 @@ describe('the route table', () => {
       for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => !allowed.includes(m as never))) {
         const res = await request(app)[method.toLowerCase() as 'get'](path);
         expect([method, path, res.status, res.headers.allow, res.body]).toEqual([
-          method, path, 405, allowed.join(', '), { error: 'method_not_allowed', message: `Use ${allowed.join(', ')} ${path}` },
+          method,
+          path,
+          405,
+          allowed.join(', '),
+          { error: 'method_not_allowed', message: `Use ${allowed.join(', ')} ${path}` },
         ]);
       }
     }
@@ -46,7 +60,9 @@ describe('the route table', () => {
     const event = await request(app).post('/webhook/events/').send(anEvent());
     expect(event.status).toBe(202);
     expect(event.body).toMatchObject({ status: 'accepted' });
-    const batch = await request(app).post('/WEBHOOK/BATCH').send({ events: [anEvent()] });
+    const batch = await request(app)
+      .post('/WEBHOOK/BATCH')
+      .send({ events: [anEvent()] });
     expect(batch.status).toBe(202);
     expect(batch.body).toMatchObject({ status: 'processed', results: { accepted: 1 } });
     expect((await queue.stats()).ready).toBe(2);

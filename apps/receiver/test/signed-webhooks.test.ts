@@ -30,7 +30,11 @@ withBackends('signed webhooks', (backend) => {
   const post = (path: string, headers: Record<string, string>, body: string) =>
     request(harness.app).post(path).set(headers).send(body);
   const fresh = () => {
-    harness = receiverHarness(backend.redis, { DAY15_WEBHOOK_SECRETS: `${current},${previous}`, DAY15_SIGNATURE_TOLERANCE_SECONDS: '300' }, clock);
+    harness = receiverHarness(
+      backend.redis,
+      { DAY15_WEBHOOK_SECRETS: `${current},${previous}`, DAY15_SIGNATURE_TOLERANCE_SECONDS: '300' },
+      clock,
+    );
   };
 
   it('accepts an event signed with the current secret and one signed with the previous secret (rotation)', async () => {
@@ -62,7 +66,9 @@ withBackends('signed webhooks', (backend) => {
     const old = await post('/webhook/events', signed(current, body, { at: nowSeconds - 301 }), body);
     expect(old.status).toBe(401);
     expect(old.body).toEqual({ error: 'stale_timestamp' });
-    expect((await post('/webhook/events', signed(current, body, { at: nowSeconds + 301 }), body)).body).toEqual({ error: 'stale_timestamp' });
+    expect((await post('/webhook/events', signed(current, body, { at: nowSeconds + 301 }), body)).body).toEqual({
+      error: 'stale_timestamp',
+    });
     expect((await harness.queue.stats()).ready).toBe(0);
   });
 });

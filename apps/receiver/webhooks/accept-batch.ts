@@ -1,4 +1,9 @@
-import { validateBatchEnvelope, validateEvent, type Day15Event, type ValidationIssue } from '../../../libs/events/index.js';
+import {
+  validateBatchEnvelope,
+  validateEvent,
+  type Day15Event,
+  type ValidationIssue,
+} from '../../../libs/events/index.js';
 import { HttpError } from '../http-error.js';
 import { countRejected, enqueueEvents, latencyMs } from './enqueue-events.js';
 import type { Answer, WebhookContext } from './webhook-types.js';
@@ -23,10 +28,22 @@ export async function acceptBatch(body: unknown, ctx: WebhookContext): Promise<A
     if (verdict.ok) valid.push(verdict.event);
     else rejected.push({ index, event_id: eventIdOf(candidate), error: 'invalid_event', details: verdict.issues });
   });
-  countRejected(ctx, rejected.map((r) => events[r.index]));
-  const summary = { total_events: events.length, results: { accepted: 0, duplicates: 0, errors: rejected.length }, rejected };
+  countRejected(
+    ctx,
+    rejected.map((r) => events[r.index]),
+  );
+  const summary = {
+    total_events: events.length,
+    results: { accepted: 0, duplicates: 0, errors: rejected.length },
+    rejected,
+  };
   if (valid.length === 0) {
-    throw new HttpError({ status: 400, code: 'invalid_events', message: 'No event in the batch is valid', body: summary });
+    throw new HttpError({
+      status: 400,
+      code: 'invalid_events',
+      message: 'No event in the batch is valid',
+      body: summary,
+    });
   }
   const verdicts = await enqueueEvents(valid, ctx);
   summary.results.accepted = verdicts.filter((v) => v === 'accepted').length;
@@ -42,7 +59,12 @@ function readBatchEnvelope(body: unknown, maxEvents: number): unknown[] {
   const verdict = validateBatchEnvelope(body, maxEvents);
   if (verdict.ok) return verdict.value.events;
   if (verdict.error === 'payload_too_large') {
-    throw new HttpError({ status: 413, code: verdict.error, message: verdict.message, body: { limit_events: verdict.limitEvents } });
+    throw new HttpError({
+      status: 413,
+      code: verdict.error,
+      message: verdict.message,
+      body: { limit_events: verdict.limitEvents },
+    });
   }
   throw new HttpError({ status: 400, code: verdict.error, message: verdict.message });
 }

@@ -12,9 +12,15 @@ export async function acceptEvent(body: unknown, ctx: WebhookContext): Promise<A
   }
   const { event } = verdict;
   const [outcome] = await enqueueEvents([event], ctx);
-  if (outcome === 'duplicate') return { status: 200, body: { status: 'ignored', reason: 'duplicate_event', event_id: event.event_id } };
+  if (outcome === 'duplicate')
+    return { status: 200, body: { status: 'ignored', reason: 'duplicate_event', event_id: event.event_id } };
   return {
     status: 202,
-    body: { status: 'accepted', event_id: event.event_id, queued_at: new Date(ctx.clock()).toISOString(), latency_ms: latencyMs(ctx.startedAt) },
+    body: {
+      status: 'accepted',
+      event_id: event.event_id,
+      queued_at: new Date(ctx.clock()).toISOString(),
+      latency_ms: latencyMs(ctx.startedAt),
+    },
   };
 }

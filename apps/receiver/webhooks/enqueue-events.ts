@@ -6,7 +6,11 @@ import type { WebhookContext } from './webhook-types.js';
 export async function enqueueEvents(events: readonly Day15Event[], context: WebhookContext): Promise<EnqueueVerdict[]> {
   const receivedAt = new Date(context.receivedAt).toISOString();
   const verdicts = await context.queue.enqueue(
-    events.map((event) => ({ id: event.event_id, label: event.event_type, body: JSON.stringify({ ...event, received_at: receivedAt }) })),
+    events.map((event) => ({
+      id: event.event_id,
+      label: event.event_type,
+      body: JSON.stringify({ ...event, received_at: receivedAt }),
+    })),
     { maxReadyDepth: context.maxQueueDepth },
   );
   const latency = latencyMs(context.startedAt);
@@ -26,7 +30,9 @@ export function countRejected(context: Pick<WebhookContext, 'queue' | 'logger'>,
     const type = (candidate as { event_type?: unknown } | null)?.event_type;
     return typeof type === 'string' && eventTypes.includes(type as EventType) ? type : 'invalid';
   });
-  context.queue.countRejected(labels).catch((error: Error) => context.logger.debug('Counting rejected events failed', { error: error.message }));
+  context.queue
+    .countRejected(labels)
+    .catch((error: Error) => context.logger.debug('Counting rejected events failed', { error: error.message }));
 }
 
 /** Milliseconds since `startedAt` (a performance.now() reading), rounded to 0.01: the answers' latency_ms. */

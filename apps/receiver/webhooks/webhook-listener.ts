@@ -15,14 +15,21 @@ export type WebhookListenerFactory = (path: string, limitBytes: number, action: 
 export function webhookListeners(deps: ReceiverDeps): WebhookListenerFactory {
   const { config, queue, logger, clock = Date.now } = deps;
   const keys = config.webhook.secrets.map(decodeSecret);
-  return (path, limitBytes, action) =>
-    (req: IncomingMessage, res: ServerResponse) => {
-      const ctx: WebhookContext = {
-        queue, logger, clock, maxQueueDepth: config.webhook.maxQueueDepth, maxBatchEvents: config.webhook.maxBatchEvents,
-        receivedAt: clock(), startedAt: performance.now(),
-      };
-      readWebhookBody(req, { limitBytes, keys, toleranceMs: config.webhook.signatureToleranceMs, now: ctx.receivedAt })
-        .then((body) => action(body, ctx))
-        .then((answer) => writeJsonResponse(res, answer.status, answer.body), (error: unknown) => writeErrorResponse(res, logger, path, error));
+  return (path, limitBytes, action) => (req: IncomingMessage, res: ServerResponse) => {
+    const ctx: WebhookContext = {
+      queue,
+      logger,
+      clock,
+      maxQueueDepth: config.webhook.maxQueueDepth,
+      maxBatchEvents: config.webhook.maxBatchEvents,
+      receivedAt: clock(),
+      startedAt: performance.now(),
     };
+    readWebhookBody(req, { limitBytes, keys, toleranceMs: config.webhook.signatureToleranceMs, now: ctx.receivedAt })
+      .then((body) => action(body, ctx))
+      .then(
+        (answer) => writeJsonResponse(res, answer.status, answer.body),
+        (error: unknown) => writeErrorResponse(res, logger, path, error),
+      );
+  };
 }

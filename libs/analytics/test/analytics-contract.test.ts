@@ -10,8 +10,11 @@ let counter = 0;
 function event(type: string, change: Record<string, unknown> = {}): Day15Event {
   counter += 1;
   return {
-    event_id: `evt_${counter}`, event_type: type, timestamp: '2026-11-26T12:00:00Z',
-    received_at: new Date(now - 20).toISOString(), ...change,
+    event_id: `evt_${counter}`,
+    event_type: type,
+    timestamp: '2026-11-26T12:00:00Z',
+    received_at: new Date(now - 20).toISOString(),
+    ...change,
   } as Day15Event;
 }
 
@@ -23,7 +26,10 @@ withBackends('analytics through the queue', (backend) => {
     for (const e of events) {
       await queue.enqueue([{ id: e.event_id, body: JSON.stringify(e) }]);
       const claims = await queue.claim('c', 10, 10_000);
-      await queue.ack('c', claims.map((claim) => ({ claim, effects: effectsFor(JSON.parse(claim.body) as Day15Event, { now }) })));
+      await queue.ack(
+        'c',
+        claims.map((claim) => ({ claim, effects: effectsFor(JSON.parse(claim.body) as Day15Event, { now }) })),
+      );
     }
   }
   const metrics = (window: '1h' | '24h' = '1h') => readMetrics(queue, { now, window });
@@ -39,27 +45,63 @@ withBackends('analytics through the queue', (backend) => {
       event('user_signup', { user_id: 'u1', metadata: { source: 'organic' } }),
     );
     const m = await metrics();
-    expect(m.signups).toEqual({ total: 3, today: 3, by_source: { organic: 2, ads: 1 }, by_country: { US: 2, unknown: 1 } });
+    expect(m.signups).toEqual({
+      total: 3,
+      today: 3,
+      by_source: { organic: 2, ads: 1 },
+      by_country: { US: 2, unknown: 1 },
+    });
     expect(m.unique_users_today).toBe(2);
-    expect(m.totals).toMatchObject({ by_type: { user_signup: 3, usage_tracked: 0 }, processed: 3, accepted: 3, received: 3 });
+    expect(m.totals).toMatchObject({
+      by_type: { user_signup: 3, usage_tracked: 0 },
+      processed: 3,
+      accepted: 3,
+      received: 3,
+    });
   });
 
   it('keeps MRR, active count and MRR by plan exact through create, upgrade, annual billing and cancel', async () => {
     fresh();
     await process(
-      event('subscription_created', { user_id: 'a', timestamp: '2026-11-26T10:00:00Z', metadata: { plan: 'basic', amount: 29, billing_cycle: 'monthly' } }),
-      event('subscription_created', { user_id: 'b', timestamp: '2026-11-26T10:00:00Z', metadata: { plan: 'enterprise', amount: 5988, billing_cycle: 'annual' } }),
-      event('subscription_updated', { user_id: 'a', timestamp: '2026-11-26T11:00:00Z', metadata: { plan: 'premium', amount: 99.99 } }),
+      event('subscription_created', {
+        user_id: 'a',
+        timestamp: '2026-11-26T10:00:00Z',
+        metadata: { plan: 'basic', amount: 29, billing_cycle: 'monthly' },
+      }),
+      event('subscription_created', {
+        user_id: 'b',
+        timestamp: '2026-11-26T10:00:00Z',
+        metadata: { plan: 'enterprise', amount: 5988, billing_cycle: 'annual' },
+      }),
+      event('subscription_updated', {
+        user_id: 'a',
+        timestamp: '2026-11-26T11:00:00Z',
+        metadata: { plan: 'premium', amount: 99.99 },
+      }),
       event('subscription_cancelled', { user_id: 'b', timestamp: '2026-11-26T12:00:00Z' }),
     );
-    expect((await metrics()).subscriptions).toEqual({ active: 1, mrr: 99.99, by_plan: { premium: 99.99 }, churned: 1, unknown_cancellations: 0 });
+    expect((await metrics()).subscriptions).toEqual({
+      active: 1,
+      mrr: 99.99,
+      by_plan: { premium: 99.99 },
+      churned: 1,
+      unknown_cancellations: 0,
+    });
   });
 
   it('lets the newest event win when subscription events arrive out of order', async () => {
     fresh();
     await process(
-      event('subscription_updated', { user_id: 'a', timestamp: '2026-11-26T11:00:00Z', metadata: { plan: 'premium', amount: 99 } }),
-      event('subscription_created', { user_id: 'a', timestamp: '2026-11-26T10:00:00Z', metadata: { plan: 'basic', amount: 29 } }),
+      event('subscription_updated', {
+        user_id: 'a',
+        timestamp: '2026-11-26T11:00:00Z',
+        metadata: { plan: 'premium', amount: 99 },
+      }),
+      event('subscription_created', {
+        user_id: 'a',
+        timestamp: '2026-11-26T10:00:00Z',
+        metadata: { plan: 'basic', amount: 29 },
+      }),
     );
     const m = await metrics();
     expect(m.subscriptions).toMatchObject({ active: 1, mrr: 99, by_plan: { premium: 99 } });
@@ -70,16 +112,33 @@ withBackends('analytics through the queue', (backend) => {
     fresh();
     await process(
       event('subscription_cancelled', { user_id: 'ghost', timestamp: '2026-11-26T12:00:00Z' }),
-      event('subscription_created', { user_id: 'ghost', timestamp: '2026-11-26T09:00:00Z', metadata: { plan: 'basic', amount: 29 } }),
+      event('subscription_created', {
+        user_id: 'ghost',
+        timestamp: '2026-11-26T09:00:00Z',
+        metadata: { plan: 'basic', amount: 29 },
+      }),
     );
-    expect((await metrics()).subscriptions).toEqual({ active: 0, mrr: 0, by_plan: {}, churned: 0, unknown_cancellations: 1 });
+    expect((await metrics()).subscriptions).toEqual({
+      active: 0,
+      mrr: 0,
+      by_plan: {},
+      churned: 0,
+      unknown_cancellations: 1,
+    });
   });
 
   it('counts a duplicate event once and a redelivered, already acked event not at all', async () => {
     fresh();
     const usage = event('usage_tracked', { metadata: { feature: 'api_calls', quantity: 150, duration_ms: 3200 } });
     await process(usage, usage);
-    await queue.enqueue([{ id: 'late', body: JSON.stringify(event('usage_tracked', { event_id: 'late', metadata: { feature: 'api_calls', quantity: 5 } })) }]);
+    await queue.enqueue([
+      {
+        id: 'late',
+        body: JSON.stringify(
+          event('usage_tracked', { event_id: 'late', metadata: { feature: 'api_calls', quantity: 5 } }),
+        ),
+      },
+    ]);
     const [claim] = await queue.claim('c', 1, 10_000);
     const effects = effectsFor(JSON.parse(claim!.body) as Day15Event, { now });
     await queue.ack('c', [{ claim: claim!, effects }]);
@@ -98,12 +157,18 @@ withBackends('analytics through the queue', (backend) => {
     expect(m.latency_ms.p99).toBeLessThanOrEqual(25);
     expect(m.latency_ms.average).toBe(20);
     expect(m.series.per_minute).toHaveLength(60);
-    expect(m.series.per_minute.slice(-2).map((point) => point.at)).toEqual(['2026-11-26T14:29:00.000Z', '2026-11-26T14:30:00.000Z']);
+    expect(m.series.per_minute.slice(-2).map((point) => point.at)).toEqual([
+      '2026-11-26T14:29:00.000Z',
+      '2026-11-26T14:30:00.000Z',
+    ]);
     expect(m.series.per_minute.at(-2)!.by_type).toEqual({ user_signup: 1, usage_tracked: 1 });
     expect(m.series.per_hour).toBeUndefined();
     const day = await metrics('24h');
     expect(day.series.per_hour).toHaveLength(24);
-    expect(day.series.per_hour!.at(-1)).toEqual({ at: '2026-11-26T14:00:00.000Z', by_type: { user_signup: 1, usage_tracked: 1 } });
+    expect(day.series.per_hour!.at(-1)).toEqual({
+      at: '2026-11-26T14:00:00.000Z',
+      by_type: { user_signup: 1, usage_tracked: 1 },
+    });
     expect(m.queue).toEqual({ ready: 0, in_flight: 0, delayed: 0, dead: 0 });
     expect(m.pipeline.intake).toEqual({ accepted: { unlabelled: 2 } });
   });

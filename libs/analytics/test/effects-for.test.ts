@@ -24,7 +24,12 @@ describe('effectsFor', () => {
   });
 
   it('counts a signup in total, by source and country (unknown when absent), per day, and the user in the day set', () => {
-    const effects = effectsOf({ event_id: 'e1', event_type: 'user_signup', user_id: 'u1', metadata: { source: 'organic' } }).slice(common);
+    const effects = effectsOf({
+      event_id: 'e1',
+      event_type: 'user_signup',
+      user_id: 'u1',
+      metadata: { source: 'organic' },
+    }).slice(common);
     expect(effects).toEqual([
       { op: 'hincrby', key: 'a:signups', field: 'total', by: 1 },
       { op: 'hincrby', key: 'a:signups:by_source', field: 'organic', by: 1 },
@@ -37,23 +42,44 @@ describe('effectsFor', () => {
 
   it('turns an annual subscription into its monthly share in cents, versioned by the event time', () => {
     const [state] = effectsOf({
-      event_id: 'e1', event_type: 'subscription_created', user_id: 'u1',
+      event_id: 'e1',
+      event_type: 'subscription_created',
+      user_id: 'u1',
       metadata: { plan: 'enterprise', amount: 5988, billing_cycle: 'annual', currency: 'USD' },
     }).slice(common);
     expect(state).toMatchObject({
-      op: 'contribution', key: 'a:sub:u1', version: Date.parse(base.timestamp), live: true, group: 'enterprise', value: 49_900,
+      op: 'contribution',
+      key: 'a:sub:u1',
+      version: Date.parse(base.timestamp),
+      live: true,
+      group: 'enterprise',
+      value: 49_900,
       fields: { status: 'active', updated_at: base.timestamp, currency: 'USD' },
     });
   });
 
   it('keeps the stored plan and amount when an update omits them', () => {
-    const [state] = effectsOf({ event_id: 'e1', event_type: 'subscription_updated', user_id: 'u1', metadata: {} }).slice(common);
+    const [state] = effectsOf({
+      event_id: 'e1',
+      event_type: 'subscription_updated',
+      user_id: 'u1',
+      metadata: {},
+    }).slice(common);
     expect(state).toMatchObject({ op: 'contribution', live: true, group: undefined, value: undefined });
   });
 
   it('ends the subscription on cancellation, keeping plan and amount for the record', () => {
-    const [state] = effectsOf({ event_id: 'e1', event_type: 'subscription_cancelled', user_id: 'u1', metadata: { reason: 'price' } }).slice(common);
-    expect(state).toMatchObject({ op: 'contribution', live: false, fields: { status: 'cancelled', cancelled_at: base.timestamp, reason: 'price' } });
+    const [state] = effectsOf({
+      event_id: 'e1',
+      event_type: 'subscription_cancelled',
+      user_id: 'u1',
+      metadata: { reason: 'price' },
+    }).slice(common);
+    expect(state).toMatchObject({
+      op: 'contribution',
+      live: false,
+      fields: { status: 'cancelled', cancelled_at: base.timestamp, reason: 'price' },
+    });
     expect(state).not.toHaveProperty('value', expect.anything());
   });
 
@@ -63,7 +89,13 @@ describe('effectsFor', () => {
   });
 
   it('sums usage quantity and events by feature and the total duration', () => {
-    expect(effectsOf({ event_id: 'e1', event_type: 'usage_tracked', metadata: { feature: 'api_calls', quantity: 150, duration_ms: 3200.5 } }).slice(common)).toEqual([
+    expect(
+      effectsOf({
+        event_id: 'e1',
+        event_type: 'usage_tracked',
+        metadata: { feature: 'api_calls', quantity: 150, duration_ms: 3200.5 },
+      }).slice(common),
+    ).toEqual([
       { op: 'hincrby', key: 'a:usage:quantity', field: 'api_calls', by: 150 },
       { op: 'hincrby', key: 'a:usage:events', field: 'api_calls', by: 1 },
       { op: 'hincrbyfloat', key: 'a:usage', field: 'duration_ms', by: 3200.5 },
@@ -71,7 +103,10 @@ describe('effectsFor', () => {
   });
 
   it('measures latency from the processing time when an old queue entry has no received_at', () => {
-    const effects = effectsFor({ event_id: 'e1', event_type: 'usage_tracked', timestamp: base.timestamp } as Day15Event, { now });
+    const effects = effectsFor(
+      { event_id: 'e1', event_type: 'usage_tracked', timestamp: base.timestamp } as Day15Event,
+      { now },
+    );
     expect(effects[3]).toEqual({ op: 'hincrby', key: 'a:latency_ms', field: '5', by: 1 });
   });
 });

@@ -26,13 +26,36 @@ describe('loadConfig', () => {
   it('gives the documented defaults when nothing is set', () => {
     const config = loadConfig({ env: {}, envFile: noFile });
     expect(config).toEqual({
-      redis: { useMock: true, embedded: false, url: undefined, host: 'localhost', port: 6379, password: '', db: 0, keyPrefix: 'day15' },
+      redis: {
+        useMock: true,
+        embedded: false,
+        url: undefined,
+        host: 'localhost',
+        port: 6379,
+        password: '',
+        db: 0,
+        keyPrefix: 'day15',
+      },
       webhook: {
-        host: '0.0.0.0', port: 5015, secrets: [], signatureToleranceMs: 300_000, adminToken: undefined, maxEventBytes: 65_536,
-        maxBatchEvents: 1000, maxBatchBytes: 5_242_880, maxQueueDepth: 1_000_000,
+        host: '0.0.0.0',
+        port: 5015,
+        secrets: [],
+        signatureToleranceMs: 300_000,
+        adminToken: undefined,
+        maxEventBytes: 65_536,
+        maxBatchEvents: 1000,
+        maxBatchBytes: 5_242_880,
+        maxQueueDepth: 1_000_000,
       },
       processing: {
-        consumerCount: 1, batchSize: 10, batchTimeoutMs: 5000, maxAttempts: 3, retryDelayMs: 2000, leaseMs: 30_000, idempotencyTtlMs: 86_400_000, dryRun: false,
+        consumerCount: 1,
+        batchSize: 10,
+        batchTimeoutMs: 5000,
+        maxAttempts: 3,
+        retryDelayMs: 2000,
+        leaseMs: 30_000,
+        idempotencyTtlMs: 86_400_000,
+        dryRun: false,
       },
       dashboard: { updateEnabled: false, apiUrl: 'http://localhost:8000/api/metrics' },
       log: { level: 'info', format: 'text', file: 'logs/day15_pipeline.log' },
@@ -49,14 +72,20 @@ describe('loadConfig', () => {
 
   it('converts seconds and hours into milliseconds, keeping fractions', () => {
     const config = loadConfig({
-      env: { DAY15_BATCH_TIMEOUT_SECONDS: '0.25', DAY15_RETRY_DELAY_SECONDS: '1.5', DAY15_IDEMPOTENCY_TTL_HOURS: '0.5' },
+      env: {
+        DAY15_BATCH_TIMEOUT_SECONDS: '0.25',
+        DAY15_RETRY_DELAY_SECONDS: '1.5',
+        DAY15_IDEMPOTENCY_TTL_HOURS: '0.5',
+      },
       envFile: noFile,
     });
     expect(config.processing).toMatchObject({ batchTimeoutMs: 250, retryDelayMs: 1500, idempotencyTtlMs: 1_800_000 });
   });
 
   it('treats an empty value as unset', () => {
-    expect(loadConfig({ env: { DAY15_REDIS_URL: '', DAY15_BATCH_SIZE: '' }, envFile: noFile }).processing.batchSize).toBe(10);
+    expect(
+      loadConfig({ env: { DAY15_REDIS_URL: '', DAY15_BATCH_SIZE: '' }, envFile: noFile }).processing.batchSize,
+    ).toBe(10);
   });
 
   it('returns a deeply frozen object', () => {
@@ -90,8 +119,9 @@ describe('loadConfig', () => {
   });
 
   it('reports every problem at once in one message', () => {
-    expect(() => loadConfig({ env: { DAY15_BATCH_SIZE: 'x', DAY15_DRY_RUN: 'maybe' }, envFile: noFile }))
-      .toThrow(/Invalid configuration:\n {2}- DAY15_BATCH_SIZE="x".*\n {2}- DAY15_DRY_RUN="maybe"/);
+    expect(() => loadConfig({ env: { DAY15_BATCH_SIZE: 'x', DAY15_DRY_RUN: 'maybe' }, envFile: noFile })).toThrow(
+      /Invalid configuration:\n {2}- DAY15_BATCH_SIZE="x".*\n {2}- DAY15_DRY_RUN="maybe"/,
+    );
   });
 });
 

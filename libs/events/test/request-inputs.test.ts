@@ -8,13 +8,20 @@ type Answer = { ok: true; value: unknown } | { ok: false; error: string; message
 
 function referenceEnvelope(body: unknown, maxEvents: number): Answer {
   const invalid = (message: string) => ({ ok: false, error: 'invalid_batch', message }) as const;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return invalid('Body must be an object: { "events": [ ... ] }');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return invalid('Body must be an object: { "events": [ ... ] }');
   const unknown = Object.keys(body).filter((key) => key !== 'events');
   if (unknown.length > 0) return invalid(`Unknown field(s): ${unknown.join(', ')}; the body is { "events": [ ... ] }`);
   const { events } = body as { events?: unknown };
   if (!Array.isArray(events)) return invalid('"events" must be an array of events');
   if (events.length === 0) return invalid('"events" must hold at least one event');
-  if (events.length > maxEvents) return { ok: false, error: 'payload_too_large', message: `A batch holds at most ${maxEvents} events`, limitEvents: maxEvents };
+  if (events.length > maxEvents)
+    return {
+      ok: false,
+      error: 'payload_too_large',
+      message: `A batch holds at most ${maxEvents} events`,
+      limitEvents: maxEvents,
+    };
   return { ok: true, value: { events } };
 }
 
@@ -38,7 +45,8 @@ function referenceReplay(input: unknown): Answer {
   const ids = body?.event_ids;
   const all = body?.all === true;
   const validIds = Array.isArray(ids) && ids.length > 0 && ids.every((id) => typeof id === 'string');
-  if (all === validIds) return { ok: false, error: 'invalid_request', message: 'Send either { "event_ids": ["..."] } or { "all": true }' };
+  if (all === validIds)
+    return { ok: false, error: 'invalid_request', message: 'Send either { "event_ids": ["..."] } or { "all": true }' };
   return { ok: true, value: all ? 'all' : ids };
 }
 
@@ -59,24 +67,36 @@ describe('validateBatchEnvelope', () => {
 
   it('answers payload_too_large with the limit over maxEvents, and accepts up to it', () => {
     expect(validateBatchEnvelope({ events: [1, 2, 3, 4] }, 3)).toEqual({
-      ok: false, error: 'payload_too_large', message: 'A batch holds at most 3 events', limitEvents: 3,
+      ok: false,
+      error: 'payload_too_large',
+      message: 'A batch holds at most 3 events',
+      limitEvents: 3,
     });
     const body = { events: [1, 'x', null] };
     expect(validateBatchEnvelope(body, 3)).toEqual({ ok: true, value: body });
   });
 
   it('agrees with the previous hand-written check on any input', () => {
-    const envelopeLike = fc.dictionary(fc.constantFrom('events', 'extra', '__proto__', 'evnts'), fc.oneof(fc.array(fc.anything(), { maxLength: 6 }), fc.anything()));
-    fc.assert(fc.property(fc.oneof(fc.anything(), envelopeLike), fc.integer({ min: 1, max: 4 }), (body, maxEvents) => {
-      expect(validateBatchEnvelope(body, maxEvents)).toEqual(referenceEnvelope(body, maxEvents));
-    }), runs);
+    const envelopeLike = fc.dictionary(
+      fc.constantFrom('events', 'extra', '__proto__', 'evnts'),
+      fc.oneof(fc.array(fc.anything(), { maxLength: 6 }), fc.anything()),
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), envelopeLike), fc.integer({ min: 1, max: 4 }), (body, maxEvents) => {
+        expect(validateBatchEnvelope(body, maxEvents)).toEqual(referenceEnvelope(body, maxEvents));
+      }),
+      runs,
+    );
   });
 });
 
 describe('validateDeadLetterListQuery', () => {
   it('defaults to limit 50, offset 0, ignoring other parameters', () => {
     expect(validateDeadLetterListQuery({ other: 'x' })).toEqual({ ok: true, value: { limit: 50, offset: 0 } });
-    expect(validateDeadLetterListQuery({ limit: '500', offset: '9007199254740991' })).toEqual({ ok: true, value: { limit: 500, offset: 9007199254740991 } });
+    expect(validateDeadLetterListQuery({ limit: '500', offset: '9007199254740991' })).toEqual({
+      ok: true,
+      value: { limit: 500, offset: 9007199254740991 },
+    });
   });
 
   it.each([
@@ -93,15 +113,32 @@ describe('validateDeadLetterListQuery', () => {
   it('agrees with the previous hand-written check on any query string values', () => {
     const value = fc.oneof(
       fc.constant(undefined),
-      fc.constantFrom('', ' 5 ', '1e2', '0x10', '-0', '1.0', '1.5', 'Infinity', 'NaN', '9007199254740991', '9007199254740992', '500', '501'),
+      fc.constantFrom(
+        '',
+        ' 5 ',
+        '1e2',
+        '0x10',
+        '-0',
+        '1.0',
+        '1.5',
+        'Infinity',
+        'NaN',
+        '9007199254740991',
+        '9007199254740992',
+        '500',
+        '501',
+      ),
       fc.integer({ min: -10, max: 1000 }).map(String),
       fc.string(),
       fc.array(fc.string({ maxLength: 3 }), { minLength: 2, maxLength: 3 }),
     );
-    fc.assert(fc.property(value, value, (limit, offset) => {
-      const query = { ...(limit === undefined ? {} : { limit }), ...(offset === undefined ? {} : { offset }) };
-      expect(validateDeadLetterListQuery(query)).toEqual(referenceListQuery(query));
-    }), runs);
+    fc.assert(
+      fc.property(value, value, (limit, offset) => {
+        const query = { ...(limit === undefined ? {} : { limit }), ...(offset === undefined ? {} : { offset }) };
+        expect(validateDeadLetterListQuery(query)).toEqual(referenceListQuery(query));
+      }),
+      runs,
+    );
   });
 });
 
@@ -113,20 +150,41 @@ describe('validateReplayRequest', () => {
     expect(validateReplayRequest({ all: false, event_ids: ['a'] })).toEqual({ ok: true, value: ['a'] });
   });
 
-  it.each([[{}], [null], [undefined], [[]], [{ all: true, event_ids: ['a'] }], [{ event_ids: [] }], [{ event_ids: [1] }], [{ all: 'true' }]])(
-    'refuses %j',
-    (body) => {
-      expect(validateReplayRequest(body)).toEqual({ ok: false, error: 'invalid_request', message: 'Send either { "event_ids": ["..."] } or { "all": true }' });
-    },
-  );
+  it.each([
+    [{}],
+    [null],
+    [undefined],
+    [[]],
+    [{ all: true, event_ids: ['a'] }],
+    [{ event_ids: [] }],
+    [{ event_ids: [1] }],
+    [{ all: 'true' }],
+  ])('refuses %j', (body) => {
+    expect(validateReplayRequest(body)).toEqual({
+      ok: false,
+      error: 'invalid_request',
+      message: 'Send either { "event_ids": ["..."] } or { "all": true }',
+    });
+  });
 
   it('agrees with the previous hand-written check on any input', () => {
     const replayLike = fc.record(
-      { all: fc.oneof(fc.constant(true), fc.anything()), event_ids: fc.oneof(fc.array(fc.string(), { maxLength: 3 }), fc.array(fc.anything(), { maxLength: 3 }), fc.anything()), extra: fc.anything() },
+      {
+        all: fc.oneof(fc.constant(true), fc.anything()),
+        event_ids: fc.oneof(
+          fc.array(fc.string(), { maxLength: 3 }),
+          fc.array(fc.anything(), { maxLength: 3 }),
+          fc.anything(),
+        ),
+        extra: fc.anything(),
+      },
       { requiredKeys: [] },
     );
-    fc.assert(fc.property(fc.oneof(fc.anything(), replayLike), (body) => {
-      expect(validateReplayRequest(body)).toEqual(referenceReplay(body));
-    }), runs);
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), replayLike), (body) => {
+        expect(validateReplayRequest(body)).toEqual(referenceReplay(body));
+      }),
+      runs,
+    );
   });
 });

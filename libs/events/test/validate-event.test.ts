@@ -24,11 +24,16 @@ describe('validateEvent', () => {
   });
 
   it('accepts the minimal envelope of the original spec (no user_id, no metadata)', () => {
-    expect(validateEvent({ event_id: 'evt_002', event_type: 'subscription_created', timestamp: '2025-12-16T10:01:00Z' }).ok).toBe(true);
+    expect(
+      validateEvent({ event_id: 'evt_002', event_type: 'subscription_created', timestamp: '2025-12-16T10:01:00Z' }).ok,
+    ).toBe(true);
   });
 
   it('accepts extra metadata fields and the receiver-stamped received_at', () => {
-    expect(validateEvent({ ...valid, received_at: '2026-11-26T10:00:00.123Z', metadata: { source: 'ads', campaign: 'x' } }).ok).toBe(true);
+    expect(
+      validateEvent({ ...valid, received_at: '2026-11-26T10:00:00.123Z', metadata: { source: 'ads', campaign: 'x' } })
+        .ok,
+    ).toBe(true);
   });
 
   it('names every missing required field', () => {
@@ -74,7 +79,9 @@ describe('validateEvent', () => {
   });
 
   it('refuses prototype-polluting metadata keys', () => {
-    const input = JSON.parse('{"event_id":"e1","event_type":"usage_tracked","timestamp":"2026-11-26T10:00:00Z","metadata":{"__proto__":{"admin":true}}}') as unknown;
+    const input = JSON.parse(
+      '{"event_id":"e1","event_type":"usage_tracked","timestamp":"2026-11-26T10:00:00Z","metadata":{"__proto__":{"admin":true}}}',
+    ) as unknown;
     expect(issuesOf(input)).toEqual([{ path: '/metadata', message: 'is a reserved key name and not allowed' }]);
   });
 
@@ -86,7 +93,9 @@ describe('validateEvent', () => {
   });
 
   it('refuses reserved key names at any metadata level', () => {
-    const input = JSON.parse('{"event_id":"e1","event_type":"user_signup","timestamp":"2026-11-26T10:00:00Z","metadata":{"a":{"constructor":1}}}') as unknown;
+    const input = JSON.parse(
+      '{"event_id":"e1","event_type":"user_signup","timestamp":"2026-11-26T10:00:00Z","metadata":{"a":{"constructor":1}}}',
+    ) as unknown;
     expect(issuesOf(input)).toEqual([{ path: '/metadata/a', message: 'is a reserved key name and not allowed' }]);
   });
 

@@ -17,7 +17,9 @@ describe('verifySignature (Standard Webhooks)', () => {
   });
 
   it('accepts any matching entry among several space-separated signatures', () => {
-    expect(verifySignature({ id, timestamp, signature: `v1,Zm9v v2,abc ${knownSignature}` }, body, check)).toBe('valid');
+    expect(verifySignature({ id, timestamp, signature: `v1,Zm9v v2,abc ${knownSignature}` }, body, check)).toBe(
+      'valid',
+    );
   });
 
   it('accepts a signature made with any of the rotated secrets', () => {
@@ -26,15 +28,27 @@ describe('verifySignature (Standard Webhooks)', () => {
   });
 
   it('refuses a tampered body, a wrong id and a missing header', () => {
-    expect(verifySignature({ id, timestamp, signature: knownSignature }, Buffer.from('{"test": 2432232315}'), check)).toBe('invalid_signature');
-    expect(verifySignature({ id: 'msg_other', timestamp, signature: knownSignature }, body, check)).toBe('invalid_signature');
+    expect(
+      verifySignature({ id, timestamp, signature: knownSignature }, Buffer.from('{"test": 2432232315}'), check),
+    ).toBe('invalid_signature');
+    expect(verifySignature({ id: 'msg_other', timestamp, signature: knownSignature }, body, check)).toBe(
+      'invalid_signature',
+    );
     expect(verifySignature({ id, timestamp, signature: undefined }, body, check)).toBe('invalid_signature');
-    expect(verifySignature({ id, timestamp: 'soon', signature: knownSignature }, body, check)).toBe('invalid_signature');
+    expect(verifySignature({ id, timestamp: 'soon', signature: knownSignature }, body, check)).toBe(
+      'invalid_signature',
+    );
   });
 
   it('refuses a timestamp outside the tolerance, in the past or the future', () => {
-    expect(verifySignature({ id, timestamp, signature: knownSignature }, body, { ...check, now: now + 300_001 })).toBe('stale_timestamp');
-    expect(verifySignature({ id, timestamp, signature: knownSignature }, body, { ...check, now: now - 300_001 })).toBe('stale_timestamp');
-    expect(verifySignature({ id, timestamp, signature: knownSignature }, body, { ...check, now: now + 299_000 })).toBe('valid');
+    expect(verifySignature({ id, timestamp, signature: knownSignature }, body, { ...check, now: now + 300_001 })).toBe(
+      'stale_timestamp',
+    );
+    expect(verifySignature({ id, timestamp, signature: knownSignature }, body, { ...check, now: now - 300_001 })).toBe(
+      'stale_timestamp',
+    );
+    expect(verifySignature({ id, timestamp, signature: knownSignature }, body, { ...check, now: now + 299_000 })).toBe(
+      'valid',
+    );
   });
 });

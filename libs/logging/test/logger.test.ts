@@ -33,7 +33,13 @@ describe('createLogger', () => {
     const { lines, logger } = capture('json');
     logger.child({ component: 'consumer', consumer_id: 'c1' }).error('Processing failed', { event_id: 'e1' });
     const entry = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
-    expect(entry).toMatchObject({ level: 'error', component: 'consumer', consumer_id: 'c1', message: 'Processing failed', event_id: 'e1' });
+    expect(entry).toMatchObject({
+      level: 'error',
+      component: 'consumer',
+      consumer_id: 'c1',
+      message: 'Processing failed',
+      event_id: 'e1',
+    });
     expect(typeof entry.timestamp).toBe('string');
   });
 
@@ -60,11 +66,21 @@ describe('createLogger', () => {
 
   it('hands each whole line to writeLine at once, a multi-line entry as separate lines', () => {
     const lines: string[] = [];
-    const logger = createLogger({ level: 'info', format: 'text', component: 'orchestrator', writeLine: (line) => lines.push(line) });
+    const logger = createLogger({
+      level: 'info',
+      format: 'text',
+      component: 'orchestrator',
+      writeLine: (line) => lines.push(line),
+    });
     logger.warn('consumer-1 exited unexpectedly');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - WARN - orchestrator - consumer-1 exited unexpectedly$/);
+    expect(lines[0]).toMatch(
+      /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - WARN - orchestrator - consumer-1 exited unexpectedly$/,
+    );
     logger.error('Start-up failed', { stack: 'Error: boom\n    at main' });
-    expect(lines.slice(1)).toEqual([expect.stringMatching(/ - ERROR - orchestrator - Start-up failed stack=Error: boom$/), '    at main']);
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(/ - ERROR - orchestrator - Start-up failed stack=Error: boom$/),
+      '    at main',
+    ]);
   });
 });

@@ -35,15 +35,18 @@ withBackends('ack effects', (backend) => {
 
   it('applies counters, float sums, set members and expiries under the queue key base', async () => {
     h = queueHarness(backend.redis);
-    await applyInOrder([
-      { op: 'hincrby', key: 'signups', field: 'organic', by: 2 },
-      { op: 'hincrbyfloat', key: 'usage', field: 'seconds', by: 1.25 },
-      { op: 'sadd', key: 'users:2026-11-26', member: 'u1' },
-      { op: 'expire', key: 'users:2026-11-26', seconds: 3600 },
-    ], [
-      { op: 'hincrbyfloat', key: 'usage', field: 'seconds', by: 0.5 },
-      { op: 'sadd', key: 'users:2026-11-26', member: 'u1' },
-    ]);
+    await applyInOrder(
+      [
+        { op: 'hincrby', key: 'signups', field: 'organic', by: 2 },
+        { op: 'hincrbyfloat', key: 'usage', field: 'seconds', by: 1.25 },
+        { op: 'sadd', key: 'users:2026-11-26', member: 'u1' },
+        { op: 'expire', key: 'users:2026-11-26', seconds: 3600 },
+      ],
+      [
+        { op: 'hincrbyfloat', key: 'usage', field: 'seconds', by: 0.5 },
+        { op: 'sadd', key: 'users:2026-11-26', member: 'u1' },
+      ],
+    );
     expect(await backend.redis.hget(h.queue.keys.data('signups'), 'organic')).toBe('2');
     expect(Number(await backend.redis.hget(h.queue.keys.data('usage'), 'seconds'))).toBeCloseTo(1.75);
     expect(await backend.redis.smembers(h.queue.keys.data('users:2026-11-26'))).toEqual(['u1']);
@@ -86,10 +89,7 @@ withBackends('ack effects', (backend) => {
 
   it('counts the end of an unknown entity as an orphan and never lets the sum go negative', async () => {
     h = queueHarness(backend.redis);
-    await applyInOrder(
-      [subscription(200, { live: false })],
-      [subscription(100, { group: 'basic', value: 29 })],
-    );
+    await applyInOrder([subscription(200, { live: false })], [subscription(100, { group: 'basic', value: 29 })]);
     expect(await totals()).toEqual({ unknown_cancellations: '1' });
     expect(await byPlan()).toEqual({});
     expect(await backend.redis.hmget(h.queue.keys.data('sub:u1'), 'v', 'x', 'live')).toEqual(['200', '0', '0']);
@@ -101,7 +101,10 @@ withBackends('ack effects', (backend) => {
     const [claim] = await h.queue.claim('a', 1, 100);
     h.advance(200);
     await h.queue.recoverExpired();
-    const effects: Effect[] = [subscription(1, { group: 'basic', value: 10 }), { op: 'hincrby', key: 'n', field: 'x', by: 1 }];
+    const effects: Effect[] = [
+      subscription(1, { group: 'basic', value: 10 }),
+      { op: 'hincrby', key: 'n', field: 'x', by: 1 },
+    ];
     expect(await h.queue.ack('a', [{ claim: claim!, effects }])).toEqual(['lost']);
     expect(await totals()).toEqual({});
     expect(await backend.redis.exists(h.queue.keys.data('n'))).toBe(0);
@@ -112,7 +115,10 @@ withBackends('ack effects', (backend) => {
     await h.enqueueIds('keep1', 'gone', 'keep2');
     const claims = await h.queue.claim('c', 3, 10_000);
     const gone = { ...claims[1]!, token: 'forged' };
-    const effects: Effect[] = [subscription(5, { key: 'sub:x', group: 'g', value: 1 }), { op: 'hincrby', key: 'n', field: 'x', by: 1 }];
+    const effects: Effect[] = [
+      subscription(5, { key: 'sub:x', group: 'g', value: 1 }),
+      { op: 'hincrby', key: 'n', field: 'x', by: 1 },
+    ];
     const verdicts = await h.queue.ack('c', [
       { claim: claims[0]!, effects },
       { claim: gone, effects },

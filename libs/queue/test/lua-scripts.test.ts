@@ -15,8 +15,12 @@ import { uniquePrefix, withBackends } from '../../../test/support/backends.js';
 
 const includesDir = join(luaDir, 'includes');
 const read = (path: string) => readFileSync(path, 'utf8');
-const scriptFiles = readdirSync(luaDir).filter((file) => file.endsWith('.lua')).sort();
-const includeFiles = readdirSync(includesDir).filter((file) => file.endsWith('.lua')).sort();
+const scriptFiles = readdirSync(luaDir)
+  .filter((file) => file.endsWith('.lua'))
+  .sort();
+const includeFiles = readdirSync(includesDir)
+  .filter((file) => file.endsWith('.lua'))
+  .sort();
 const allLua = [
   ...scriptFiles.map((file) => ({ file, text: read(join(luaDir, file)) })),
   ...includeFiles.map((file) => ({ file: `includes/${file}`, text: read(join(includesDir, file)) })),
@@ -26,7 +30,8 @@ function script(file: string): { name: ScriptName; numberOfKeys: number; header:
   const [, name, keys] = /^([a-z]+)-(\d+)\.lua$/.exec(file) ?? [];
   const text = read(join(luaDir, file));
   const header = /^--\[\[\n([\s\S]*?)\n\]\]\n/.exec(text)?.[1];
-  if (!name || !keys || header === undefined) throw new Error(`${file}: not <name>-<numKeys>.lua with a --[[ ]] header`);
+  if (!name || !keys || header === undefined)
+    throw new Error(`${file}: not <name>-<numKeys>.lua with a --[[ ]] header`);
   return { name: name as ScriptName, numberOfKeys: Number(keys), header, code: codeOf(text) };
 }
 
@@ -50,7 +55,11 @@ describe('Lua scripts, as written in lua/', () => {
   it('are one file per script of scriptKeys, named <name>-<numKeys>.lua; the includes are not scripts', () => {
     expect(scriptFiles.map((file) => script(file).name).sort()).toEqual(Object.keys(scriptKeys).sort());
     expect(includeFiles.length).toBeGreaterThan(0);
-    expect(loadScripts().map((loaded) => loaded.name).sort()).toEqual(Object.keys(scriptKeys).sort());
+    expect(
+      loadScripts()
+        .map((loaded) => loaded.name)
+        .sort(),
+    ).toEqual(Object.keys(scriptKeys).sort());
   });
 
   it.each(scriptFiles)('%s documents KEYS[1..n] for the n in its name, which its TypeScript caller passes', (file) => {
@@ -102,7 +111,11 @@ describe('Lua scripts, as written in lua/', () => {
       const base = file.startsWith('includes/') ? 'includes/' : '';
       for (const [line, reference] of text.matchAll(/^--- @include "([^"]+)"$/gm)) {
         const target = `${base}${reference}.lua`;
-        expect({ file, line, exists: includeFiles.map((name) => `includes/${name}`).includes(target) }).toEqual({ file, line, exists: true });
+        expect({ file, line, exists: includeFiles.map((name) => `includes/${name}`).includes(target) }).toEqual({
+          file,
+          line,
+          exists: true,
+        });
         used.add(target);
       }
       // Every mention of @include is such a line.
@@ -138,7 +151,10 @@ describe('reply decoding', () => {
     expect(decodeExtend(`${extend.extended}${extend.lost}`)).toEqual([true, false]);
     expect(decodeAck(`${ack.held}${ack.held}`)).toEqual({ applied: true });
     expect(decodeAck(`${ack.noneApplied}${ack.held}${ack.lost}`)).toEqual({ applied: false, held: [true, false] });
-    expect(decodeEnqueue([enqueue.ok, `${enqueue.accepted}${enqueue.duplicate}`])).toEqual({ full: false, verdicts: ['accepted', 'duplicate'] });
+    expect(decodeEnqueue([enqueue.ok, `${enqueue.accepted}${enqueue.duplicate}`])).toEqual({
+      full: false,
+      verdicts: ['accepted', 'duplicate'],
+    });
     expect(decodeEnqueue([enqueue.full, 7])).toEqual({ full: true, depth: 7 });
   });
 });
@@ -154,7 +170,10 @@ describe('the effect encoding', () => {
         expect(body).toMatch(/return contribution\(i \+ 1\)/);
         expect(interpreter).toMatch(new RegExp(`local nextOp = i \\+ ${effectOps.contribution} \\+ 2 \\* nFields`));
       } else {
-        expect({ op, next: /return i \+ (\d+)/.exec(body ?? '')?.[1] }).toEqual({ op, next: String(1 + effectOps[op as keyof typeof effectOps]) });
+        expect({ op, next: /return i \+ (\d+)/.exec(body ?? '')?.[1] }).toEqual({
+          op,
+          next: String(1 + effectOps[op as keyof typeof effectOps]),
+        });
       }
     }
   });
@@ -166,8 +185,17 @@ describe('the effect encoding', () => {
       { op: 'sadd', key: 's', member: 'm' },
       { op: 'expire', key: 's', seconds: 60 },
       {
-        op: 'contribution', key: 'e', version: 1, live: true, totalsKey: 't', valueField: 'v', liveField: 'l', endField: 'x',
-        orphanField: 'o', byGroupKey: 'g', fields: { a: '1', b: '2' },
+        op: 'contribution',
+        key: 'e',
+        version: 1,
+        live: true,
+        totalsKey: 't',
+        valueField: 'v',
+        liveField: 'l',
+        endField: 'x',
+        orphanField: 'o',
+        byGroupKey: 'g',
+        fields: { a: '1', b: '2' },
       },
     ];
     expect(samples.map((sample) => sample.op).sort()).toEqual(Object.keys(effectOps).sort());
@@ -193,16 +221,23 @@ describe('the script loader', () => {
   const expand = (text: string) => withIncludes(text, join(dir, 'test-0.lua'), join(dir, 'includes'));
 
   it('puts each include in once, its header and comments left out, even when reached twice', () => {
-    expect(expand('--- @include "includes/b"\n--- @include "includes/a"\nreturn a()\n'))
-      .toBe('local function b() return 1 end\nlocal function a() return b() end\nreturn a()');
+    expect(expand('--- @include "includes/b"\n--- @include "includes/a"\nreturn a()\n')).toBe(
+      'local function b() return 1 end\nlocal function a() return b() end\nreturn a()',
+    );
   });
 
   it('fails the load with the file and the include named: missing, named twice, circular, malformed', () => {
     write('purge-2.lua', '--- @include "includes/nope"\n');
     expect(() => loadScripts(dir)).toThrow('purge-2.lua: include "includes/nope" not found (no includes/nope.lua)');
-    expect(() => expand('--- @include "includes/b"\n--- @include "includes/b"\n')).toThrow('test-0.lua includes "includes/b" twice');
-    expect(() => expand('--- @include "includes/loop"\n')).toThrow(/circular include "loop" \(test-0\.lua -> includes\/loop\.lua -> includes\/loop2\.lua -> includes\/loop\.lua\)/);
-    expect(() => expand('-- @include "includes/b"\n')).toThrow(/test-0\.lua: malformed include line "-- @include "includes\/b""/);
+    expect(() => expand('--- @include "includes/b"\n--- @include "includes/b"\n')).toThrow(
+      'test-0.lua includes "includes/b" twice',
+    );
+    expect(() => expand('--- @include "includes/loop"\n')).toThrow(
+      /circular include "loop" \(test-0\.lua -> includes\/loop\.lua -> includes\/loop2\.lua -> includes\/loop\.lua\)/,
+    );
+    expect(() => expand('-- @include "includes/b"\n')).toThrow(
+      /test-0\.lua: malformed include line "-- @include "includes\/b""/,
+    );
     expect(() => expand('--- @include "b"\n')).toThrow('test-0.lua: include "b" is outside includes/');
   });
 
@@ -211,7 +246,9 @@ describe('the script loader', () => {
     write('purge-3.lua', 'return 0\n');
     expect(() => loadScripts(dir)).toThrow('Lua script purge-3.lua takes 3 keys, scriptKeys.purge lists 2');
     rmSync(join(dir, 'purge-3.lua'));
-    expect(() => withReplyCodes('ack', 'return V.nope', 'ack-2.lua')).toThrow('Lua script ack-2.lua uses V.nope, which replyCodes.ack does not define');
+    expect(() => withReplyCodes('ack', 'return V.nope', 'ack-2.lua')).toThrow(
+      'Lua script ack-2.lua uses V.nope, which replyCodes.ack does not define',
+    );
     expect(withReplyCodes('enqueue', 'return {V.full, V.ok}', 'enqueue-3.lua')).toBe('return {(-1), 1}');
     expect(withReplyCodes('ack', 'return V.noneApplied .. x', 'ack-2.lua')).toBe('return "-" .. x');
   });
@@ -222,7 +259,11 @@ describe('the script loader', () => {
       expect(lua.match(/^local base = ARGV\[1\]$/gm)).toHaveLength(1);
       expect(lua.match(/^local function eventKey\(/gm)).toHaveLength(1);
       for (const [, fn] of lua.matchAll(/^local function (\w+)\(/gm)) {
-        expect({ name, fn, calls: lua.split(new RegExp(`\\b${fn}\\(`)).length - 2 }).not.toEqual({ name, fn, calls: 0 });
+        expect({ name, fn, calls: lua.split(new RegExp(`\\b${fn}\\(`)).length - 2 }).not.toEqual({
+          name,
+          fn,
+          calls: 0,
+        });
       }
     }
   });
@@ -232,7 +273,8 @@ describe('the script loader', () => {
     const calls: { name: string; numberOfKeys: number; args: unknown[] }[] = [];
     const fake = {
       defineCommand(name: string, { numberOfKeys }: { numberOfKeys: number }) {
-        (this as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => calls.push({ name, numberOfKeys, args });
+        (this as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) =>
+          calls.push({ name, numberOfKeys, args });
       },
     };
     const run = scriptRunner(fake as unknown as Redis, keys);

@@ -25,21 +25,36 @@ withBackends('queue contract', (backend) => {
 
     it('forgets an id once its own idempotency key expires, but never while the event is still queued', async () => {
       const { queue } = queueHarness(backend.redis, { idempotencyTtlMs: 150 });
-      await queue.enqueue([{ id: 'finished', body: body('finished') }, { id: 'waiting', body: body('waiting') }]);
+      await queue.enqueue([
+        { id: 'finished', body: body('finished') },
+        { id: 'waiting', body: body('waiting') },
+      ]);
       const claims = await queue.claim('c1', 1, 10_000);
       expect(claims.map((c) => c.id)).toEqual(['finished']);
       await queue.ack('c1', [{ claim: claims[0]!, effects: [] }]);
       // Redis expires the idempotency keys on its own clock: wait until both are gone (no fixed sleep),
       // then the finished id is new again while the still-queued one stays a duplicate without its key.
-      await waitUntil(async () => (await backend.redis.exists(queue.keys.seen('finished'), queue.keys.seen('waiting'))) === 0, 10_000,
-        async () => ({ finished: await backend.redis.pttl(queue.keys.seen('finished')), waiting: await backend.redis.pttl(queue.keys.seen('waiting')) }));
+      await waitUntil(
+        async () => (await backend.redis.exists(queue.keys.seen('finished'), queue.keys.seen('waiting'))) === 0,
+        10_000,
+        async () => ({
+          finished: await backend.redis.pttl(queue.keys.seen('finished')),
+          waiting: await backend.redis.pttl(queue.keys.seen('waiting')),
+        }),
+      );
       expect(await queue.enqueue([{ id: 'finished', body: body('finished') }])).toEqual(['accepted']);
       expect(await queue.enqueue([{ id: 'waiting', body: body('waiting') }])).toEqual(['duplicate']);
     });
 
     it('refuses the whole batch with backpressure when the ready backlog is at the maximum', async () => {
       const { queue } = queueHarness(backend.redis);
-      await queue.enqueue([{ id: 'x1', body: body('x1') }, { id: 'x2', body: body('x2') }], { maxReadyDepth: 2 });
+      await queue.enqueue(
+        [
+          { id: 'x1', body: body('x1') },
+          { id: 'x2', body: body('x2') },
+        ],
+        { maxReadyDepth: 2 },
+      );
       const attempt = queue.enqueue([{ id: 'x3', body: body('x3') }], { maxReadyDepth: 2 });
       await expect(attempt).rejects.toBeInstanceOf(BackpressureError);
       await expect(attempt).rejects.toMatchObject({ depth: 2 });
@@ -53,7 +68,10 @@ withBackends('queue contract', (backend) => {
       const h = queueHarness(backend.redis);
       await h.enqueueIds('e1', 'e2', 'e3');
       const first = await h.queue.claim('c1', 2, 10_000);
-      expect(first.map((c) => [c.id, c.attempt])).toEqual([['e1', 1], ['e2', 1]]);
+      expect(first.map((c) => [c.id, c.attempt])).toEqual([
+        ['e1', 1],
+        ['e2', 1],
+      ]);
       expect(JSON.parse(first[0]!.body)).toEqual({ event_id: 'e1' });
       expect(first[0]!.token).toMatch(/^\d+$/);
       expect((await h.queue.claim('c1', 5, 10_000)).map((c) => c.id)).toEqual(['e3']);
@@ -65,9 +83,7 @@ withBackends('queue contract', (backend) => {
       const h = queueHarness(backend.redis);
       const ids = Array.from({ length: 200 }, (_, i) => `p${i}`);
       await h.enqueueIds(...ids);
-      const rounds = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => h.queue.claim(`c${i % 2}`, 30, 10_000)),
-      );
+      const rounds = await Promise.all(Array.from({ length: 8 }, (_, i) => h.queue.claim(`c${i % 2}`, 30, 10_000)));
       const claimed = rounds.flat().map((c) => c.id);
       expect(claimed).toHaveLength(200);
       expect(new Set(claimed).size).toBe(200);
@@ -101,7 +117,10 @@ withBackends('queue contract', (backend) => {
       const again = await h.queue.claim('survivor', 10, 5000);
       expect(again.map((c) => c.id).sort()).toEqual(['k1', 'k2', 'k3']);
       const effects = [{ op: 'hincrby' as const, key: 'totals', field: 'processed', by: 1 }];
-      await h.queue.ack('survivor', again.map((claim) => ({ claim, effects })));
+      await h.queue.ack(
+        'survivor',
+        again.map((claim) => ({ claim, effects })),
+      );
       expect(await backend.redis.hget(h.queue.keys.data('totals'), 'processed')).toBe('3');
       expect(await h.queue.stats()).toMatchObject({ ready: 0, inFlight: 0, delayed: 0, dead: 0 });
     });
@@ -128,7 +147,12 @@ withBackends('queue contract', (backend) => {
       h.advance(800);
       expect(await h.queue.recoverExpired()).toEqual({ requeued: 0, deadLettered: 0 });
       expect(await h.queue.extend('other', claims, 1000)).toEqual([false]);
-      expect(await h.queue.ack('slow', claims.map((claim) => ({ claim, effects: [] })))).toEqual(['acked']);
+      expect(
+        await h.queue.ack(
+          'slow',
+          claims.map((claim) => ({ claim, effects: [] })),
+        ),
+      ).toEqual(['acked']);
     });
 
     it('lets many consumers recover expired leases at once without requeueing an event twice', async () => {

@@ -5,7 +5,17 @@ describe('queueKeys', () => {
   it('puts every key of a queue under one hash tag after the prefix', () => {
     const keys = queueKeys('day15');
     expect(keys.base).toBe('day15:{events}:');
-    for (const key of [keys.ready, keys.inFlight, keys.delayed, keys.dead, keys.fence, keys.counters, keys.event('e1'), keys.seen('e1'), keys.data('subs')]) {
+    for (const key of [
+      keys.ready,
+      keys.inFlight,
+      keys.delayed,
+      keys.dead,
+      keys.fence,
+      keys.counters,
+      keys.event('e1'),
+      keys.seen('e1'),
+      keys.data('subs'),
+    ]) {
       expect(key.startsWith('day15:{events}:')).toBe(true);
     }
   });
@@ -31,19 +41,48 @@ describe('retryDelayMs', () => {
 
 describe('encodeEffects', () => {
   it('flattens ops into script arguments in the documented order', () => {
-    expect(encodeEffects([
-      { op: 'hincrby', key: 'k', field: 'f', by: 2 },
-      { op: 'sadd', key: 's', member: 'm' },
-      { op: 'expire', key: 's', seconds: 172_800 },
-    ])).toEqual(['hincrby', 'k', 'f', 2, 'sadd', 's', 'm', 'expire', 's', 172_800]);
+    expect(
+      encodeEffects([
+        { op: 'hincrby', key: 'k', field: 'f', by: 2 },
+        { op: 'sadd', key: 's', member: 'm' },
+        { op: 'expire', key: 's', seconds: 172_800 },
+      ]),
+    ).toEqual(['hincrby', 'k', 'f', 2, 'sadd', 's', 'm', 'expire', 's', 172_800]);
   });
 
   it('encodes a contribution with its extra fields counted', () => {
-    const args = encodeEffects([{
-      op: 'contribution', key: 'sub:u', version: 5, live: false, totalsKey: 't', valueField: 'mrr', liveField: 'active',
-      endField: 'churned', orphanField: 'orphans', byGroupKey: 'g', fields: { status: 'cancelled' },
-    }]);
-    expect(args).toEqual(['contribution', 'sub:u', 5, '', '', 0, 't', 'mrr', 'active', 'churned', 'orphans', 'g', 1, 'status', 'cancelled']);
+    const args = encodeEffects([
+      {
+        op: 'contribution',
+        key: 'sub:u',
+        version: 5,
+        live: false,
+        totalsKey: 't',
+        valueField: 'mrr',
+        liveField: 'active',
+        endField: 'churned',
+        orphanField: 'orphans',
+        byGroupKey: 'g',
+        fields: { status: 'cancelled' },
+      },
+    ]);
+    expect(args).toEqual([
+      'contribution',
+      'sub:u',
+      5,
+      '',
+      '',
+      0,
+      't',
+      'mrr',
+      'active',
+      'churned',
+      'orphans',
+      'g',
+      1,
+      'status',
+      'cancelled',
+    ]);
   });
 
   it('refuses numbers the script could not apply exactly', () => {
@@ -55,7 +94,16 @@ describe('encodeEffects', () => {
 describe('mergeEffects', () => {
   it('sums counters per field, keeps set members and the longest expiry once, expiries last, contributions in order', () => {
     const contribution = (version: number): Effect => ({
-      op: 'contribution', key: 'sub:u', version, live: true, totalsKey: 't', valueField: 'v', liveField: 'l', endField: 'e', orphanField: 'o', byGroupKey: 'g',
+      op: 'contribution',
+      key: 'sub:u',
+      version,
+      live: true,
+      totalsKey: 't',
+      valueField: 'v',
+      liveField: 'l',
+      endField: 'e',
+      orphanField: 'o',
+      byGroupKey: 'g',
     });
     const merged = mergeEffects([
       { op: 'expire', key: 'm', seconds: 10 },

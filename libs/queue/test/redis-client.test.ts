@@ -17,7 +17,10 @@ describe('connectRedis', () => {
   });
 
   it('connects to a real Redis by URL', async () => {
-    const redis = await connectRedis(settingsFor({ DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: process.env.REDIS_TEST_URL ?? '' }), { onError });
+    const redis = await connectRedis(
+      settingsFor({ DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: process.env.REDIS_TEST_URL ?? '' }),
+      { onError },
+    );
     expect(await redis.ping()).toBe('PONG');
     redis.disconnect();
   });
@@ -26,7 +29,11 @@ describe('connectRedis', () => {
     // Port 1 (tcpmux) is never listened on here and, unlike a port from freePort(), cannot be taken in
     // the meantime by another test's server or an outgoing connection of the busy machine.
     const port = 1;
-    const settings = settingsFor({ DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_HOST: '127.0.0.1', DAY15_REDIS_PORT: String(port) });
+    const settings = settingsFor({
+      DAY15_USE_MOCK_REDIS: 'false',
+      DAY15_REDIS_HOST: '127.0.0.1',
+      DAY15_REDIS_PORT: String(port),
+    });
     await expect(connectRedis(settings, { onError })).rejects.toThrow(`Redis at 127.0.0.1:${port}/0 is unreachable`);
   });
 
@@ -49,7 +56,11 @@ describe('connectRedis', () => {
 
     const restarted = await startRedisServer({ port: server.port, dir: server.dir });
     try {
-      await waitUntil(async () => (await queue.enqueue([{ id: 'after', body: '{}' }]))[0] === 'accepted', 15_000, 'enqueue accepted again after the restart');
+      await waitUntil(
+        async () => (await queue.enqueue([{ id: 'after', body: '{}' }]))[0] === 'accepted',
+        15_000,
+        'enqueue accepted again after the restart',
+      );
     } finally {
       redis.disconnect();
       await restarted.stop();

@@ -4,7 +4,10 @@ import { queueHarness, type QueueHarness } from './queue-harness.js';
 
 async function failOnce(h: QueueHarness, consumer: string, error: string) {
   const claims = await h.queue.claim(consumer, 10, 10_000);
-  const verdicts = await h.queue.fail(consumer, claims.map((claim) => ({ claim, error })));
+  const verdicts = await h.queue.fail(
+    consumer,
+    claims.map((claim) => ({ claim, error })),
+  );
   return { claims, verdicts };
 }
 
@@ -45,8 +48,16 @@ withBackends('retries and dead letters', (backend) => {
       const claims = await h.queue.claim('c', 10, 10_000);
       const poison = claims.filter((c) => c.id === 'poison');
       const fine = claims.filter((c) => c.id === 'fine');
-      await h.queue.ack('c', fine.map((claim) => ({ claim, effects: [] })));
-      verdicts.push(...(await h.queue.fail('c', poison.map((claim) => ({ claim, error: `bad amount (try ${attempt})` })))));
+      await h.queue.ack(
+        'c',
+        fine.map((claim) => ({ claim, effects: [] })),
+      );
+      verdicts.push(
+        ...(await h.queue.fail(
+          'c',
+          poison.map((claim) => ({ claim, error: `bad amount (try ${attempt})` })),
+        )),
+      );
       h.advance(1000);
     }
     expect(verdicts).toEqual(['retry', 'retry', 'dead']);
@@ -54,7 +65,12 @@ withBackends('retries and dead letters', (backend) => {
     expect(stats).toMatchObject({ ready: 0, inFlight: 0, delayed: 0, dead: 1 });
     expect(stats.counters).toMatchObject({ acked: 1, failed_attempts: 3, dead_lettered: 1 });
     const [letter] = await h.queue.deadLetters.list();
-    expect(letter).toMatchObject({ id: 'poison', error: 'bad amount (try 3)', attempts: 3, event: { event_id: 'poison' } });
+    expect(letter).toMatchObject({
+      id: 'poison',
+      error: 'bad amount (try 3)',
+      attempts: 3,
+      event: { event_id: 'poison' },
+    });
     expect(letter!.firstFailedAt).toBe(new Date(1_700_000_000_000).toISOString());
     expect(Date.parse(letter!.deadAt!)).toBeGreaterThan(Date.parse(letter!.firstFailedAt!));
   });
@@ -78,7 +94,9 @@ withBackends('retries and dead letters', (backend) => {
     await h.enqueueIds('garbage');
     const [claim] = await h.queue.claim('c', 1, 10_000);
     expect(await h.queue.fail('c', [{ claim: claim!, error: 'unparseable body', retry: false }])).toEqual(['dead']);
-    expect((await h.queue.deadLetters.list()).map((d) => [d.id, d.error, d.attempts])).toEqual([['garbage', 'unparseable body', 1]]);
+    expect((await h.queue.deadLetters.list()).map((d) => [d.id, d.error, d.attempts])).toEqual([
+      ['garbage', 'unparseable body', 1],
+    ]);
   });
 
   it('writes nothing when a claim finds no work, so idle polling is free', async () => {
@@ -107,10 +125,20 @@ withBackends('retries and dead letters', (backend) => {
     expect(await h.queue.deadLetters.replay(['d1'])).toBe(0);
     expect(await h.queue.deadLetters.replay('all')).toBe(2);
     const claims = await h.queue.claim('c', 10, 10_000);
-    expect(claims.map((c) => [c.id, c.attempt]).sort()).toEqual([['d1', 1], ['d2', 1], ['d3', 1]]);
+    expect(claims.map((c) => [c.id, c.attempt]).sort()).toEqual([
+      ['d1', 1],
+      ['d2', 1],
+      ['d3', 1],
+    ]);
     const effects = [{ op: 'hincrby' as const, key: 'totals', field: 'processed', by: 1 }];
-    await h.queue.ack('c', claims.map((claim) => ({ claim, effects })));
-    await h.queue.ack('c', claims.map((claim) => ({ claim, effects })));
+    await h.queue.ack(
+      'c',
+      claims.map((claim) => ({ claim, effects })),
+    );
+    await h.queue.ack(
+      'c',
+      claims.map((claim) => ({ claim, effects })),
+    );
     expect(await backend.redis.hget(h.queue.keys.data('totals'), 'processed')).toBe('3');
     expect(await h.queue.stats()).toMatchObject({ ready: 0, dead: 0, counters: { replayed: 3 } });
   });
