@@ -1,57 +1,76 @@
-// The typed shape every app receives; built once by loadConfig (toConfig maps each DAY15_* variable to its field,
-// type-checked against ConfigValues) and frozen. What each setting means, allows and defaults to is in configSchema.
 import type { ConfigValues } from './config-schema.js';
 
+// The typed shape every app receives, derived from the one mapping below (each DAY15_* variable to its
+// field, type-checked against ConfigValues, which the schema gives). What each setting means, allows and
+// defaults to is in configSchema; adding a setting is a schema entry plus its line here.
+
+type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+/** The validated configuration of a Day15 deployment; see configSchema for each variable's meaning and default. */
+export type Day15Config = DeepReadonly<ReturnType<typeof toConfig>>;
+/** Where and how to reach Redis (DAY15_USE_MOCK_REDIS, DAY15_REDIS_*, DAY15_KEY_PREFIX). */
+export type RedisSettings = Day15Config['redis'];
 /** The most detailed log level written (DAY15_LOG_LEVEL): `error`, `warn`, `info` or `debug`. */
 export type LogLevel = ConfigValues['DAY15_LOG_LEVEL'];
 /** The log line format (DAY15_LOG_FORMAT): `text` or `json`. */
 export type LogFormat = ConfigValues['DAY15_LOG_FORMAT'];
 
-/** Where and how to reach Redis (DAY15_USE_MOCK_REDIS, DAY15_REDIS_*, DAY15_KEY_PREFIX). */
-export interface RedisSettings {
-  readonly useMock: boolean;
-  /** The orchestrator starts a private redis-server (append-only, fsync always) in data/redis/. */
-  readonly embedded: boolean;
-  /** When set, wins over host/port/password/db. */
-  readonly url: string | undefined;
-  readonly host: string;
-  readonly port: number;
-  readonly password: string;
-  readonly db: number;
-  /** Namespace of every Redis key this deployment writes. */
-  readonly keyPrefix: string;
-}
-
-/** The validated configuration of a Day15 deployment; see configSchema for each variable's meaning and default. */
-export interface Day15Config {
-  readonly redis: RedisSettings;
-  readonly webhook: {
-    readonly host: string;
-    readonly port: number;
-    /** Standard Webhooks secrets (`whsec_...`); empty = signatures are not checked. */
-    readonly secrets: readonly string[];
-    readonly signatureToleranceMs: number;
-    /** Bearer token of the /admin routes; unset = the admin routes do not exist (404). */
-    readonly adminToken: string | undefined;
-    readonly maxEventBytes: number;
-    readonly maxBatchEvents: number;
-    readonly maxBatchBytes: number;
-    /** Ready backlog at which new events are refused with 503 backpressure. */
-    readonly maxQueueDepth: number;
+/** The validated DAY15_* values arranged as the apps read them, with durations in milliseconds. */
+export function toConfig(v: ConfigValues) {
+  const ms = (seconds: number): number => Math.round(seconds * 1000);
+  return {
+    redis: {
+      useMock: v.DAY15_USE_MOCK_REDIS,
+      /** The orchestrator starts a private redis-server (append-only, fsync always) in data/redis/. */
+      embedded: v.DAY15_REDIS_EMBEDDED,
+      /** When set, wins over host/port/password/db. */
+      url: v.DAY15_REDIS_URL,
+      host: v.DAY15_REDIS_HOST,
+      port: v.DAY15_REDIS_PORT,
+      password: v.DAY15_REDIS_PASSWORD,
+      db: v.DAY15_REDIS_DB,
+      /** Namespace of every Redis key this deployment writes. */
+      keyPrefix: v.DAY15_KEY_PREFIX,
+    },
+    webhook: {
+      host: v.DAY15_WEBHOOK_HOST,
+      port: v.DAY15_WEBHOOK_PORT,
+      /** Standard Webhooks secrets (`whsec_...`); empty = signatures are not checked. */
+      secrets: v.DAY15_WEBHOOK_SECRETS?.split(',') ?? [],
+      signatureToleranceMs: ms(v.DAY15_SIGNATURE_TOLERANCE_SECONDS),
+      /** Bearer token of the /admin routes; unset = the admin routes do not exist (404). */
+      adminToken: v.DAY15_ADMIN_TOKEN,
+      maxEventBytes: v.DAY15_MAX_EVENT_BYTES,
+      maxBatchEvents: v.DAY15_MAX_BATCH_EVENTS,
+      maxBatchBytes: v.DAY15_MAX_BATCH_BYTES,
+      /** Ready backlog at which new events are refused with 503 backpressure. */
+      maxQueueDepth: v.DAY15_MAX_QUEUE_DEPTH,
+    },
+    processing: {
+      /** Consumer processes the orchestrator starts in Redis mode. */
+      consumerCount: v.DAY15_CONSUMER_COUNT,
+      batchSize: v.DAY15_BATCH_SIZE,
+      batchTimeoutMs: ms(v.DAY15_BATCH_TIMEOUT_SECONDS),
+      /** Processing attempts in all before an event is dead-lettered (DAY15_MAX_RETRIES: 3 = first try + 2 retries). */
+      maxAttempts: v.DAY15_MAX_RETRIES,
+      retryDelayMs: ms(v.DAY15_RETRY_DELAY_SECONDS),
+      /** How long a claimed event stays leased without a renewal before another consumer may take it. */
+      leaseMs: ms(v.DAY15_LEASE_SECONDS),
+      idempotencyTtlMs: Math.round(v.DAY15_IDEMPOTENCY_TTL_HOURS * 3_600_000),
+      dryRun: v.DAY15_DRY_RUN,
+    },
+    dashboard: {
+      updateEnabled: v.DAY15_DASHBOARD_UPDATE_ENABLED,
+      apiUrl: v.DAY15_DASHBOARD_API_URL,
+    },
+    log: {
+      level: v.DAY15_LOG_LEVEL,
+      format: v.DAY15_LOG_FORMAT,
+      file: v.DAY15_LOG_FILE,
+    },
   };
-  readonly processing: {
-    /** Consumer processes the orchestrator starts in Redis mode. */
-    readonly consumerCount: number;
-    readonly batchSize: number;
-    readonly batchTimeoutMs: number;
-    /** Processing attempts in all before an event is dead-lettered (DAY15_MAX_RETRIES: 3 = first try + 2 retries). */
-    readonly maxAttempts: number;
-    readonly retryDelayMs: number;
-    /** How long a claimed event stays leased without a renewal before another consumer may take it. */
-    readonly leaseMs: number;
-    readonly idempotencyTtlMs: number;
-    readonly dryRun: boolean;
-  };
-  readonly dashboard: { readonly updateEnabled: boolean; readonly apiUrl: string };
-  readonly log: { readonly level: LogLevel; readonly format: LogFormat; readonly file: string };
 }

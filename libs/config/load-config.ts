@@ -10,7 +10,7 @@ import {
   isConfigVariable,
   type ConfigValues,
 } from './config-schema.js';
-import type { Day15Config } from './day15-config.js';
+import { toConfig, type Day15Config } from './day15-config.js';
 
 /** Where loadConfig reads the DAY15_* variables from. */
 export interface LoadConfigOptions {
@@ -59,52 +59,6 @@ function pickDay15(env: Readonly<Record<string, string | undefined>>): Record<st
     if (name.startsWith('DAY15_') && value !== undefined && value !== '') picked[name] = value;
   }
   return picked;
-}
-
-function toConfig(v: ConfigValues): Day15Config {
-  const ms = (seconds: number): number => Math.round(seconds * 1000);
-  return {
-    redis: {
-      useMock: v.DAY15_USE_MOCK_REDIS,
-      embedded: v.DAY15_REDIS_EMBEDDED,
-      url: v.DAY15_REDIS_URL,
-      host: v.DAY15_REDIS_HOST,
-      port: v.DAY15_REDIS_PORT,
-      password: v.DAY15_REDIS_PASSWORD,
-      db: v.DAY15_REDIS_DB,
-      keyPrefix: v.DAY15_KEY_PREFIX,
-    },
-    webhook: {
-      host: v.DAY15_WEBHOOK_HOST,
-      port: v.DAY15_WEBHOOK_PORT,
-      secrets: v.DAY15_WEBHOOK_SECRETS?.split(',') ?? [],
-      signatureToleranceMs: ms(v.DAY15_SIGNATURE_TOLERANCE_SECONDS),
-      adminToken: v.DAY15_ADMIN_TOKEN,
-      maxEventBytes: v.DAY15_MAX_EVENT_BYTES,
-      maxBatchEvents: v.DAY15_MAX_BATCH_EVENTS,
-      maxBatchBytes: v.DAY15_MAX_BATCH_BYTES,
-      maxQueueDepth: v.DAY15_MAX_QUEUE_DEPTH,
-    },
-    processing: {
-      consumerCount: v.DAY15_CONSUMER_COUNT,
-      batchSize: v.DAY15_BATCH_SIZE,
-      batchTimeoutMs: ms(v.DAY15_BATCH_TIMEOUT_SECONDS),
-      maxAttempts: v.DAY15_MAX_RETRIES,
-      retryDelayMs: ms(v.DAY15_RETRY_DELAY_SECONDS),
-      leaseMs: ms(v.DAY15_LEASE_SECONDS),
-      idempotencyTtlMs: Math.round(v.DAY15_IDEMPOTENCY_TTL_HOURS * 3_600_000),
-      dryRun: v.DAY15_DRY_RUN,
-    },
-    dashboard: {
-      updateEnabled: v.DAY15_DASHBOARD_UPDATE_ENABLED,
-      apiUrl: v.DAY15_DASHBOARD_API_URL,
-    },
-    log: {
-      level: v.DAY15_LOG_LEVEL,
-      format: v.DAY15_LOG_FORMAT,
-      file: v.DAY15_LOG_FILE,
-    },
-  };
 }
 
 function deepFreeze<T extends object>(value: T): T {
