@@ -77,6 +77,8 @@ const fixedHashes = [
   k.latency,
   k.restarts,
 ] as const;
+/** One Counts per name of a tuple of hash names, in the same order. */
+type CountsOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: Counts };
 const hoursOf: Record<MetricsWindow, number> = { '1h': 0, '24h': 24, '7d': 168 };
 
 /** The queue operations the metrics are read through; the queue owns the client and its error mapping. */
@@ -117,20 +119,7 @@ export async function readMetrics(queue: MetricsSource, options: MetricsOptions 
     usageTotals,
     latency,
     restarts,
-  ] = fixedHashes.map((_, i) => counts(i)) as [
-    Counts,
-    Counts,
-    Counts,
-    Counts,
-    Counts,
-    Counts,
-    Counts,
-    Counts,
-    Counts,
-    Counts,
-    Counts,
-    Counts,
-  ];
+  ] = fixedHashes.map((_, i) => counts(i)) as CountsOf<typeof fixedHashes>;
   const series = (stamps: number[], offset: number, unitMs: number): SeriesPoint[] =>
     stamps.map((at, i) => ({ at: new Date(at - (at % unitMs)).toISOString(), by_type: counts(offset + i) }));
   const tail = fixedHashes.length + minutes.length + hours.length;
