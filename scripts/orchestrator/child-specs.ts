@@ -1,24 +1,32 @@
+import { fileURLToPath } from 'node:url';
 import type { Day15Config } from '../../libs/config/index.js';
 import type { ChildSpec } from './supervisor.js';
 
-const nodeApp = (name: string, entry: string, env: Record<string, string>): ChildSpec => ({
-  name,
-  command: process.execPath,
-  args: ['--import', 'tsx', entry],
-  env,
-  node: true,
-});
+// Run from source (tsx, development) the orchestrator starts the apps' .ts entry points through tsx; run
+// compiled (npm start, from dist/) it starts their compiled .js twins, so production needs no devDependency.
+const runningCompiled = import.meta.url.endsWith('.js');
+
+const nodeApp = (name: string, app: string, env: Record<string, string>): ChildSpec => {
+  const entry = fileURLToPath(new URL(`../../apps/${app}/main.${runningCompiled ? 'js' : 'ts'}`, import.meta.url));
+  return {
+    name,
+    command: process.execPath,
+    args: runningCompiled ? [entry] : ['--import', 'tsx', entry],
+    env,
+    node: true,
+  };
+};
 
 /**
  * What the orchestrator runs: the one combined process (apps/pipeline) in memory mode (ioredis-mock cannot
  * be shared between processes), else the receiver and DAY15_CONSUMER_COUNT consumers as separate processes.
  */
 export function appSpecs(config: Day15Config, env: Record<string, string>): ChildSpec[] {
-  if (config.redis.useMock) return [nodeApp('pipeline', 'apps/pipeline/main.ts', env)];
+  if (config.redis.useMock) return [nodeApp('pipeline', 'pipeline', env)];
   const consumers = Array.from({ length: config.processing.consumerCount }, (_, i) =>
-    nodeApp(`consumer-${i + 1}`, 'apps/consumer/main.ts', env),
+    nodeApp(`consumer-${i + 1}`, 'consumer', env),
   );
-  return [nodeApp('receiver', 'apps/receiver/main.ts', env), ...consumers];
+  return [nodeApp('receiver', 'receiver', env), ...consumers];
 }
 
 /** A private redis-server that keeps every acknowledged write: append-only file fsynced on every write. */
