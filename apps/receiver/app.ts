@@ -2,6 +2,7 @@ import type { RequestListener } from 'node:http';
 import express, { type RequestHandler } from 'express';
 import { expressErrorHandler } from './express-error-handler.js';
 import { HttpError } from './http-error.js';
+import { unavailableCounter } from './prometheus.js';
 import type { ReceiverDeps } from './receiver-deps.js';
 import { receiverRoutes } from './route-table.js';
 import { mountMethodNotAllowed, mountRoutes, nodeDispatch } from './routing.js';
@@ -14,7 +15,9 @@ export type { ReceiverDeps } from './receiver-deps.js';
  * the hot path); every other request goes through Express. All of it derives from the route table.
  */
 export function createReceiverApp(deps: ReceiverDeps): RequestListener {
-  const { endpoints, routers } = receiverRoutes(deps);
+  // This receiver's 503 answers, counted wherever they are written and exported on its /metrics.
+  const unavailable = unavailableCounter();
+  const { endpoints, routers } = receiverRoutes(deps, unavailable);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -22,7 +25,7 @@ export function createReceiverApp(deps: ReceiverDeps): RequestListener {
   for (const router of routers) app.use(router);
   mountMethodNotAllowed(app, endpoints);
   app.use(notFound);
-  app.use(expressErrorHandler(deps.logger));
+  app.use(expressErrorHandler(deps.logger, unavailable));
 
   const hotPath = nodeDispatch(endpoints);
   return (req, res) => (hotPath(req) ?? app)(req, res);

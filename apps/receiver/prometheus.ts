@@ -1,16 +1,37 @@
 import client from 'prom-client';
 import { bucketLabel, latencyBucketsMs, type MetricsDocument } from '../../libs/analytics/index.js';
 import type { ReadMetrics } from './metrics-cache.js';
+import { unavailableCodes } from './to-http-error.js';
 
 type Labels = Record<string, string>;
 type Sample = [Labels, number];
 
+/** Counts this receiver's 503 answers by reason (the error code); one increment per answer. */
+export type UnavailableCounter = Pick<client.Counter<'reason'>, 'inc'>;
+
+/**
+ * The counter of this receiver's 503 answers, `day15_receiver_unavailable_total{reason}`, every reason
+ * starting at 0 (so rate() sees the first one). Registered by createPrometheusRegistry's `own` metrics.
+ */
+export function unavailableCounter(): client.Counter<'reason'> {
+  const counter = new client.Counter({
+    name: 'day15_receiver_unavailable_total',
+    help: `503 answers of this receiver, by reason (${unavailableCodes.join(', ')})`,
+    labelNames: ['reason'],
+    registers: [],
+  });
+  for (const reason of unavailableCodes) counter.inc({ reason }, 0);
+  return counter;
+}
+
 /**
  * Prometheus exposition of the pipeline. Pipeline numbers come from Redis (the metrics document), so every
- * receiver reports the same totals for all processes; process metrics are this receiver's own.
+ * receiver reports the same totals for all processes; process metrics and `own` metrics (e.g. the
+ * unavailableCounter) are this receiver's own.
  */
-export function createPrometheusRegistry(read: ReadMetrics): client.Registry {
+export function createPrometheusRegistry(read: ReadMetrics, own: readonly client.Metric[] = []): client.Registry {
   const registry = new client.Registry();
+  for (const metric of own) registry.registerMetric(metric);
   client.collectDefaultMetrics({ register: registry, prefix: 'day15_receiver_' });
   // Every collector of one scrape gets the same cached document (one read per second, see metrics-cache).
   const metrics = () => read('1h');
@@ -79,6 +100,13 @@ export function createPrometheusRegistry(read: ReadMetrics): client.Registry {
     [{ state: 'delayed' }, m.queue.delayed],
     [{ state: 'dead' }, m.queue.dead],
   ]);
+  fromDocument(
+    'gauge',
+    'day15_queue_oldest_ready_age_seconds',
+    'Seconds since the event at the head of the ready list (the next one claimed) was enqueued; 0 when none',
+    [],
+    (m) => [[{}, m.queue.oldest_ready_age_s]],
+  );
   fromDocument('gauge', 'day15_dead_letters', 'Events in the dead-letter queue', [], (m) => [[{}, m.queue.dead]]);
   fromDocument(
     'gauge',

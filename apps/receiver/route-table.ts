@@ -1,7 +1,7 @@
 import type { RequestListener } from 'node:http';
 import type { RequestHandler, Router } from 'express';
 import { cachedMetrics } from './metrics-cache.js';
-import { createPrometheusRegistry } from './prometheus.js';
+import { createPrometheusRegistry, unavailableCounter } from './prometheus.js';
 import type { ReceiverDeps } from './receiver-deps.js';
 import { adminDeadLetters } from './routes/admin-dead-letters.js';
 import { dashboard } from './routes/dashboard.js';
@@ -44,10 +44,13 @@ export interface RouteTable {
   routers: readonly Router[];
 }
 
-/** The receiver's route table, built around its dependencies. */
-export function receiverRoutes(deps: ReceiverDeps): RouteTable {
+/**
+ * The receiver's route table, built around its dependencies. `unavailable` counts this receiver's 503
+ * answers: the webhooks count theirs, /metrics exports it, and the app's Express error handler shares it.
+ */
+export function receiverRoutes(deps: ReceiverDeps, unavailable = unavailableCounter()): RouteTable {
   const { config, clock = Date.now } = deps;
-  const webhook = webhookListeners(deps);
+  const webhook = webhookListeners(deps, unavailable);
   const webhookRoute = (path: string, limitBytes: number, action: WebhookAction): NodeRoute => ({
     method: 'POST',
     path,
@@ -61,7 +64,11 @@ export function receiverRoutes(deps: ReceiverDeps): RouteTable {
       webhookRoute('/webhook/batch', config.webhook.maxBatchBytes, acceptBatch),
       { method: 'GET', path: '/health', express: getHealth(deps) },
       { method: 'GET', path: '/api/metrics', express: getMetrics(readMetrics) },
-      { method: 'GET', path: '/metrics', express: getPrometheusMetrics(createPrometheusRegistry(readMetrics)) },
+      {
+        method: 'GET',
+        path: '/metrics',
+        express: getPrometheusMetrics(createPrometheusRegistry(readMetrics, [unavailable])),
+      },
     ],
     routers: [dashboard(), adminDeadLetters({ token: config.webhook.adminToken, queue: deps.queue, clock })],
   };

@@ -1,6 +1,9 @@
 import { BackpressureError, QueueUnavailableError } from '../../libs/queue/index.js';
 import { HttpError } from './http-error.js';
 
+/** The codes of the 503 answers: what day15_receiver_unavailable_total counts by `reason`. */
+export const unavailableCodes = ['queue_unavailable', 'backpressure'] as const;
+
 // Seconds a sender should wait before retrying when we cannot take events.
 const retryAfterUnavailable = '1';
 const retryAfterBackpressure = '5';
@@ -14,7 +17,7 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof QueueUnavailableError) {
     return new HttpError({
       status: 503,
-      code: 'queue_unavailable',
+      code: unavailableCodes[0],
       message: 'The event queue is unreachable; retry later',
       headers: { 'Retry-After': retryAfterUnavailable },
     });
@@ -22,7 +25,7 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof BackpressureError) {
     return new HttpError({
       status: 503,
-      code: 'backpressure',
+      code: unavailableCodes[1],
       message: 'Too many events are waiting to be processed; retry later',
       body: { queue_depth: error.depth },
       headers: { 'Retry-After': retryAfterBackpressure },

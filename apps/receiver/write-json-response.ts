@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '../../libs/logging/index.js';
+import type { UnavailableCounter } from './prometheus.js';
 import { toHttpError } from './to-http-error.js';
 
 /** Writes a JSON answer with plain node:http (one write, explicit length). */
@@ -20,10 +21,17 @@ export function writeJsonResponse(
 
 /**
  * Answers any error as toHttpError says, and logs it (5xx with details, 4xx briefly): the one error answer of
- * the node:http webhook listeners and of the Express error handler alike.
+ * the node:http webhook listeners and of the Express error handler alike. A 503 is counted in `unavailable`.
  */
-export function writeErrorResponse(res: ServerResponse, logger: Logger, path: string, error: unknown): void {
+export function writeErrorResponse(
+  res: ServerResponse,
+  logger: Logger,
+  unavailable: UnavailableCounter,
+  path: string,
+  error: unknown,
+): void {
   const httpError = toHttpError(error);
+  if (httpError.status === 503) unavailable.inc({ reason: httpError.code });
   logRejection(logger, path, httpError.status, httpError.code, error);
   writeJsonResponse(
     res,

@@ -50,7 +50,14 @@ export interface MetricsDocument {
     buckets: Counts;
     sum: number;
   };
-  queue: { ready: number; in_flight: number; delayed: number; dead: number };
+  queue: {
+    ready: number;
+    in_flight: number;
+    delayed: number;
+    dead: number;
+    /** Seconds since the event at the head of the ready list (the next one claimed) was enqueued; 0 when none. */
+    oldest_ready_age_s: number;
+  };
   pipeline: {
     /** Consumers seen in the last 10 minutes, with the seconds since their last heartbeat. */
     consumers: { id: string; last_seen_s: number }[];
@@ -85,8 +92,8 @@ const hoursOf: Record<MetricsWindow, number> = { '1h': 0, '24h': 24, '7d': 168 }
 export type MetricsSource = Pick<ReliableQueue, 'keys' | 'stats' | 'readData'>;
 
 /**
- * The metrics document behind GET /api/metrics, the dashboard and /metrics: queue stats in one pipeline,
- * everything else in one more. Fails with the queue's QueueUnavailableError when Redis is away.
+ * The metrics document behind GET /api/metrics, the dashboard and /metrics: queue stats in one pipeline
+ * (then, when events are ready, one read of the oldest one's enqueue time), everything else in one more. Fails with the queue's QueueUnavailableError when Redis is away.
  */
 export async function readMetrics(queue: MetricsSource, options: MetricsOptions = {}): Promise<MetricsDocument> {
   const now = options.now ?? Date.now();
@@ -102,7 +109,7 @@ export async function readMetrics(queue: MetricsSource, options: MetricsOptions 
     queue.keys.consumers,
   ];
   const [stats, snapshot] = await Promise.all([
-    queue.stats(),
+    queue.stats({ oldestReady: true }),
     queue.readData({ hashes, sets: [data(k.usersOfDay(dayStamp(now)))] }),
   ]);
   const counts = (i: number): Counts => toCounts(snapshot.hashes[i]);
@@ -166,7 +173,13 @@ export async function readMetrics(queue: MetricsSource, options: MetricsOptions 
       buckets: Object.fromEntries(Object.entries(latency).filter(([field]) => field !== latencySumField)),
       sum: latencySum,
     },
-    queue: { ready: stats.ready, in_flight: stats.inFlight, delayed: stats.delayed, dead: stats.dead },
+    queue: {
+      ready: stats.ready,
+      in_flight: stats.inFlight,
+      delayed: stats.delayed,
+      dead: stats.dead,
+      oldest_ready_age_s: ageSeconds(stats.oldestReadyAt, now),
+    },
     pipeline: pipelineOf(counts(tail), counts(tail + 1), restarts, now),
     series: {
       per_minute: series(minutes, fixedHashes.length, 60_000),
@@ -211,5 +224,9 @@ function pipelineOf(
 function toCounts(hash: Record<string, string> | undefined): Counts {
   return Object.fromEntries(Object.entries(hash ?? {}).map(([field, value]) => [field, Number(value)]));
 }
+
+// Tenths of a second, never negative (hosts' clocks may differ a little; see QueueOptions.clock).
+const ageSeconds = (at: number | null | undefined, now: number): number =>
+  at == null ? 0 : Math.max(0, Math.round((now - at) / 100) / 10);
 
 const centsToAmount = (cents: number): number => Math.round(cents) / 100;

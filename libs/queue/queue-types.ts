@@ -53,6 +53,11 @@ export interface QueueStats {
   delayed: number;
   dead: number;
   counters: QueueCounters;
+  /**
+   * With stats({ oldestReady: true }): when the event at the head of the ready list (the next one claimed)
+   * was enqueued, in ms; null when the ready list is empty.
+   */
+  oldestReadyAt?: number | null;
 }
 
 export interface DeadLetter {

@@ -207,9 +207,11 @@ export class ReliableQueue {
 
   /**
    * Queue depths and lifetime counters, read in one round trip. A pipeline, not MULTI: Redis refuses MULTI
-   * when it is at maxmemory, and stats must stay readable exactly then.
+   * when it is at maxmemory, and stats must stay readable exactly then. With `oldestReady`, also the enqueue
+   * time of the event at the head of the ready list (the next one claimed): the same pipeline reads the
+   * head's id (LINDEX), and, only when there is one, a second round trip reads its `enqueued_at`.
    */
-  async stats(): Promise<QueueStats> {
+  async stats({ oldestReady = false }: { oldestReady?: boolean } = {}): Promise<QueueStats> {
     const replies = await this.guard(() =>
       this.redis
         .pipeline()
@@ -218,6 +220,7 @@ export class ReliableQueue {
         .zcard(this.keys.delayed)
         .zcard(this.keys.dead)
         .hmget(this.keys.counters, ...counterNames)
+        .lindex(this.keys.ready, 0)
         .exec(),
     );
     const values = (replies ?? []).map(([error, value]) => {
@@ -226,13 +229,25 @@ export class ReliableQueue {
     });
     const counterValues = (values[4] ?? []) as (string | null)[];
     const counters = Object.fromEntries(counterNames.map((name, i) => [name, Number(counterValues[i] ?? 0)]));
+    const head = values[5];
     return {
       ready: Number(values[0]),
       inFlight: Number(values[1]),
       delayed: Number(values[2]),
       dead: Number(values[3]),
       counters: counters as unknown as QueueCounters,
+      ...(oldestReady ? { oldestReadyAt: typeof head === 'string' ? await this.enqueuedAt(head) : null } : {}),
     };
+  }
+
+  // The enqueue time of one event; null when its hash is gone (claimed and acked since the head was read:
+  // the next read sees the new head).
+  private async enqueuedAt(id: string): Promise<number | null> {
+    const at = await this.guard(
+      () => this.redis.hget(this.keys.event(id), 'enqueued_at'),
+      'Reading queue stats failed',
+    );
+    return at === null ? null : Number(at);
   }
 
   private script(name: ScriptName, args: readonly ScriptArg[]): Promise<unknown> {

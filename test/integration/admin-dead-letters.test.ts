@@ -75,7 +75,7 @@ withBackends('dead-letter admin API', (backend) => {
     await consumer.stop();
     const metrics = await request(app).get('/api/metrics');
     expect(metrics.body.signups.total).toBe(3);
-    expect(metrics.body.queue).toEqual({ ready: 0, in_flight: 0, delayed: 0, dead: 0 });
+    expect(metrics.body.queue).toEqual({ ready: 0, in_flight: 0, delayed: 0, dead: 0, oldest_ready_age_s: 0 });
   });
 
   it('purges one dead letter, and answers 404 for one that is not there', async () => {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { decodeSecret } from '../../../libs/events/index.js';
+import type { UnavailableCounter } from '../prometheus.js';
 import { readWebhookBody } from '../read-webhook-body.js';
 import type { ReceiverDeps } from '../receiver-deps.js';
 import { writeErrorResponse, writeJsonResponse } from '../write-json-response.js';
@@ -10,9 +11,10 @@ export type WebhookListenerFactory = (path: string, limitBytes: number, action: 
 
 /**
  * The webhook endpoints as plain node:http listeners, so the hot path carries no framework cost: each reads
- * the body (type, size, signature, JSON), runs its action and writes the answer or the error.
+ * the body (type, size, signature, JSON), runs its action and writes the answer or the error (a 503 counted
+ * in `unavailable`).
  */
-export function webhookListeners(deps: ReceiverDeps): WebhookListenerFactory {
+export function webhookListeners(deps: ReceiverDeps, unavailable: UnavailableCounter): WebhookListenerFactory {
   const { config, queue, logger, clock = Date.now } = deps;
   const keys = config.webhook.secrets.map(decodeSecret);
   return (path, limitBytes, action) => (req: IncomingMessage, res: ServerResponse) => {
@@ -29,7 +31,7 @@ export function webhookListeners(deps: ReceiverDeps): WebhookListenerFactory {
       .then((body) => action(body, ctx))
       .then(
         (answer) => writeJsonResponse(res, answer.status, answer.body),
-        (error: unknown) => writeErrorResponse(res, logger, path, error),
+        (error: unknown) => writeErrorResponse(res, logger, unavailable, path, error),
       );
   };
 }

@@ -169,7 +169,7 @@ withBackends('analytics through the queue', (backend) => {
       at: '2026-11-26T14:00:00.000Z',
       by_type: { user_signup: 1, usage_tracked: 1 },
     });
-    expect(m.queue).toEqual({ ready: 0, in_flight: 0, delayed: 0, dead: 0 });
+    expect(m.queue).toEqual({ ready: 0, in_flight: 0, delayed: 0, dead: 0, oldest_ready_age_s: 0 });
     expect(m.pipeline.intake).toEqual({ accepted: { unlabelled: 2 } });
   });
 });

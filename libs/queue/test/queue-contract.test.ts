@@ -63,6 +63,21 @@ withBackends('queue contract', (backend) => {
     });
   });
 
+  describe('stats', () => {
+    it('reads the enqueue time of the next event to be claimed only when asked, null when none is ready', async () => {
+      const h = queueHarness(backend.redis);
+      expect(await h.queue.stats({ oldestReady: true })).toMatchObject({ ready: 0, oldestReadyAt: null });
+      await h.enqueueIds('first');
+      const firstAt = (await h.redis.hget(h.queue.keys.event('first'), 'enqueued_at')) ?? '';
+      h.advance(1000);
+      await h.enqueueIds('second');
+      expect(await h.queue.stats({ oldestReady: true })).toMatchObject({ ready: 2, oldestReadyAt: Number(firstAt) });
+      expect(await h.queue.stats()).not.toHaveProperty('oldestReadyAt');
+      await h.queue.claim('c1', 1, 10_000);
+      expect((await h.queue.stats({ oldestReady: true })).oldestReadyAt).toBe(Number(firstAt) + 1000);
+    });
+  });
+
   describe('claim', () => {
     it('hands out at most max events, oldest first, with the stored body and attempt 1', async () => {
       const h = queueHarness(backend.redis);
