@@ -4,14 +4,13 @@ import { configSchema, configVariables, describeAllowed, type ConfigVariable } f
 
 /** A variable's default from the schema, or undefined when it has none (the variable is then optional). */
 export function configDefault(name: ConfigVariable): string | number | boolean | undefined {
-  const schema: { default?: string | number | boolean } = configSchema.properties[name];
-  return schema.default;
+  const schema = configSchema.properties[name];
+  return 'default' in schema ? schema.default : undefined;
 }
 
 /** A variable's doc text from the schema (markdown, one line). */
 export function configDescription(name: ConfigVariable): string {
-  const schema: { description?: string } = configSchema.properties[name];
-  return schema.description ?? '';
+  return configSchema.properties[name].description;
 }
 
 /**

@@ -2,8 +2,10 @@
 // else. loadConfig validates with it, ConfigValues (the variables after validation) is derived from it, and the
 // README configuration table is generated from it (config-docs.ts; test/config-docs.test.ts keeps README and
 // config/.env.example in step). Values arrive as strings; ajv coerces them ("10" -> 10, "true" -> true) and
-// rejects what does not fit. Built with TypeBox for the reasons given at the top of libs/events/event-schemas.ts.
-import { Type, type Static, type TUnsafe } from '@sinclair/typebox';
+// rejects what does not fit. A plain `as const` JSON Schema typed by json-schema-to-ts's FromSchema (type-only,
+// no run-time cost), as in libs/events/event-schemas.ts; keywords are in the order the schema has always been
+// serialised in (`type` after the limits, default and description).
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 
 /**
  * The rule for a Redis key namespace part (DAY15_KEY_PREFIX, queue names): 1-64 of `A-Z a-z 0-9 _ . -`.
@@ -11,179 +13,207 @@ import { Type, type Static, type TUnsafe } from '@sinclair/typebox';
  */
 export const keyNamePattern = /^[A-Za-z0-9_.-]{1,64}$/;
 
-// A JSON Schema `enum` typed as the union of its values (TypeBox's Union of Literals would be an anyOf, which
-// describeAllowed cannot describe). libs/events has its own two-line twin; config imports nothing from events.
-function stringEnum<const T extends readonly string[]>(
-  values: T,
-  options: { default: T[number]; description: string },
-): TUnsafe<T[number]> {
-  return Type.Unsafe<T[number]>({ ...options, type: 'string', enum: [...values] });
+/** The names of the properties that have a default. */
+type Defaulted<P> = { [K in keyof P]: P[K] extends { readonly default: unknown } ? K : never }[keyof P] & string;
+
+// The schema of the variables `properties`: a variable is required exactly when it has a default (which ajv fills
+// in when it is unset), so optional exactly when it has none. Generic with a `const` type parameter so FromSchema
+// sees every entry's literal type.
+function variables<const P extends Record<string, Exclude<JSONSchema, boolean>>>(properties: P) {
+  const required = Object.entries(properties)
+    .filter(([, schema]) => 'default' in schema)
+    .map(([name]) => name);
+  return {
+    additionalProperties: false,
+    type: 'object',
+    required: required as Defaulted<P>[],
+    properties,
+  } as const;
 }
 
 /** The DAY15_* variables: every property is one variable, with `description` (markdown) and, if it has one, `default`. */
-export const configSchema = Type.Object(
-  {
-    DAY15_USE_MOCK_REDIS: Type.Boolean({
-      default: true,
-      description: 'in-process ioredis-mock instead of Redis (nothing to install; not shared between processes)',
-    }),
-    DAY15_REDIS_URL: Type.Optional(
-      Type.String({
-        pattern: '^rediss?://[^\\s]+$',
-        description: 'full `redis://` or `rediss://` URL; wins over host/port/password/db',
-      }),
-    ),
-    DAY15_REDIS_HOST: Type.String({ minLength: 1, maxLength: 255, default: 'localhost', description: 'Redis host' }),
-    DAY15_REDIS_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 6379, description: 'Redis port' }),
-    DAY15_REDIS_PASSWORD: Type.String({ default: '', description: 'Redis password (never logged)' }),
-    DAY15_REDIS_DB: Type.Integer({ minimum: 0, maximum: 15, default: 0, description: 'Redis database number' }),
-    DAY15_REDIS_EMBEDDED: Type.Boolean({
-      default: false,
-      description:
-        'with Redis mode, `npm run orchestrate` starts its own `redis-server` on `127.0.0.1:DAY15_REDIS_PORT`, ' +
-        'append-only with `appendfsync always`, data in `data/redis/port-<port>/`',
-    }),
-    DAY15_KEY_PREFIX: Type.String({
-      pattern: keyNamePattern.source,
-      default: 'day15',
-      description: 'namespace of every Redis key; keys look like `day15:{events}:ready`',
-    }),
-    DAY15_WEBHOOK_HOST: Type.String({
-      minLength: 1,
-      maxLength: 255,
-      default: '0.0.0.0',
-      description: 'receiver bind address',
-    }),
-    DAY15_WEBHOOK_PORT: Type.Integer({
-      minimum: 0,
-      maximum: 65535,
-      default: 5015,
-      description: 'receiver port (`0` = any free port)',
-    }),
-    DAY15_WEBHOOK_SECRETS: Type.Optional(
-      Type.String({
-        pattern: '^whsec_[A-Za-z0-9+/]+={0,2}(,whsec_[A-Za-z0-9+/]+={0,2})*$',
-        description:
-          'comma-separated Standard Webhooks secrets `whsec_<base64>` (several while rotating); unset = no signature check',
-      }),
-    ),
-    DAY15_ADMIN_TOKEN: Type.Optional(
-      Type.String({
-        minLength: 16,
-        maxLength: 512,
-        description: 'bearer token of the `/admin` dead-letter routes; unset = those routes do not exist (404)',
-      }),
-    ),
-    DAY15_SIGNATURE_TOLERANCE_SECONDS: Type.Integer({
-      minimum: 1,
-      maximum: 86400,
-      default: 300,
-      description: 'how far a signature timestamp may be in the past or future',
-    }),
-    DAY15_MAX_EVENT_BYTES: Type.Integer({
-      minimum: 256,
-      maximum: 10485760,
-      default: 65536,
-      description: 'largest body of `POST /webhook/events`',
-    }),
-    DAY15_MAX_BATCH_EVENTS: Type.Integer({
-      minimum: 1,
-      maximum: 5000,
-      default: 1000,
-      description: 'most events in one `POST /webhook/batch` (the enqueue script pushes them in one call)',
-    }),
-    DAY15_MAX_BATCH_BYTES: Type.Integer({
-      minimum: 1024,
-      maximum: 104857600,
-      default: 5242880,
-      description: 'largest body of `POST /webhook/batch`',
-    }),
-    DAY15_MAX_QUEUE_DEPTH: Type.Integer({
-      minimum: 1,
-      maximum: 1000000000,
-      default: 1000000,
-      description: 'ready backlog at which new events get `503 backpressure`',
-    }),
-    DAY15_CONSUMER_COUNT: Type.Integer({
-      minimum: 1,
-      maximum: 32,
-      default: 1,
-      description: 'consumer processes `npm run orchestrate` starts in Redis mode',
-    }),
-    DAY15_BATCH_SIZE: Type.Integer({
-      minimum: 1,
-      maximum: 2000,
-      default: 10,
-      description: 'most events per consumer batch',
-    }),
-    DAY15_BATCH_TIMEOUT_SECONDS: Type.Number({
-      minimum: 0,
-      maximum: 3600,
-      default: 5,
-      description:
-        'upper bound on how long a partial batch waits to fill. A batch is processed as soon as it is full, ' +
-        'or no new event arrived for 20 ms, or its first event has waited this long, whichever comes first. So under ' +
-        'load batches are full, at low load an event is processed within tens of milliseconds, and no event ever waits ' +
-        'longer than this for its batch. `0` = never wait',
-    }),
-    DAY15_MAX_RETRIES: Type.Integer({
-      minimum: 1,
-      maximum: 100,
-      default: 3,
-      description:
-        'processing attempts in all (3 = the first try and 2 retries) before the dead-letter queue; a lease that expires (crashed consumer) counts as an attempt',
-    }),
-    DAY15_RETRY_DELAY_SECONDS: Type.Number({
-      minimum: 0,
-      maximum: 3600,
-      default: 2,
-      description: 'backoff base: attempt n waits a random 50-100 % of base × 2^(n-1), at most 5 min',
-    }),
-    DAY15_LEASE_SECONDS: Type.Number({
-      minimum: 0.1,
-      maximum: 3600,
-      default: 30,
-      description:
-        'how long a consumer holds claimed events without renewing the lease (it renews every third of it); when a ' +
-        'consumer crashes or freezes, its events go back to the queue this long after its last renewal',
-    }),
-    DAY15_IDEMPOTENCY_TTL_HOURS: Type.Number({
-      exclusiveMinimum: 0,
-      maximum: 8760,
-      default: 24,
-      description: 'how long an `event_id` is remembered (one key per id, its own TTL)',
-    }),
-    DAY15_DRY_RUN: Type.Boolean({
-      default: false,
-      description: 'log what each event would change, apply nothing, ack',
-    }),
-    DAY15_DASHBOARD_UPDATE_ENABLED: Type.Boolean({
-      default: false,
-      description:
-        'POST each batch summary `{ consumer_id, processed_at, events, success, failed, by_type }` to the ' +
-        'dashboard API (2 s timeout, retried every 5 s while it fails; never blocks processing)',
-    }),
-    DAY15_DASHBOARD_API_URL: Type.String({
-      pattern: '^https?://[^\\s]+$',
-      default: 'http://localhost:8000/api/metrics',
-      description: 'the dashboard API that `DAY15_DASHBOARD_UPDATE_ENABLED` posts to',
-    }),
-    DAY15_LOG_LEVEL: stringEnum(['error', 'warn', 'info', 'debug'], {
-      default: 'info',
-      description: 'the most detailed level written',
-    }),
-    DAY15_LOG_FORMAT: stringEnum(['text', 'json'], {
-      default: 'text',
-      description: '`text` (`2026-11-26 19:30:15,234 - INFO - receiver - ...`) or `json` (one object per line)',
-    }),
-    DAY15_LOG_FILE: Type.String({
-      minLength: 1,
-      default: 'logs/day15_pipeline.log',
-      description: 'merged pipeline log',
-    }),
+export const configSchema = variables({
+  DAY15_USE_MOCK_REDIS: {
+    default: true,
+    description: 'in-process ioredis-mock instead of Redis (nothing to install; not shared between processes)',
+    type: 'boolean',
   },
-  { additionalProperties: false },
-);
+  DAY15_REDIS_URL: {
+    pattern: '^rediss?://[^\\s]+$',
+    description: 'full `redis://` or `rediss://` URL; wins over host/port/password/db',
+    type: 'string',
+  },
+  DAY15_REDIS_HOST: { minLength: 1, maxLength: 255, default: 'localhost', description: 'Redis host', type: 'string' },
+  DAY15_REDIS_PORT: { minimum: 1, maximum: 65535, default: 6379, description: 'Redis port', type: 'integer' },
+  DAY15_REDIS_PASSWORD: { default: '', description: 'Redis password (never logged)', type: 'string' },
+  DAY15_REDIS_DB: { minimum: 0, maximum: 15, default: 0, description: 'Redis database number', type: 'integer' },
+  DAY15_REDIS_EMBEDDED: {
+    default: false,
+    description:
+      'with Redis mode, `npm run orchestrate` starts its own `redis-server` on `127.0.0.1:DAY15_REDIS_PORT`, ' +
+      'append-only with `appendfsync always`, data in `data/redis/port-<port>/`',
+    type: 'boolean',
+  },
+  DAY15_KEY_PREFIX: {
+    pattern: keyNamePattern.source,
+    default: 'day15',
+    description: 'namespace of every Redis key; keys look like `day15:{events}:ready`',
+    type: 'string',
+  },
+  DAY15_WEBHOOK_HOST: {
+    minLength: 1,
+    maxLength: 255,
+    default: '0.0.0.0',
+    description: 'receiver bind address',
+    type: 'string',
+  },
+  DAY15_WEBHOOK_PORT: {
+    minimum: 0,
+    maximum: 65535,
+    default: 5015,
+    description: 'receiver port (`0` = any free port)',
+    type: 'integer',
+  },
+  DAY15_WEBHOOK_SECRETS: {
+    pattern: '^whsec_[A-Za-z0-9+/]+={0,2}(,whsec_[A-Za-z0-9+/]+={0,2})*$',
+    description:
+      'comma-separated Standard Webhooks secrets `whsec_<base64>` (several while rotating); unset = no signature check',
+    type: 'string',
+  },
+  DAY15_ADMIN_TOKEN: {
+    minLength: 16,
+    maxLength: 512,
+    description: 'bearer token of the `/admin` dead-letter routes; unset = those routes do not exist (404)',
+    type: 'string',
+  },
+  DAY15_SIGNATURE_TOLERANCE_SECONDS: {
+    minimum: 1,
+    maximum: 86400,
+    default: 300,
+    description: 'how far a signature timestamp may be in the past or future',
+    type: 'integer',
+  },
+  DAY15_MAX_EVENT_BYTES: {
+    minimum: 256,
+    maximum: 10485760,
+    default: 65536,
+    description: 'largest body of `POST /webhook/events`',
+    type: 'integer',
+  },
+  DAY15_MAX_BATCH_EVENTS: {
+    minimum: 1,
+    maximum: 5000,
+    default: 1000,
+    description: 'most events in one `POST /webhook/batch` (the enqueue script pushes them in one call)',
+    type: 'integer',
+  },
+  DAY15_MAX_BATCH_BYTES: {
+    minimum: 1024,
+    maximum: 104857600,
+    default: 5242880,
+    description: 'largest body of `POST /webhook/batch`',
+    type: 'integer',
+  },
+  DAY15_MAX_QUEUE_DEPTH: {
+    minimum: 1,
+    maximum: 1000000000,
+    default: 1000000,
+    description: 'ready backlog at which new events get `503 backpressure`',
+    type: 'integer',
+  },
+  DAY15_CONSUMER_COUNT: {
+    minimum: 1,
+    maximum: 32,
+    default: 1,
+    description: 'consumer processes `npm run orchestrate` starts in Redis mode',
+    type: 'integer',
+  },
+  DAY15_BATCH_SIZE: {
+    minimum: 1,
+    maximum: 2000,
+    default: 10,
+    description: 'most events per consumer batch',
+    type: 'integer',
+  },
+  DAY15_BATCH_TIMEOUT_SECONDS: {
+    minimum: 0,
+    maximum: 3600,
+    default: 5,
+    description:
+      'upper bound on how long a partial batch waits to fill. A batch is processed as soon as it is full, ' +
+      'or no new event arrived for 20 ms, or its first event has waited this long, whichever comes first. So under ' +
+      'load batches are full, at low load an event is processed within tens of milliseconds, and no event ever waits ' +
+      'longer than this for its batch. `0` = never wait',
+    type: 'number',
+  },
+  DAY15_MAX_RETRIES: {
+    minimum: 1,
+    maximum: 100,
+    default: 3,
+    description:
+      'processing attempts in all (3 = the first try and 2 retries) before the dead-letter queue; a lease that expires (crashed consumer) counts as an attempt',
+    type: 'integer',
+  },
+  DAY15_RETRY_DELAY_SECONDS: {
+    minimum: 0,
+    maximum: 3600,
+    default: 2,
+    description: 'backoff base: attempt n waits a random 50-100 % of base × 2^(n-1), at most 5 min',
+    type: 'number',
+  },
+  DAY15_LEASE_SECONDS: {
+    minimum: 0.1,
+    maximum: 3600,
+    default: 30,
+    description:
+      'how long a consumer holds claimed events without renewing the lease (it renews every third of it); when a ' +
+      'consumer crashes or freezes, its events go back to the queue this long after its last renewal',
+    type: 'number',
+  },
+  DAY15_IDEMPOTENCY_TTL_HOURS: {
+    exclusiveMinimum: 0,
+    maximum: 8760,
+    default: 24,
+    description: 'how long an `event_id` is remembered (one key per id, its own TTL)',
+    type: 'number',
+  },
+  DAY15_DRY_RUN: {
+    default: false,
+    description: 'log what each event would change, apply nothing, ack',
+    type: 'boolean',
+  },
+  DAY15_DASHBOARD_UPDATE_ENABLED: {
+    default: false,
+    description:
+      'POST each batch summary `{ consumer_id, processed_at, events, success, failed, by_type }` to the ' +
+      'dashboard API (2 s timeout, retried every 5 s while it fails; never blocks processing)',
+    type: 'boolean',
+  },
+  DAY15_DASHBOARD_API_URL: {
+    pattern: '^https?://[^\\s]+$',
+    default: 'http://localhost:8000/api/metrics',
+    description: 'the dashboard API that `DAY15_DASHBOARD_UPDATE_ENABLED` posts to',
+    type: 'string',
+  },
+  DAY15_LOG_LEVEL: {
+    default: 'info',
+    description: 'the most detailed level written',
+    type: 'string',
+    enum: ['error', 'warn', 'info', 'debug'],
+  },
+  DAY15_LOG_FORMAT: {
+    default: 'text',
+    description: '`text` (`2026-11-26 19:30:15,234 - INFO - receiver - ...`) or `json` (one object per line)',
+    type: 'string',
+    enum: ['text', 'json'],
+  },
+  DAY15_LOG_FILE: {
+    minLength: 1,
+    default: 'logs/day15_pipeline.log',
+    description: 'merged pipeline log',
+    type: 'string',
+  },
+});
 
 /** The name of a configuration variable, e.g. `DAY15_BATCH_SIZE`. */
 export type ConfigVariable = keyof typeof configSchema.properties;
@@ -192,7 +222,7 @@ export type ConfigVariable = keyof typeof configSchema.properties;
  * The variables once validated: coerced to their types, defaults filled in; optional exactly where the schema
  * has no default (DAY15_REDIS_URL, DAY15_WEBHOOK_SECRETS, DAY15_ADMIN_TOKEN).
  */
-export type ConfigValues = Static<typeof configSchema>;
+export type ConfigValues = FromSchema<typeof configSchema>;
 
 /** Whether `name` is a known configuration variable. */
 export function isConfigVariable(name: string): name is ConfigVariable {
@@ -202,7 +232,7 @@ export function isConfigVariable(name: string): name is ConfigVariable {
 /** Every configuration variable, in schema order. */
 export const configVariables: readonly ConfigVariable[] = Object.keys(configSchema.properties).filter(isConfigVariable);
 
-// The keywords describeAllowed reads (the index signature lets every entry's TypeBox type fit).
+// The keywords describeAllowed reads (the index signature lets every entry's type fit).
 interface PropertySchema {
   [keyword: string]: unknown;
   type?: string;

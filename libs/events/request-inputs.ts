@@ -1,8 +1,8 @@
-// The receiver's other inputs as schemas (TypeBox, run by ajv, types derived): the batch envelope of
-// POST /webhook/batch and the admin dead-letter inputs. Each validator answers a verdict with the error code
-// and message the HTTP API sends, and never throws.
+// The receiver's other inputs as schemas (plain JSON Schema run by ajv, types derived by json-schema-to-ts's
+// FromSchema, see event-schemas.ts): the batch envelope of POST /webhook/batch and the admin dead-letter inputs.
+// Each validator answers a verdict with the error code and message the HTTP API sends, and never throws.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { Type, type Static } from '@sinclair/typebox';
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 
 /** A validator's answer: the checked input, or the API error code and a message saying what to send instead. */
 export type InputVerdict<T, E extends string = 'invalid_request'> =
@@ -19,14 +19,16 @@ const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: true });
  * field. The entries themselves are not checked here: each gets its own verdict from validateEvent.
  */
 export function batchEnvelopeSchema(maxEvents: number) {
-  return Type.Object(
-    { events: Type.Array(Type.Unknown(), { minItems: 1, maxItems: maxEvents }) },
-    { additionalProperties: false },
-  );
+  return {
+    additionalProperties: false,
+    type: 'object',
+    required: ['events'],
+    properties: { events: { minItems: 1, maxItems: maxEvents, type: 'array', items: {} } },
+  } as const satisfies JSONSchema;
 }
 
 /** A batch body that passed batchEnvelopeSchema. */
-export type BatchEnvelope = Static<ReturnType<typeof batchEnvelopeSchema>>;
+export type BatchEnvelope = FromSchema<ReturnType<typeof batchEnvelopeSchema>>;
 
 /**
  * validateBatchEnvelope's answer. `invalid_batch` is answered with 400; `payload_too_large` (more than
@@ -83,16 +85,18 @@ function additionalProperty(error: ErrorObject): string {
 // --- GET /admin/dead-letters query -------------------------------------------------------------------------
 
 /** JSON Schema of the GET /admin/dead-letters page: `limit` 1-500 (default 50), `offset` 0 and up (default 0). */
-export const deadLetterListQuerySchema = Type.Object(
-  {
-    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    offset: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 }),
+export const deadLetterListQuerySchema = {
+  additionalProperties: false,
+  type: 'object',
+  required: ['limit', 'offset'],
+  properties: {
+    limit: { minimum: 1, maximum: 500, default: 50, type: 'integer' },
+    offset: { minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0, type: 'integer' },
   },
-  { additionalProperties: false },
-);
+} as const satisfies JSONSchema;
 
 /** The page of dead letters to list, defaults applied. */
-export type DeadLetterListQuery = Static<typeof deadLetterListQuerySchema>;
+export type DeadLetterListQuery = FromSchema<typeof deadLetterListQuerySchema>;
 
 const checkListQuery = ajv.compile<DeadLetterListQuery>(deadLetterListQuerySchema);
 const listQueryFields = ['limit', 'offset'] as const;
@@ -122,24 +126,29 @@ export function validateDeadLetterListQuery(
 
 // Other fields are allowed and ignored, also the other branch's field in a form that branch refuses (as before):
 // { "all": true, "event_ids": [] } replays all, { "all": false, "event_ids": ["a"] } replays a.
-const replayAll = Type.Object({ all: Type.Literal(true) });
-const replayIds = Type.Object({ event_ids: Type.Array(Type.String(), { minItems: 1 }) });
+const replayAll = {
+  type: 'object',
+  required: ['all'],
+  properties: { all: { const: true, type: 'boolean' } },
+} as const satisfies JSONSchema;
+const replayIds = {
+  type: 'object',
+  required: ['event_ids'],
+  properties: { event_ids: { minItems: 1, type: 'array', items: { type: 'string' } } },
+} as const satisfies JSONSchema;
 
 /**
  * JSON Schema of the POST /admin/dead-letters/replay body: exactly one of `{ "all": true }` and
- * `{ "event_ids": ["...", ...] }` (at least one string). `oneOf`, not TypeBox's Union (`anyOf`), makes it
- * either-or: a body with both is refused.
+ * `{ "event_ids": ["...", ...] }` (at least one string). `oneOf`, not `anyOf`, makes it either-or: a body with
+ * both is refused.
  */
-export const replayRequestSchema = Type.Unsafe<Static<typeof replayAll> | Static<typeof replayIds>>({
-  type: 'object',
-  oneOf: [replayAll, replayIds],
-});
+export const replayRequestSchema = { type: 'object', oneOf: [replayAll, replayIds] } as const satisfies JSONSchema;
 
 /** A replay body that passed replayRequestSchema. */
-export type ReplayRequest = Static<typeof replayRequestSchema>;
+export type ReplayRequest = FromSchema<typeof replayRequestSchema>;
 
 const checkReplayRequest = ajv.compile<ReplayRequest>(replayRequestSchema);
-const isReplayAll = ajv.compile<Static<typeof replayAll>>(replayAll);
+const isReplayAll = ajv.compile<FromSchema<typeof replayAll>>(replayAll);
 
 /** Message of every refused replay body. */
 export const replayRequestMessage = 'Send either { "event_ids": ["..."] } or { "all": true }';
