@@ -9,8 +9,10 @@ import { runWithQueue } from '../../libs/runtime/index.js';
 runWithQueue('pipeline', {
   inMemoryNote: 'the queue lives in this process; events not yet processed are lost if it stops',
   start: async ({ config, logger, queue }) => {
+    // Readiness fails first on SIGTERM (GET /readyz 503), then the listener drains.
+    const shutdown = { stopping: false };
     const server = await startServer(
-      createReceiverApp({ config, queue, logger: logger.child({ component: 'receiver' }) }),
+      createReceiverApp({ config, queue, logger: logger.child({ component: 'receiver' }), shutdown }),
       config.webhook,
     );
     const consumer = createConsumer({ config, queue, logger: logger.child({ component: 'consumer' }) });
@@ -18,6 +20,7 @@ runWithQueue('pipeline', {
     logger.info(`Receiver listening on ${server.url}`);
     return {
       stop: async () => {
+        shutdown.stopping = true;
         await server.close();
         await consumer.stop();
       },

@@ -8,6 +8,7 @@ import { dashboard } from './routes/dashboard.js';
 import { getHealth } from './routes/get-health.js';
 import { getMetrics } from './routes/get-metrics.js';
 import { getPrometheusMetrics } from './routes/get-prometheus-metrics.js';
+import { getLivez, getReadyz } from './routes/get-probes.js';
 import { acceptBatch } from './webhooks/accept-batch.js';
 import { acceptEvent } from './webhooks/accept-event.js';
 import { webhookListeners } from './webhooks/webhook-listener.js';
@@ -63,6 +64,8 @@ export function receiverRoutes(deps: ReceiverDeps, unavailable = unavailableCoun
       webhookRoute('/webhook/events', config.webhook.maxEventBytes, acceptEvent),
       webhookRoute('/webhook/batch', config.webhook.maxBatchBytes, acceptBatch),
       { method: 'GET', path: '/health', express: getHealth(deps) },
+      { method: 'GET', path: '/livez', express: getLivez() },
+      { method: 'GET', path: '/readyz', express: getReadyz(deps) },
       { method: 'GET', path: '/api/metrics', express: getMetrics(readMetrics) },
       {
         method: 'GET',

@@ -6,5 +6,13 @@ export { queueKeys, type QueueKeys } from './queue-keys.js';
 export { encodeEffects, mergeEffects, type Effect, type ContributionEffect } from './effects.js';
 export { retryDelayMs, type BackoffOptions } from './backoff.js';
 export { BackpressureError, QueueUnavailableError } from './queue-errors.js';
-export { connectRedis, describeRedis, type RedisClientOptions } from './redis-client.js';
+export {
+  connectRedis,
+  describeRedis,
+  openRedis,
+  redisUnreachableHint,
+  type OpenedRedis,
+  type OpenRedisOptions,
+  type RedisClientOptions,
+} from './redis-client.js';
 export type * from './queue-types.js';

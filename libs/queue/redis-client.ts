@@ -28,11 +28,13 @@ function clientOptions(options: RedisClientOptions): RedisOptions {
   };
 }
 
-/** Connects to Redis (or creates the in-process ioredis-mock) and resolves once commands can be sent. */
-export async function connectRedis(settings: RedisSettings, options: RedisClientOptions): Promise<Redis> {
-  if (settings.useMock) return new RedisMock();
+/** What to do when Redis is unreachable: the one hint every process and the orchestrator give. */
+export const redisUnreachableHint =
+  'start Redis (redis-server), set DAY15_REDIS_EMBEDDED=true, or set DAY15_USE_MOCK_REDIS=true for the in-memory mode';
+
+function newClient(settings: RedisSettings, options: RedisClientOptions): Redis {
   const base = clientOptions(options);
-  const client = settings.url
+  return settings.url
     ? new Redis(settings.url, base)
     : new Redis({
         ...base,
@@ -41,6 +43,12 @@ export async function connectRedis(settings: RedisSettings, options: RedisClient
         password: settings.password || undefined,
         db: settings.db,
       });
+}
+
+/** Connects to Redis (or creates the in-process ioredis-mock) and resolves once commands can be sent. */
+export async function connectRedis(settings: RedisSettings, options: RedisClientOptions): Promise<Redis> {
+  if (settings.useMock) return new RedisMock();
+  const client = newClient(settings, options);
   client.on('error', options.onError);
   try {
     await client.connect();
@@ -49,6 +57,58 @@ export async function connectRedis(settings: RedisSettings, options: RedisClient
     client.disconnect();
     throw new Error(`Redis at ${describeRedis(settings)} is unreachable`, { cause: error });
   }
+}
+
+export interface OpenRedisOptions extends RedisClientOptions {
+  /**
+   * Told every `warnEveryMs` while Redis has not answered yet since the start, with a message naming its
+   * address and the hint. Connection errors before that first answer go here instead of to `onError`.
+   */
+  onWaiting: (message: string) => void;
+  /** 5 s by default. */
+  warnEveryMs?: number;
+}
+
+/** A client that may not be connected yet, and when it first is. */
+export interface OpenedRedis {
+  redis: Redis;
+  /** Resolves once Redis first answers (at once in mock mode); never rejects, stays pending if closed first. */
+  ready: Promise<void>;
+}
+
+/**
+ * A Redis client without waiting for Redis: connecting (and reconnecting with the retry strategy) goes on in
+ * the background until Redis answers, so a process can start before Redis does. Meanwhile commands fail at
+ * once (no offline queue): the receiver answers 503, the consumer backs off. `onWaiting` is told every
+ * `warnEveryMs` until the first connection.
+ */
+export function openRedis(settings: RedisSettings, options: OpenRedisOptions): OpenedRedis {
+  if (settings.useMock) return { redis: new RedisMock(), ready: Promise.resolve() };
+  const client = newClient(settings, options);
+  let connected = false;
+  let lastError = '';
+  client.on('error', (error: Error) => {
+    if (connected) options.onError(error);
+    else lastError = error.message;
+  });
+  const ready = new Promise<void>((resolve) => {
+    const warn = () =>
+      options.onWaiting(
+        `Redis at ${describeRedis(settings)} is unreachable${lastError ? ` (${lastError})` : ''}; waiting for it. Hint: ${redisUnreachableHint}`,
+      );
+    const timer = setInterval(warn, options.warnEveryMs ?? 5000);
+    timer.unref();
+    client.once('ready', () => {
+      connected = true;
+      clearInterval(timer);
+      resolve();
+    });
+    // Closed on purpose (quit/disconnect) before Redis ever answered: stop warning; `ready` stays pending.
+    client.once('end', () => clearInterval(timer));
+  });
+  // A failed first attempt rejects, but the client keeps reconnecting (retryStrategy) until it succeeds.
+  client.connect().catch(() => undefined);
+  return { redis: client, ready };
 }
 
 /** Where Redis is, for logs and errors, without the password. */

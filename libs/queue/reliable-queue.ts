@@ -102,6 +102,11 @@ export class ReliableQueue {
     return (replies ?? []).some(([error, count]) => error !== null || Number(count) > 0);
   }
 
+  /** One PING round trip: resolves when Redis answers, QueueUnavailableError when it does not (readiness). */
+  async ping(): Promise<void> {
+    await this.guard(() => this.redis.ping());
+  }
+
   /** Counts requests refused before they reached the queue (invalid events), next to the intake counts. */
   async countRejected(labels: readonly string[]): Promise<void> {
     if (labels.length === 0) return;

@@ -1,13 +1,21 @@
-import type { Redis } from 'ioredis';
 import { redactConfig } from '../config/index.js';
 import type { LogFields } from '../logging/index.js';
-import { connectRedis, createQueue, describeRedis, durabilityWarnings, type ReliableQueue } from '../queue/index.js';
+import {
+  createQueue,
+  describeRedis,
+  durabilityWarnings,
+  openRedis,
+  type OpenedRedis,
+  type ReliableQueue,
+} from '../queue/index.js';
 import { runMain, type MainContext, type RunMainOptions } from './run-main.js';
 
 /** What a process that works on the queue is started with. */
 export interface QueueContext extends MainContext {
-  /** The pipeline's queue on the configured Redis (or the in-process ioredis-mock). */
+  /** The pipeline's queue on the configured Redis (or the in-process ioredis-mock); Redis may not answer yet. */
   queue: ReliableQueue;
+  /** Resolves once Redis first answers (at once in memory mode). */
+  redisReady: Promise<void>;
   /** Fields for the process's settings line: where the queue is, and the configuration with secrets redacted. */
   settings: LogFields;
 }
@@ -29,19 +37,22 @@ export interface RunWithQueueOptions extends RunMainOptions {
 }
 
 /**
- * Connects to the configured Redis for the queue, logging every connection error as a warning (a dropped
- * connection is reported and retried, never a crash). Rejects when Redis is unreachable at start.
+ * Opens the configured Redis for the queue without waiting for it: until Redis first answers, a warning
+ * naming its address (with the hint) every 5 s; after that every connection error is logged as a warning
+ * (a dropped connection is reported and retried, never a crash).
  */
-export function connectQueueRedis({ config, logger }: MainContext): Promise<Redis> {
-  return connectRedis(config.redis, {
+export function openQueueRedis({ config, logger }: MainContext): OpenedRedis {
+  return openRedis(config.redis, {
     onError: (error) => logger.warn('Redis connection error', { error: error.message }),
+    onWaiting: (message) => logger.warn(message),
   });
 }
 
 /**
  * The bootstrap of every process that works on the queue (apps/receiver, apps/consumer, apps/pipeline), on
- * top of runMain's lifecycle: connect Redis, create the queue, run `start`, then warn about what the Redis
- * setup risks (durability warnings in Redis mode, `inMemoryNote` in memory mode), then `started()`. On
+ * top of runMain's lifecycle: open Redis (without waiting for it), create the queue, run `start`, warn about
+ * what the Redis setup risks (durability warnings once Redis answers in Redis mode, `inMemoryNote` in memory
+ * mode), then `started()`. On
  * SIGTERM/SIGINT the process's own `stop()` runs first, then the Redis connection closes.
  */
 export function runWithQueue(component: string, { inMemoryNote, start, ...options }: RunWithQueueOptions): void {
@@ -49,11 +60,18 @@ export function runWithQueue(component: string, { inMemoryNote, start, ...option
     component,
     async (context) => {
       const { config, logger } = context;
-      const redis = await connectQueueRedis(context);
+      // Not awaited: the process starts while Redis is away (503s, consumer backoff) and proceeds once it answers.
+      const { redis, ready } = openQueueRedis(context);
       const settings = { queue: describeRedis(config.redis), config: redactConfig(config) };
-      const app = await start({ ...context, queue: createQueue(redis, config), settings });
+      const app = await start({ ...context, queue: createQueue(redis, config), redisReady: ready, settings });
       if (config.redis.useMock) logger.warn(`In-memory mode: ${inMemoryNote}`);
-      else for (const warning of await durabilityWarnings(redis)) logger.warn(warning);
+      else
+        void ready
+          .then(async () => {
+            logger.info(`Redis at ${describeRedis(config.redis)} is reachable`);
+            for (const warning of await durabilityWarnings(redis)) logger.warn(warning);
+          })
+          .catch(() => undefined);
       app.started?.();
       return {
         stop: async () => {

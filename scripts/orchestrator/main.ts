@@ -5,7 +5,14 @@ import type { Redis } from 'ioredis';
 import { recordRestart } from '../../libs/analytics/index.js';
 import type { Day15Config } from '../../libs/config/index.js';
 import { createLogger } from '../../libs/logging/index.js';
-import { connectRedis, createQueue, describeRedis, type ReliableQueue } from '../../libs/queue/index.js';
+import {
+  connectRedis,
+  createQueue,
+  describeRedis,
+  openRedis,
+  redisUnreachableHint,
+  type ReliableQueue,
+} from '../../libs/queue/index.js';
 import { loadConfigOrExit } from '../../libs/runtime/index.js';
 import { banner } from './banner.js';
 import { appSpecs, embeddedRedisSpec } from './child-specs.js';
@@ -32,6 +39,7 @@ async function main(): Promise<void> {
     process.exit(1);
   };
   let redis: Redis | undefined;
+  let stopping = false;
   let queue: ReliableQueue | undefined;
   const supervisor = new Supervisor({
     sink,
@@ -60,22 +68,26 @@ async function main(): Promise<void> {
     supervisor.start(embeddedRedisSpec(config, dir));
     Object.assign(childEnv, { DAY15_REDIS_HOST: '127.0.0.1' });
   }
-  if (!config.redis.useMock) {
+  if (!config.redis.useMock && config.redis.embedded) {
+    // The embedded server is ours and starts within seconds: not answering within 10 s is a failure.
     const settings = { ...config.redis, host: childEnv.DAY15_REDIS_HOST ?? config.redis.host };
-    redis = await redisClient(settings, config.redis.embedded ? 10_000 : 0);
-    if (!redis) {
-      await fail(
-        `Redis at ${describeRedis(settings)} is unreachable`,
-        'start Redis (redis-server), set DAY15_REDIS_EMBEDDED=true, or set DAY15_USE_MOCK_REDIS=true for the in-memory mode',
-      );
-    }
+    redis = await redisClient(settings, 10_000);
+    if (!redis) await fail(`Redis at ${describeRedis(settings)} is unreachable`, redisUnreachableHint);
     queue = redis && createQueue(redis, config);
+  } else if (!config.redis.useMock) {
+    // An external Redis may come up after us: start the children anyway (receiver 503s, consumers back
+    // off), warn every 5 s until Redis answers, and carry on without a restart once it does.
+    const opened = openRedis(config.redis, { onError: () => undefined, onWaiting: (message) => logger.warn(message) });
+    redis = opened.redis;
+    queue = createQueue(redis, config);
+    void opened.ready.then(() => {
+      if (!stopping) logger.info(`Redis at ${describeRedis(config.redis)} is reachable`);
+    });
   }
 
   for (const line of banner(config)) logger.info(line);
   for (const spec of appSpecs(config, childEnv)) supervisor.start(spec);
 
-  let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;

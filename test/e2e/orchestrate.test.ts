@@ -2,7 +2,8 @@ import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { killAppProcesses, startAppProcess } from '../../tools/app-process.js';
 import { freePort } from '../../tools/free-port.js';
-import { waitUntil } from '../../tools/wait.js';
+import { startRedisServer, type RedisServer } from '../../tools/redis-server.js';
+import { sleep, waitUntil } from '../../tools/wait.js';
 import { uniquePrefix } from '../support/backends.js';
 import { isAlive, pidsOf, runGenerator, startOrchestrator } from './orchestrator-harness.js';
 
@@ -174,19 +175,63 @@ describe('npm run orchestrate end to end (real processes)', () => {
   );
 
   it(
-    'refuses to start with one clear message and a hint when Redis mode cannot reach Redis',
+    'in Redis mode with Redis not up yet: starts its children anyway (503s, not ready, warnings every 5 s), then processes events once Redis starts, with no restart',
     async () => {
-      // Port 1: nothing listens there, and unlike a free port it cannot be taken by someone else meanwhile.
-      const orchestrator = startAppProcess('scripts/orchestrator/main.ts', {
-        DAY15_USE_MOCK_REDIS: 'false',
-        DAY15_REDIS_URL: 'redis://127.0.0.1:1',
-      });
-      expect(await orchestrator.exited).toBe(1);
-      expect(orchestrator.lines.join('\n')).toMatch(
-        / - ERROR - orchestrator - Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable[\s\S]*Hint: start Redis .*DAY15_USE_MOCK_REDIS=true/,
-      );
+      // A Redis port per start attempt, where no Redis runs until the redis-server below starts on it.
+      let redisPort = 0;
+      let redis: RedisServer | undefined;
+      try {
+        const { orchestrator, url, log, logged } = await startOrchestrator(
+          { DAY15_USE_MOCK_REDIS: 'false', DAY15_CONSUMER_COUNT: '2' },
+          async () => {
+            redisPort = await freePort();
+            return { DAY15_REDIS_URL: `redis://127.0.0.1:${redisPort}`, DAY15_KEY_PREFIX: uniquePrefix('e2e') };
+          },
+        );
+        const webhook = await fetch(`${url}/webhook/events`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            event_id: `evt_outage_${Date.now()}`,
+            event_type: 'user_signup',
+            user_id: 'user_abc123',
+            timestamp: '2026-11-26T10:00:00Z',
+            metadata: { source: 'organic', email: 'test@example.com' },
+          }),
+        });
+        expect([webhook.status, webhook.headers.get('retry-after')]).toEqual([503, '1']);
+        expect((await fetch(`${url}/readyz`)).status).toBe(503);
+        expect((await fetch(`${url}/livez`)).status).toBe(200);
+
+        // The deliberate outage: Redis stays away for 10 s while everything runs.
+        await sleep(10_000);
+        const waiting = (name: string) =>
+          new RegExp(
+            `\\[${name}\\] .* - WARN - ${name.replace(/-\d+$/, '')} - Redis at redis://127\\.0\\.0\\.1:${redisPort} is unreachable.*Hint: start Redis \\(redis-server\\)`,
+          );
+        for (const name of ['orchestrator', 'receiver', 'consumer-1', 'consumer-2']) await logged(waiting(name));
+
+        redis = await startRedisServer({ port: redisPort });
+        await waitUntil(
+          async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200,
+          timeoutMs.short,
+          'GET /readyz answers 200 once Redis is up',
+        );
+        const { code, summary } = await runGenerator(url, 'basic');
+        expect(code).toBe(0);
+        expect(summary.accepted).toBe(5);
+        await expectNumbersMatch(url, summary);
+        await logged(/\[orchestrator\] .* - INFO - orchestrator - Redis at .* is reachable/);
+
+        for (const name of ['receiver', 'consumer-1', 'consumer-2']) expect(pidsOf(orchestrator, name)).toHaveLength(1);
+        expect(log()).not.toMatch(/exited unexpectedly|Start-up failed/);
+        orchestrator.child.kill('SIGTERM');
+        expect(await orchestrator.exited).toBe(0);
+      } finally {
+        await redis?.stop();
+      }
     },
-    timeoutMs.short,
+    timeoutMs.pipeline,
   );
 
   it(

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { afterEach, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Redis } from 'ioredis';
 import { readMetrics } from '../../../libs/analytics/index.js';
 import type { ReliableQueue } from '../../../libs/queue/index.js';
@@ -135,6 +135,32 @@ withRealRedis('the consumer process (apps/consumer/main.ts) on a real redis-serv
       consumer.child.kill('SIGINT');
       expect(await consumer.exited).toBe(0);
       expect(consumer.lines.join('\n')).toMatch(/PROCESSING STATISTICS[\s\S]*Stopped/);
+    },
+    processTestTimeoutMs.start,
+  );
+});
+
+describe('the consumer process (apps/consumer/main.ts) without Redis', () => {
+  afterEach(killAppProcesses);
+
+  it(
+    'starts while Redis is unreachable, waits with backoff, warns with the address and hint, and stops cleanly with exit 0',
+    async () => {
+      // Port 1: nothing listens there, and unlike a free port nobody can take it meanwhile.
+      const consumer = startAppProcess(entry, {
+        DAY15_USE_MOCK_REDIS: 'false',
+        DAY15_REDIS_URL: 'redis://127.0.0.1:1',
+      });
+      await consumer.waitForLine(/INFO - consumer - Consumer started/);
+      await consumer.waitForLine(/WARN - consumer - Queue unavailable; waiting for it to come back/);
+      await consumer.waitForLine(
+        /WARN - consumer - Redis at redis:\/\/127\.0\.0\.1:1 is unreachable.*waiting for it\. Hint: start Redis/,
+        30_000,
+      );
+      expect(consumer.child.exitCode).toBeNull();
+      consumer.child.kill('SIGTERM');
+      expect(await consumer.exited).toBe(0);
+      expect(consumer.lines.join('\n')).not.toMatch(/Start-up failed|ERROR/);
     },
     processTestTimeoutMs.start,
   );

@@ -99,11 +99,32 @@ describe('the receiver process (apps/receiver/main.ts)', () => {
   );
 
   it(
-    'exits 1 with a hint when Redis mode is on and Redis is unreachable',
+    'starts while Redis is unreachable: listens, alive but not ready, webhooks 503, warns with the address and hint, exits 0 on SIGTERM',
     async () => {
-      const app = startAppProcess(entry, { DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: 'redis://127.0.0.1:1' });
-      expect(await app.exited).toBe(1);
-      expect(app.lines.join('\n')).toMatch(/Start-up failed: Redis at redis:\/\/127\.0\.0\.1:1 is unreachable/);
+      // Port 1: nothing listens there, and unlike a free port nobody can take it meanwhile.
+      const app = startAppProcess(entry, {
+        DAY15_WEBHOOK_PORT: '0',
+        DAY15_USE_MOCK_REDIS: 'false',
+        DAY15_REDIS_URL: 'redis://127.0.0.1:1',
+      });
+      const [, url] = await app.waitForLine(listening);
+      expect((await fetch(`${url}/livez`)).status).toBe(200);
+      const ready = await fetch(`${url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ reason: 'redis_unreachable' });
+      const res = await fetch(`${url}/webhook/events`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(anEvent()),
+      });
+      expect([res.status, res.headers.get('retry-after')]).toEqual([503, '1']);
+      await app.waitForLine(
+        /WARN - receiver - Redis at redis:\/\/127\.0\.0\.1:1 is unreachable.*waiting for it\. Hint: start Redis/,
+        30_000,
+      );
+      app.child.kill('SIGTERM');
+      expect(await app.exited).toBe(0);
+      expect(app.lines.join('\n')).not.toMatch(/Start-up failed|is reachable/);
     },
     processTestTimeoutMs,
   );

@@ -39,7 +39,15 @@ describe('the route table', () => {
   it('answers 405 with Allow derived from the table for every other method on every endpoint path', async () => {
     const { app, endpoints } = await tableAndApp();
     const paths = [...new Set(endpoints.map((route) => route.path))];
-    expect(paths).toEqual(['/webhook/events', '/webhook/batch', '/health', '/api/metrics', '/metrics']);
+    expect(paths).toEqual([
+      '/webhook/events',
+      '/webhook/batch',
+      '/health',
+      '/livez',
+      '/readyz',
+      '/api/metrics',
+      '/metrics',
+    ]);
     for (const path of paths) {
       const allowed = endpoints.filter((route) => route.path === path).map((route) => route.method);
       for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => !allowed.includes(m as never))) {

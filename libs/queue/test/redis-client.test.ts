@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../config/index.js';
-import { connectRedis, QueueUnavailableError } from '../index.js';
+import { connectRedis, openRedis, QueueUnavailableError } from '../index.js';
 import { startRedisServer } from '../../../tools/redis-server.js';
 import { testQueue } from '../../../test/support/backends.js';
 import { waitUntil } from '../../../tools/wait.js';
@@ -67,4 +67,56 @@ describe('connectRedis', () => {
       await server.stop();
     }
   }, 60_000);
+});
+
+describe('openRedis', () => {
+  it('returns a client at once while Redis is unreachable, warns with the address and the hint until it answers, and is ready once it does', async () => {
+    const server = await startRedisServer();
+    await server.stop({ keepData: true });
+    // The port a redis-server just left: nothing listens there until it starts again below.
+    const settings = settingsFor({ DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_URL: server.url });
+    const warnings: string[] = [];
+    const early: Error[] = [];
+    const { redis, ready } = openRedis(settings, {
+      onError: (error) => early.push(error),
+      onWaiting: (message) => warnings.push(message),
+      warnEveryMs: 50,
+    });
+    const queue = testQueue(redis);
+    try {
+      await expect(queue.ping()).rejects.toBeInstanceOf(QueueUnavailableError);
+      await waitUntil(
+        async () => warnings.length >= 2,
+        15_000,
+        () => warnings,
+      );
+      expect(warnings[0]).toMatch(
+        new RegExp(
+          `^Redis at redis://127\\.0\\.0\\.1:${server.port} is unreachable.*Hint: start Redis \\(redis-server\\)`,
+        ),
+      );
+      // Before the first connection the warnings say it all: no connection error per retry.
+      expect(early).toEqual([]);
+
+      const restarted = await startRedisServer({ port: server.port, dir: server.dir });
+      try {
+        await ready;
+        await expect(queue.ping()).resolves.toBeUndefined();
+      } finally {
+        redis.disconnect();
+        await restarted.stop();
+      }
+    } finally {
+      // Closing a client twice leaves ioredis's 2 s disconnect timer behind.
+      if (redis.status !== 'end') redis.disconnect();
+      await server.stop();
+    }
+  }, 60_000);
+
+  it('gives the in-process ioredis-mock, ready at once, in mock mode', async () => {
+    const { redis, ready } = openRedis(settingsFor({}), { onError, onWaiting: () => undefined });
+    await ready;
+    expect(await redis.ping()).toBe('PONG');
+    redis.disconnect();
+  });
 });
