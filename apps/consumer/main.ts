@@ -5,9 +5,19 @@ import { createConsumer } from './consumer.js';
 runWithQueue('consumer', {
   inMemoryNote:
     'this consumer sees only events queued inside its own process; npm run orchestrate runs receiver and consumer together',
-  start: async ({ config, logger, queue, settings }) => {
+  start: async ({ config, logger, queue, settings, redisReady }) => {
     const consumer = createConsumer({ config, queue, logger });
     logger.info('Consumer settings', settings);
-    return { started: () => consumer.start(), stop: () => consumer.stop() };
+    let stopping = false;
+    return {
+      // Claims begin once Redis first answers (ioredis reconnects with backoff meanwhile, and a warning names the
+      // address every 5 s): a consumer whose Redis is still connecting does not start with a failed claim and an
+      // outage backoff that holds the first events back.
+      started: () => void redisReady.then(() => stopping || consumer.start()),
+      stop: () => {
+        stopping = true;
+        return consumer.stop();
+      },
+    };
   },
 });
