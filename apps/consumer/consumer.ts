@@ -13,6 +13,8 @@ export type { ConsumerDeps } from './consumer-deps.js';
 export interface Consumer {
   readonly id: string;
   start(): void;
+  /** When the loop last reached Redis (a claim or poll answered), in clock ms; undefined before the first time. */
+  lastCycleAt(): number | undefined;
   /** Stops claiming, finishes and acks the batch in hand, logs the statistics. Idempotent. */
   stop(): Promise<void>;
 }
@@ -43,6 +45,7 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
     : undefined;
   let held: Claim[] = [];
   let stopping = false;
+  let lastCycle: number | undefined;
   let loop: Promise<void> | undefined;
   let stopped: Promise<void> | undefined;
   const timers: NodeJS.Timeout[] = [];
@@ -75,6 +78,7 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
         const batch: Claim[] = idle && !(await queue.hasWork()) ? [] : await collectBatch();
         if (outageMs > 0) logger.info('Queue reachable again; resuming');
         outageMs = 0;
+        lastCycle = clock();
         idle = batch.length === 0;
         if (idle) {
           await sleeper.sleep(timing.idlePollMs);
@@ -123,6 +127,7 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
 
   return {
     id,
+    lastCycleAt: () => lastCycle,
     start() {
       if (loop) return;
       logger.info('Consumer started', {

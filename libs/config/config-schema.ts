@@ -128,6 +128,14 @@ export const configSchema = variables({
     description: 'consumer processes `npm run orchestrate` starts in Redis mode',
     type: 'integer',
   },
+  DAY15_CONSUMER_HEALTH_PORT: {
+    minimum: 0,
+    maximum: 65535,
+    default: 0,
+    description:
+      "port of each consumer's probe listener (`GET /livez`, `GET /readyz`: ready while its loop reached Redis recently); `0` = no listener. `npm run orchestrate` gives its consumers consecutive ports from this one",
+    type: 'integer',
+  },
   DAY15_BATCH_SIZE: {
     minimum: 1,
     maximum: 2000,

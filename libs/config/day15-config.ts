@@ -53,6 +53,8 @@ export function toConfig(v: ConfigValues) {
     processing: {
       /** Consumer processes the orchestrator starts in Redis mode. */
       consumerCount: v.DAY15_CONSUMER_COUNT,
+      /** Port of a consumer's probe listener (/livez, /readyz); 0 = none. */
+      healthPort: v.DAY15_CONSUMER_HEALTH_PORT,
       batchSize: v.DAY15_BATCH_SIZE,
       batchTimeoutMs: ms(v.DAY15_BATCH_TIMEOUT_SECONDS),
       /** Processing attempts in all before an event is dead-lettered (DAY15_MAX_RETRIES: 3 = first try + 2 retries). */

@@ -23,8 +23,14 @@ const nodeApp = (name: string, app: string, env: Record<string, string>): ChildS
  */
 export function appSpecs(config: Day15Config, env: Record<string, string>): ChildSpec[] {
   if (config.redis.useMock) return [nodeApp('pipeline', 'pipeline', env)];
+  // Each consumer's probe listener gets its own port, consecutive from DAY15_CONSUMER_HEALTH_PORT.
+  const { healthPort } = config.processing;
   const consumers = Array.from({ length: config.processing.consumerCount }, (_, i) =>
-    nodeApp(`consumer-${i + 1}`, 'consumer', env),
+    nodeApp(
+      `consumer-${i + 1}`,
+      'consumer',
+      healthPort > 0 ? { ...env, DAY15_CONSUMER_HEALTH_PORT: String(healthPort + i) } : env,
+    ),
   );
   return [nodeApp('receiver', 'receiver', env), ...consumers];
 }

@@ -4,7 +4,8 @@ import type { Redis } from 'ioredis';
 import { readMetrics } from '../../../libs/analytics/index.js';
 import type { ReliableQueue } from '../../../libs/queue/index.js';
 import { testQueue, uniquePrefix, withRealRedis } from '../../../test/support/backends.js';
-import { killAppProcesses, startAppProcess } from '../../../tools/app-process.js';
+import { killAppProcesses, startAppProcess, type AppProcess } from '../../../tools/app-process.js';
+import { freePort } from '../../../tools/free-port.js';
 import { startRedisProxy } from '../../../tools/redis-proxy.js';
 import { waitUntil } from '../../../tools/wait.js';
 
@@ -144,14 +145,32 @@ describe('the consumer process (apps/consumer/main.ts) without Redis', () => {
   afterEach(killAppProcesses);
 
   it(
-    'waits while Redis is unreachable (no claims yet), warns with the address and hint, and stops cleanly with exit 0',
+    'waits while Redis is unreachable (no claims yet, probes alive but not ready), warns with the address and hint, and stops cleanly with exit 0',
     async () => {
-      // Port 1: nothing listens there, and unlike a free port nobody can take it meanwhile.
-      const consumer = startAppProcess(entry, {
-        DAY15_USE_MOCK_REDIS: 'false',
-        DAY15_REDIS_URL: 'redis://127.0.0.1:1',
-      });
+      // Port 1: nothing listens there, and unlike a free port nobody can take it meanwhile. The probe port comes
+      // from freePort, so a port taken in between is retried with another.
+      const startWithProbes = async (attempt = 1): Promise<{ consumer: AppProcess; probePort: number }> => {
+        const probePort = await freePort();
+        const consumer = startAppProcess(entry, {
+          DAY15_USE_MOCK_REDIS: 'false',
+          DAY15_REDIS_URL: 'redis://127.0.0.1:1',
+          DAY15_CONSUMER_HEALTH_PORT: String(probePort),
+        });
+        const outcome = await Promise.race([
+          consumer.waitForLine(/Consumer probes on port/).then(() => 'listening'),
+          consumer.exited.then(() => 'exited'),
+        ]);
+        if (outcome === 'listening') return { consumer, probePort };
+        if (attempt === 3 || !/EADDRINUSE/.test(consumer.lines.join('\n'))) throw new Error(consumer.lines.join('\n'));
+        return startWithProbes(attempt + 1);
+      };
+      const { consumer, probePort } = await startWithProbes();
       await consumer.waitForLine(/INFO - consumer - Consumer settings/);
+      // Probes: alive, but not ready while its loop cannot reach Redis.
+      expect((await fetch(`http://127.0.0.1:${probePort}/livez`)).status).toBe(200);
+      const ready = await fetch(`http://127.0.0.1:${probePort}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ status: 'not_ready', reason: 'redis_unreachable' });
       await consumer.waitForLine(
         /WARN - consumer - Redis at redis:\/\/127\.0\.0\.1:1 is unreachable.*waiting for it\. Hint: start Redis/,
         30_000,

@@ -49,6 +49,7 @@ describe('loadConfig', () => {
       },
       processing: {
         consumerCount: 1,
+        healthPort: 0,
         batchSize: 10,
         batchTimeoutMs: 5000,
         maxAttempts: 3,
