@@ -17,7 +17,7 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof QueueUnavailableError) {
     return new HttpError({
       status: 503,
-      code: unavailableCodes[0],
+      code: 'queue_unavailable',
       message: 'The event queue is unreachable; retry later',
       headers: { 'Retry-After': retryAfterUnavailable },
     });
@@ -25,7 +25,7 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof BackpressureError) {
     return new HttpError({
       status: 503,
-      code: unavailableCodes[1],
+      code: 'backpressure',
       message: 'Too many events are waiting to be processed; retry later',
       body: { queue_depth: error.depth },
       headers: { 'Retry-After': retryAfterBackpressure },

@@ -3,10 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import { recordRestart } from '../../libs/analytics/index.js';
-import type { Day15Config } from '../../libs/config/index.js';
 import { createLogger } from '../../libs/logging/index.js';
 import {
-  connectRedis,
   createQueue,
   describeRedis,
   openRedis,
@@ -68,21 +66,22 @@ async function main(): Promise<void> {
     supervisor.start(embeddedRedisSpec(config, dir));
     Object.assign(childEnv, { DAY15_REDIS_HOST: '127.0.0.1' });
   }
-  if (!config.redis.useMock && config.redis.embedded) {
-    // The embedded server is ours and starts within seconds: not answering within 10 s is a failure.
+  if (!config.redis.useMock) {
+    // An external Redis may come up after us: start the children anyway (receiver 503s, consumers wait), warn
+    // every 5 s until Redis answers, and carry on without a restart once it does.
     const settings = { ...config.redis, host: childEnv.DAY15_REDIS_HOST ?? config.redis.host };
-    redis = await redisClient(settings, 10_000);
-    if (!redis) await fail(`Redis at ${describeRedis(settings)} is unreachable`, redisUnreachableHint);
-    queue = redis && createQueue(redis, config);
-  } else if (!config.redis.useMock) {
-    // An external Redis may come up after us: start the children anyway (receiver 503s, consumers back
-    // off), warn every 5 s until Redis answers, and carry on without a restart once it does.
-    const opened = openRedis(config.redis, { onError: () => undefined, onWaiting: (message) => logger.warn(message) });
+    const opened = openRedis(settings, { onError: () => undefined, onWaiting: (message) => logger.warn(message) });
     redis = opened.redis;
     queue = createQueue(redis, config);
-    void opened.ready.then(() => {
-      if (!stopping) logger.info(`Redis at ${describeRedis(config.redis)} is reachable`);
-    });
+    if (config.redis.embedded) {
+      // The embedded server is ours and starts within seconds: not answering within 10 s is a failure.
+      const answered = await Promise.race([opened.ready.then(() => true), delay(10_000).then(() => false)]);
+      if (!answered) await fail(`Redis at ${describeRedis(settings)} is unreachable`, redisUnreachableHint);
+    } else {
+      void opened.ready.then(() => {
+        if (!stopping) logger.info(`Redis at ${describeRedis(settings)} is reachable`);
+      });
+    }
   }
 
   for (const line of banner(config)) logger.info(line);
@@ -102,17 +101,6 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-// A connection once Redis answers within the wait (polled, for an embedded server that is still starting).
-async function redisClient(settings: Day15Config['redis'], waitMs: number): Promise<Redis | undefined> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    try {
-      return await connectRedis(settings, { onError: () => undefined });
-    } catch {
-      if (Date.now() >= deadline) return undefined;
-      await new Promise((done) => setTimeout(done, 100));
-    }
-  }
-}
+const delay = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms).unref());
 
 void main();
