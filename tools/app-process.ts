@@ -25,12 +25,14 @@ export function killAppProcesses(): void {
 
 /**
  * Starts one of our real entry points (e.g. apps/receiver/main.ts) as a child process, with only the
- * DAY15_* variables given here (none inherited), and collects its output line by line.
+ * DAY15_* variables given here (none inherited), and collects its output line by line. Its ops listener
+ * takes any free port unless `env` names one (DAY15_OPS_PORT), so processes started side by side never
+ * contend for the fixed default; a receiver names the port it bound in its "Ops listening on" line.
  */
 export function startAppProcess(entry: string, env: Record<string, string>, args: string[] = []): AppProcess {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('DAY15_')));
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    env: { ...inherited, ...env },
+    env: { ...inherited, DAY15_OPS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

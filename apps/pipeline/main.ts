@@ -1,6 +1,6 @@
 import { createConsumer } from '../consumer/consumer.js';
 import { createReceiverApp } from '../receiver/app.js';
-import { startServer } from '../receiver/server.js';
+import { startReceiverServers } from '../receiver/receiver-servers.js';
 import { runWithQueue } from '../../libs/runtime/index.js';
 
 // In-memory mode (DAY15_USE_MOCK_REDIS=true): ioredis-mock lives inside one process, so receiver and
@@ -9,19 +9,17 @@ import { runWithQueue } from '../../libs/runtime/index.js';
 runWithQueue('pipeline', {
   inMemoryNote: 'the queue lives in this process; events not yet processed are lost if it stops',
   start: async ({ config, logger, queue }) => {
-    // Readiness fails first on SIGTERM (GET /readyz 503), then the listener drains.
+    // Readiness fails first on SIGTERM (GET /readyz 503), then the listeners drain.
     const shutdown = { stopping: false };
-    const server = await startServer(
-      createReceiverApp({ config, queue, logger: logger.child({ component: 'receiver' }), shutdown }),
-      config.webhook,
-    );
+    const receiverLogger = logger.child({ component: 'receiver' });
+    const app = createReceiverApp({ config, queue, logger: receiverLogger, shutdown });
+    const servers = await startReceiverServers(app, config, receiverLogger);
     const consumer = createConsumer({ config, queue, logger: logger.child({ component: 'consumer' }) });
     consumer.start();
-    logger.info(`Receiver listening on ${server.url}`);
     return {
       stop: async () => {
         shutdown.stopping = true;
-        await server.close();
+        await servers.close();
         await consumer.stop();
       },
     };

@@ -1,19 +1,16 @@
 import { runWithQueue } from '../../libs/runtime/index.js';
 import { createReceiverApp } from './app.js';
-import { startServer } from './server.js';
+import { startReceiverServers } from './receiver-servers.js';
 
 // npm run receiver: the webhook receiver on the configured queue (shared bootstrap: libs/runtime).
 runWithQueue('receiver', {
   inMemoryNote:
     'events live in this process only and are lost when it exits; npm run orchestrate runs receiver and consumer together',
   start: async ({ config, logger, queue, settings }) => {
-    // Readiness fails first on SIGTERM (GET /readyz 503), then the listener drains.
+    // Readiness fails first on SIGTERM (GET /readyz 503), then the listeners drain.
     const shutdown = { stopping: false };
-    const server = await startServer(createReceiverApp({ config, queue, logger, shutdown }), config.webhook);
-    logger.info(`Receiver listening on ${server.url}`, settings);
-    logger.info(
-      `Webhook endpoint: ${server.url}/webhook/events - health: ${server.url}/health - probes: ${server.url}/livez, ${server.url}/readyz`,
-    );
+    const app = createReceiverApp({ config, queue, logger, shutdown });
+    const servers = await startReceiverServers(app, config, logger, settings);
     return {
       started: () => {
         if (config.webhook.secrets.length === 0)
@@ -22,7 +19,7 @@ runWithQueue('receiver', {
       },
       stop: () => {
         shutdown.stopping = true;
-        return server.close();
+        return servers.close();
       },
     };
   },

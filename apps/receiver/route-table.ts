@@ -1,5 +1,7 @@
 import type { RequestListener } from 'node:http';
 import type { RequestHandler, Router } from 'express';
+import { opsUrl } from '../../libs/config/index.js';
+import type { OpenApiServers } from './openapi/openapi-document.js';
 import { cachedMetrics } from './metrics-cache.js';
 import { createPrometheusRegistry, unavailableCounter } from './prometheus.js';
 import type { ReceiverDeps } from './receiver-deps.js';
@@ -7,6 +9,7 @@ import { adminDeadLetters } from './routes/admin-dead-letters.js';
 import { dashboard } from './routes/dashboard.js';
 import { getHealth } from './routes/get-health.js';
 import { getMetrics } from './routes/get-metrics.js';
+import { getOpenApi } from './routes/get-openapi.js';
 import { getPrometheusMetrics } from './routes/get-prometheus-metrics.js';
 import { getLivez, getReadyz } from './routes/get-probes.js';
 import { acceptBatch } from './webhooks/accept-batch.js';
@@ -34,22 +37,37 @@ export interface ExpressRoute {
 /** One endpoint of the receiver: the only place its method and path are written (see routing.ts for what derives from it). */
 export type Route = NodeRoute | ExpressRoute;
 
-/** Everything the receiver serves. */
+/** Everything one listener serves. */
 export interface RouteTable {
   /** The endpoints, each yielding its dispatch, its Express mounting and its 405 answer with Allow. */
   endpoints: readonly Route[];
   /**
    * Express routers that keep their own sub-routes and answer other methods 404 (no 405s): the dashboard's
-   * page and static files, and the token-guarded admin API (401 before any routing under /admin).
+   * page and static files, and the admin API.
    */
   routers: readonly Router[];
 }
 
 /**
- * The receiver's route table, built around its dependencies. `unavailable` counts this receiver's 503
- * answers: the webhooks count theirs, /metrics exports it, and the app's Express error handler shares it.
+ * The receiver's two listeners. `ingest` faces the senders (often the internet): the webhooks, /health and
+ * the probes, nothing else. `ops` faces the operators: the business numbers, metrics and the admin API, on
+ * loopback or behind DAY15_OPS_TOKEN (see app.ts).
  */
-export function receiverRoutes(deps: ReceiverDeps, unavailable = unavailableCounter()): RouteTable {
+export interface ReceiverRoutes {
+  ingest: RouteTable;
+  ops: RouteTable;
+}
+
+/**
+ * The receiver's route tables, built around its dependencies. `unavailable` counts this receiver's 503
+ * answers: the webhooks count theirs, /metrics exports it, and each listener's Express error handler shares it.
+ * `servers` says where the listeners are, for the OpenAPI document (known for sure only once they listen).
+ */
+export function receiverRoutes(
+  deps: ReceiverDeps,
+  unavailable = unavailableCounter(),
+  servers: () => OpenApiServers = () => configuredServers(deps.config),
+): ReceiverRoutes {
   const { config, clock = Date.now } = deps;
   const webhook = webhookListeners(deps, unavailable);
   const webhookRoute = (path: string, limitBytes: number, action: WebhookAction): NodeRoute => ({
@@ -60,19 +78,32 @@ export function receiverRoutes(deps: ReceiverDeps, unavailable = unavailableCoun
   // One cached read of the metrics document, shared by /api/metrics (and so the dashboard) and /metrics.
   const readMetrics = cachedMetrics(deps.queue, clock);
   return {
-    endpoints: [
-      webhookRoute('/webhook/events', config.webhook.maxEventBytes, acceptEvent),
-      webhookRoute('/webhook/batch', config.webhook.maxBatchBytes, acceptBatch),
-      { method: 'GET', path: '/health', express: getHealth(deps) },
-      { method: 'GET', path: '/livez', express: getLivez() },
-      { method: 'GET', path: '/readyz', express: getReadyz(deps) },
-      { method: 'GET', path: '/api/metrics', express: getMetrics(readMetrics) },
-      {
-        method: 'GET',
-        path: '/metrics',
-        express: getPrometheusMetrics(createPrometheusRegistry(readMetrics, [unavailable])),
-      },
-    ],
-    routers: [dashboard(), adminDeadLetters({ token: config.webhook.adminToken, queue: deps.queue, clock })],
+    ingest: {
+      endpoints: [
+        webhookRoute('/webhook/events', config.webhook.maxEventBytes, acceptEvent),
+        webhookRoute('/webhook/batch', config.webhook.maxBatchBytes, acceptBatch),
+        { method: 'GET', path: '/health', express: getHealth(deps) },
+        { method: 'GET', path: '/livez', express: getLivez() },
+        { method: 'GET', path: '/readyz', express: getReadyz(deps) },
+      ],
+      routers: [],
+    },
+    ops: {
+      endpoints: [
+        { method: 'GET', path: '/api/metrics', express: getMetrics(readMetrics) },
+        {
+          method: 'GET',
+          path: '/metrics',
+          express: getPrometheusMetrics(createPrometheusRegistry(readMetrics, [unavailable])),
+        },
+        { method: 'GET', path: '/openapi.json', express: getOpenApi(servers, config.webhook) },
+      ],
+      routers: [dashboard(), adminDeadLetters({ queue: deps.queue, clock })],
+    },
   };
+}
+
+/** The listeners' URLs as configured (a wildcard ingest address shown as localhost, as in the start-up log). */
+export function configuredServers(config: ReceiverDeps['config']): OpenApiServers {
+  return { ingestUrl: `http://localhost:${config.webhook.port}`, opsUrl: opsUrl(config) };
 }

@@ -64,14 +64,15 @@ export const configSchema = variables({
     minLength: 1,
     maxLength: 255,
     default: '0.0.0.0',
-    description: 'receiver bind address',
+    description:
+      'bind address of the ingest listener (webhooks, `/health`, probes); the only one that should face the internet',
     type: 'string',
   },
   DAY15_WEBHOOK_PORT: {
     minimum: 0,
     maximum: 65535,
     default: 5015,
-    description: 'receiver port (`0` = any free port)',
+    description: 'ingest listener port (`0` = any free port)',
     type: 'integer',
   },
   DAY15_WEBHOOK_SECRETS: {
@@ -80,10 +81,28 @@ export const configSchema = variables({
       'comma-separated Standard Webhooks secrets `whsec_<base64>` (several while rotating); unset = no signature check',
     type: 'string',
   },
-  DAY15_ADMIN_TOKEN: {
+  DAY15_OPS_HOST: {
+    minLength: 1,
+    maxLength: 255,
+    default: '127.0.0.1',
+    description:
+      'bind address of the ops listener (`/dashboard`, `/api/metrics`, `/metrics`, `/admin/*`, `/openapi.json`); ' +
+      'an address other than loopback requires `DAY15_OPS_TOKEN`',
+    type: 'string',
+  },
+  DAY15_OPS_PORT: {
+    minimum: 0,
+    maximum: 65535,
+    default: 5016,
+    description: 'ops listener port (`0` = any free port)',
+    type: 'integer',
+  },
+  DAY15_OPS_TOKEN: {
     minLength: 16,
     maxLength: 512,
-    description: 'bearer token of the `/admin` dead-letter routes; unset = those routes do not exist (404)',
+    description:
+      'the ops credential: every ops request then needs `Authorization: Bearer <token>` or HTTP Basic with any ' +
+      'user name and this as password (a browser asks for it); unset = no credentials, allowed on loopback only',
     type: 'string',
   },
   DAY15_SIGNATURE_TOLERANCE_SECONDS: {
@@ -228,7 +247,7 @@ export type ConfigVariable = keyof typeof configSchema.properties;
 
 /**
  * The variables once validated: coerced to their types, defaults filled in; optional exactly where the schema
- * has no default (DAY15_REDIS_URL, DAY15_WEBHOOK_SECRETS, DAY15_ADMIN_TOKEN).
+ * has no default (DAY15_REDIS_URL, DAY15_WEBHOOK_SECRETS, DAY15_OPS_TOKEN).
  */
 export type ConfigValues = FromSchema<typeof configSchema>;
 

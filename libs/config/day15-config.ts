@@ -42,13 +42,17 @@ export function toConfig(v: ConfigValues) {
       /** Standard Webhooks secrets (`whsec_...`); empty = signatures are not checked. */
       secrets: v.DAY15_WEBHOOK_SECRETS?.split(',') ?? [],
       signatureToleranceMs: ms(v.DAY15_SIGNATURE_TOLERANCE_SECONDS),
-      /** Bearer token of the /admin routes; unset = the admin routes do not exist (404). */
-      adminToken: v.DAY15_ADMIN_TOKEN,
       maxEventBytes: v.DAY15_MAX_EVENT_BYTES,
       maxBatchEvents: v.DAY15_MAX_BATCH_EVENTS,
       maxBatchBytes: v.DAY15_MAX_BATCH_BYTES,
       /** Ready backlog at which new events are refused with 503 backpressure. */
       maxQueueDepth: v.DAY15_MAX_QUEUE_DEPTH,
+    },
+    ops: {
+      host: v.DAY15_OPS_HOST,
+      port: v.DAY15_OPS_PORT,
+      /** The credential every ops request must carry (Bearer, or Basic password); unset = none (loopback only). */
+      token: v.DAY15_OPS_TOKEN,
     },
     processing: {
       /** Consumer processes the orchestrator starts in Redis mode. */

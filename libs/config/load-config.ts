@@ -11,6 +11,13 @@ import {
   type ConfigValues,
 } from './config-schema.js';
 import { toConfig, type Day15Config } from './day15-config.js';
+import { isLoopbackHost } from './ops-endpoint.js';
+
+// Variables that were renamed: naming the new one beats "not a known variable".
+const renamed: Record<string, string> = {
+  DAY15_ADMIN_TOKEN:
+    'DAY15_ADMIN_TOKEN was replaced by DAY15_OPS_TOKEN, which guards every ops route (dashboard, metrics and /admin)',
+};
 
 /** Where loadConfig reads the DAY15_* variables from. */
 export interface LoadConfigOptions {
@@ -33,9 +40,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Day15Config {
   const raw = { ...readEnvFile(envFile), ...pickDay15(options.env ?? process.env) };
   const problems = Object.keys(raw)
     .filter((name) => !isConfigVariable(name))
-    .map((name) => `${name} is not a known variable (known: ${configVariables.join(', ')})`);
+    .map((name) => renamed[name] ?? `${name} is not a known variable (known: ${configVariables.join(', ')})`);
   const values: Record<string, unknown> = { ...raw };
   if (validate(values)) {
+    problems.push(...exposureProblems(values));
     if (problems.length === 0) return deepFreeze(toConfig(values));
   } else {
     for (const error of validate.errors ?? []) {
@@ -45,6 +53,16 @@ export function loadConfig(options: LoadConfigOptions = {}): Day15Config {
     }
   }
   throw new ConfigError(problems);
+}
+
+/** Settings that are each valid but together would expose what must stay private. */
+function exposureProblems(values: ConfigValues): string[] {
+  if (isLoopbackHost(values.DAY15_OPS_HOST) || values.DAY15_OPS_TOKEN !== undefined) return [];
+  return [
+    `DAY15_OPS_HOST="${values.DAY15_OPS_HOST}" is not a loopback address and DAY15_OPS_TOKEN is unset: the ops ` +
+      'listener serves revenue numbers, metrics and the dead-letter admin API, so it refuses to listen beyond this ' +
+      'machine without a credential. Set DAY15_OPS_TOKEN (16+ characters) or bind DAY15_OPS_HOST to 127.0.0.1',
+  ];
 }
 
 function readEnvFile(path: string): Record<string, string> {

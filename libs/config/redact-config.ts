@@ -7,8 +7,8 @@ export function redactConfig(config: Day15Config): Day15Config {
     webhook: {
       ...config.webhook,
       secrets: config.webhook.secrets.map(() => '***'),
-      adminToken: config.webhook.adminToken && '***',
     },
+    ops: { ...config.ops, token: config.ops.token && '***' },
     redis: {
       ...config.redis,
       password: config.redis.password === '' ? '' : '***',

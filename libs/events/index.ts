@@ -1,7 +1,11 @@
 export { validateEvent, type EventVerdict } from './validate-event.js';
-export { eventTypes, type Envelope, type EventType } from './event-schemas.js';
+export { envelopeSchema, eventTypes, metadataSchemas, type Envelope, type EventType } from './event-schemas.js';
 export type { Day15Event, MetadataByType, ValidationIssue } from './event-types.js';
 export {
+  batchEnvelopeSchema,
+  deadLetterListQuerySchema,
+  replayRequestSchema,
+  replayRequestMessage,
   validateBatchEnvelope,
   type BatchEnvelope,
   type BatchEnvelopeVerdict,

@@ -1,13 +1,16 @@
 import { parseArgs } from 'node:util';
+import { opsHeaders, opsUrl } from '../../libs/config/index.js';
 import { connectRedis, createQueue, describeRedis, type DeadLetterSelection } from '../../libs/queue/index.js';
 import { loadConfigOrExit } from '../../libs/runtime/index.js';
+import { opsDeadLetters, type DeadLetterOperations } from './ops-dead-letters.js';
 
 const usage = `Usage:
   npm run dlq -- list [--limit N] [--offset N]     show dead-lettered events with their errors
   npm run dlq -- replay <event_id...> | --all      put them back in the queue (processed once)
   npm run dlq -- purge <event_id...> | --all       delete them for good`;
 
-// npm run dlq: the dead-letter operations of the admin API, straight against Redis (Redis mode).
+// npm run dlq: the dead-letter operations of the admin API, straight against Redis in Redis mode (no receiver
+// needed), through the running pipeline's ops listener in in-memory mode (the dead letters live in its process).
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
@@ -28,36 +31,46 @@ async function main(): Promise<number> {
   }
   const config = loadConfigOrExit();
   if (config.redis.useMock) {
-    console.error(
-      'In-memory mode keeps dead letters inside the running pipeline process; use the admin API there\n' +
-        '(DAY15_ADMIN_TOKEN, GET/POST/DELETE /admin/dead-letters), or run with DAY15_USE_MOCK_REDIS=false.',
-    );
-    return 1;
+    const ops = { url: opsUrl(config), headers: opsHeaders(config) };
+    return run(command, ids, values, opsDeadLetters(ops), `the pipeline at ${ops.url}`);
   }
   const redis = await connectRedis(config.redis, { onError: () => undefined });
   try {
-    const queue = createQueue(redis, config);
-    if (command === 'list') {
-      const [total, letters] = await Promise.all([
-        queue.deadLetters.count(),
-        queue.deadLetters.list({ offset: Number(values.offset), limit: Number(values.limit) }),
-      ]);
-      console.log(`${total} dead letter(s) in ${describeRedis(config.redis)} (prefix ${config.redis.keyPrefix})`);
-      for (const letter of letters) {
-        console.log(
-          `${letter.id}  attempts=${letter.attempts}  dead_at=${letter.deadAt ?? '-'}  error=${letter.error}`,
-        );
-      }
-      return 0;
-    }
-    const selection: DeadLetterSelection = values.all ? 'all' : ids;
-    const count =
-      command === 'replay' ? await queue.deadLetters.replay(selection) : await queue.deadLetters.purge(selection);
-    console.log(`${command === 'replay' ? 'Replayed' : 'Purged'} ${count} dead letter(s)`);
-    return 0;
+    const { deadLetters } = createQueue(redis, config);
+    return await run(
+      command,
+      ids,
+      values,
+      deadLetters,
+      `${describeRedis(config.redis)} (prefix ${config.redis.keyPrefix})`,
+    );
   } finally {
     redis.disconnect();
   }
+}
+
+async function run(
+  command: string,
+  ids: string[],
+  values: { all: boolean; limit: string; offset: string },
+  deadLetters: DeadLetterOperations,
+  source: string,
+): Promise<number> {
+  if (command === 'list') {
+    const [total, letters] = await Promise.all([
+      deadLetters.count(),
+      deadLetters.list({ offset: Number(values.offset), limit: Number(values.limit) }),
+    ]);
+    console.log(`${total} dead letter(s) in ${source}`);
+    for (const letter of letters) {
+      console.log(`${letter.id}  attempts=${letter.attempts}  dead_at=${letter.deadAt ?? '-'}  error=${letter.error}`);
+    }
+    return 0;
+  }
+  const selection: DeadLetterSelection = values.all ? 'all' : ids;
+  const count = command === 'replay' ? await deadLetters.replay(selection) : await deadLetters.purge(selection);
+  console.log(`${command === 'replay' ? 'Replayed' : 'Purged'} ${count} dead letter(s)`);
+  return 0;
 }
 
 main().then(

@@ -1,20 +1,24 @@
 import { parseArgs } from 'node:util';
+import { opsHeaders, opsUrl } from '../../libs/config/index.js';
 import { loadConfigOrExit } from '../../libs/runtime/index.js';
 import { load } from './load-scenario.js';
+import { readProcessed, type OpsEndpoint } from './ops-metrics.js';
 import { scenarios, Tally, type Scenario, type ScenarioContext } from './scenarios.js';
 import { SyntheticEvents } from './synthetic-events.js';
 import { WebhookClient } from './webhook-client.js';
 
 const usage =
-  'npm run generate -- [basic|idempotency|burst|batch|load] [--url URL] [--count N] [--rate R] [--batch-size B] [--json]';
+  'npm run generate -- [basic|idempotency|burst|batch|load] [--url URL] [--ops-url URL] [--count N] [--rate R] [--batch-size B] [--json]';
 
 // npm run generate: sends realistic events to a running pipeline, checks every answer, then checks that
-// every accepted event reached the analytics. Exits 1 when an expectation fails.
+// every accepted event reached the analytics (read from the ops listener, found from config like the
+// pipeline's: DAY15_OPS_HOST, DAY15_OPS_PORT, DAY15_OPS_TOKEN). Exits 1 when an expectation fails.
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {
       url: { type: 'string' },
+      'ops-url': { type: 'string' },
       count: { type: 'string', default: '1000' },
       rate: { type: 'string', default: '200' },
       'batch-size': { type: 'string', default: '1' },
@@ -29,6 +33,7 @@ async function main(): Promise<number> {
   }
   const config = loadConfigOrExit();
   const client = new WebhookClient(values.url ?? `http://localhost:${config.webhook.port}`, config.webhook.secrets);
+  const ops: OpsEndpoint = { url: values['ops-url'] ?? opsUrl(config), headers: opsHeaders(config) };
   const ctx: ScenarioContext = {
     client,
     events: new SyntheticEvents(),
@@ -36,11 +41,16 @@ async function main(): Promise<number> {
     tally: new Tally(),
   };
 
-  const before = await processedCount(client);
-  if (before === undefined) {
+  const health = await client.get('/health').catch(() => undefined);
+  if (health?.status !== 200) {
     console.error(
       `The pipeline is not answering at ${client.baseUrl}/health. Start it with npm run orchestrate (or pass --url).`,
     );
+    return 1;
+  }
+  const before = await readProcessed(ops).catch((error: Error) => error);
+  if (before instanceof Error) {
+    console.error(before.message);
     return 1;
   }
   const chosen: [string, Scenario][] =
@@ -68,7 +78,7 @@ async function main(): Promise<number> {
     console.log(`  ${passed ? 'PASS' : 'FAIL'} ${scenarioName}`);
   }
 
-  const waited = await waitForProcessed(client, before + ctx.tally.accepted, 15_000 + ctx.tally.accepted * 2);
+  const waited = await waitForProcessed(ops, before + ctx.tally.accepted, 15_000 + ctx.tally.accepted * 2);
   const passedCount = results.filter((r) => r.passed).length;
   console.log(
     `Summary: ${passedCount}/${results.length} scenarios passed; ${ctx.tally.accepted} accepted, ${ctx.tally.duplicates} duplicates`,
@@ -93,19 +103,10 @@ async function main(): Promise<number> {
   return passedCount === results.length && waited !== undefined ? 0 : 1;
 }
 
-async function processedCount(client: WebhookClient): Promise<number | undefined> {
-  try {
-    if ((await client.get('/health')).status !== 200) return undefined;
-    return ((await client.get('/api/metrics')).body.totals as { processed: number }).processed;
-  } catch {
-    return undefined;
-  }
-}
-
-async function waitForProcessed(client: WebhookClient, target: number, timeoutMs: number): Promise<number | undefined> {
+async function waitForProcessed(ops: OpsEndpoint, target: number, timeoutMs: number): Promise<number | undefined> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
-    if (((await processedCount(client)) ?? -1) >= target) return Date.now() - started;
+    if ((await readProcessed(ops).catch(() => -1)) >= target) return Date.now() - started;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return undefined;

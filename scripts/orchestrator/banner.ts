@@ -1,4 +1,4 @@
-import type { Day15Config } from '../../libs/config/index.js';
+import { opsUrl, type Day15Config } from '../../libs/config/index.js';
 import { describeRedis } from '../../libs/queue/index.js';
 
 const rule = '='.repeat(80);
@@ -6,6 +6,11 @@ const rule = '='.repeat(80);
 /** The start-up banner of the original spec, plus what this version adds (mode, log file), one line per entry. */
 export function banner(config: Day15Config): string[] {
   const base = `http://localhost:${config.webhook.port}`;
+  const ops = opsUrl(config);
+  const opsAccess =
+    config.ops.token === undefined
+      ? 'no credentials, this machine only'
+      : 'credential DAY15_OPS_TOKEN (Bearer or Basic)';
   const mode = config.redis.useMock
     ? 'in-memory (ioredis-mock): receiver and consumer run together in one process; events are lost when it stops'
     : `Redis at ${describeRedis(config.redis)}${config.redis.embedded ? ' (embedded redis-server, append-only, data/redis/port-${config.redis.port}/)' : ''}, ${config.processing.consumerCount} consumer(s)`;
@@ -15,8 +20,9 @@ export function banner(config: Day15Config): string[] {
     rule,
     `Mode: ${mode}`,
     `Webhook endpoint: ${base}/webhook/events`,
-    `Health check: ${base}/health`,
-    `Metrics API: ${base}/api/metrics`,
+    `Health check: ${base}/health    Probes: ${base}/livez ${base}/readyz`,
+    `Ops listener (${opsAccess}): dashboard ${ops}/dashboard`,
+    `Metrics API: ${ops}/api/metrics    Prometheus: ${ops}/metrics    Admin: ${ops}/admin/dead-letters`,
     `Log file: ${config.log.file}`,
     'Send events: npm run generate    Stop: Ctrl+C',
     rule,

@@ -51,6 +51,11 @@ const events = [
 
 const mrrShown = '$128.00';
 
+// The ops credential: the browser logs in with it as the password of HTTP Basic (any user name), as a person
+// does at the browser's prompt; the test's own reads send it as a bearer token.
+const opsToken = 'dashboard-test-ops-token';
+const opsAuth = { Authorization: `Bearer ${opsToken}` };
+
 // Runs in the page before its own scripts: counts the dashboard's /api/metrics polls and notes during which
 // poll the MRR tile first showed the expected value, so the test can check "on the next poll" exactly.
 const pollProbe = `(() => {
@@ -85,17 +90,28 @@ describe('the live dashboard in headless Chromium', () => {
   });
 
   it(
-    'shows the sent events in its tiles within 2 s of processing, matching /api/metrics, without page errors',
+    'asks for the ops credential, then shows the sent events in its tiles within 2 s of processing, matching /api/metrics, without page errors',
     async () => {
-      const { orchestrator, url } = await startOrchestrator();
-      const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+      const { orchestrator, url, ops } = await startOrchestrator({ DAY15_OPS_TOKEN: opsToken });
+      // Without the credential, the page is a Basic challenge (a browser then shows its log-in prompt).
+      const refused = await fetch(`${ops.url}/dashboard`);
+      expect([refused.status, refused.headers.get('www-authenticate')]).toEqual([
+        401,
+        'Basic realm="Day15 ops", charset="UTF-8"',
+      ]);
+
+      const context = await browser.newContext({
+        viewport: { width: 1280, height: 1100 },
+        httpCredentials: { username: 'analyst', password: opsToken },
+      });
+      const page = await context.newPage();
       const errors: string[] = [];
       page.on('console', (message) => {
         if (message.type() === 'error') errors.push(message.text());
       });
       page.on('pageerror', (error) => errors.push(error.message));
       await page.addInitScript({ content: pollProbe });
-      await page.goto(`${url}/dashboard`, { timeout: 60_000 });
+      expect((await page.goto(`${ops.url}/dashboard`, { timeout: 60_000 }))?.status()).toBe(200);
       await page.waitForSelector('#status.ok', { timeout: 60_000 });
 
       const res = await fetch(`${url}/webhook/batch`, {
@@ -106,8 +122,11 @@ describe('the live dashboard in headless Chromium', () => {
       expect(res.status).toBe(202);
       await waitUntil(
         async () =>
-          ((await (await fetch(`${url}/api/metrics`)).json()) as { totals: { processed: number } }).totals.processed ===
-          events.length,
+          (
+            (await (await fetch(`${ops.url}/api/metrics`, { headers: opsAuth })).json()) as {
+              totals: { processed: number };
+            }
+          ).totals.processed === events.length,
         60_000,
         'every sent event processed',
       );
@@ -126,7 +145,7 @@ describe('the live dashboard in headless Chromium', () => {
       expect(await tile('kpi-active')).toBe('2');
       expect(await tile('kpi-users')).toBe('3');
       expect(await tile('processed')).toBe('6');
-      const metrics = (await (await fetch(`${url}/api/metrics`)).json()) as {
+      const metrics = (await (await fetch(`${ops.url}/api/metrics`, { headers: opsAuth })).json()) as {
         signups: { today: number };
         subscriptions: { active: number; churned: number };
       };
@@ -137,6 +156,7 @@ describe('the live dashboard in headless Chromium', () => {
         'MRR by plan: basic $29.00, premium $99.00',
       );
       await page.screenshot({ path: 'docs/dashboard.png', fullPage: true });
+      await context.close();
       expect(errors).toEqual([]);
 
       orchestrator.child.kill('SIGTERM');

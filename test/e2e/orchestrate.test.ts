@@ -13,23 +13,24 @@ interface Metrics {
   pipeline: { restarts: Record<string, number> };
 }
 
-const metricsOf = async (url: string): Promise<Metrics> =>
-  (await (await fetch(`${url}/api/metrics`)).json()) as Metrics;
+// The metrics document, from the ops listener (`opsUrl`), where the orchestrator's receiver serves it.
+const metricsOf = async (opsUrl: string): Promise<Metrics> =>
+  (await (await fetch(`${opsUrl}/api/metrics`)).json()) as Metrics;
 
 // Real processes (an orchestrator, its children, the generator), each a `node --import tsx` start that
 // takes seconds on a busy 2-core machine: generous limits, and every wait ends as soon as its condition holds.
 const timeoutMs = { short: 60_000, pipeline: 180_000, restarts: 300_000 };
 
 async function expectNumbersMatch(
-  url: string,
+  opsUrl: string,
   summary: Awaited<ReturnType<typeof runGenerator>>['summary'],
 ): Promise<void> {
   await waitUntil(
-    async () => (await metricsOf(url)).totals.processed === summary.accepted,
+    async () => (await metricsOf(opsUrl)).totals.processed === summary.accepted,
     60_000,
-    async () => `processed ${(await metricsOf(url)).totals.processed} of ${summary.accepted} accepted`,
+    async () => `processed ${(await metricsOf(opsUrl)).totals.processed} of ${summary.accepted} accepted`,
   );
-  const metrics = await metricsOf(url);
+  const metrics = await metricsOf(opsUrl);
   for (const [type, count] of Object.entries(summary.accepted_by_type))
     expect(metrics.totals.by_type[type]).toBe(count);
   expect(metrics.totals.duplicates).toBe(summary.duplicates);
@@ -42,13 +43,16 @@ describe('npm run orchestrate end to end (real processes)', () => {
   it(
     'in memory mode: runs the whole pipeline in one supervised child, every generator scenario passes, numbers match',
     async () => {
-      const { orchestrator, url, log } = await startOrchestrator();
-      expect(orchestrator.lines.join('\n')).toMatch(/Mode: in-memory .*one process/);
-      const { code, summary, output } = await runGenerator(url);
+      const { orchestrator, url, ops, log } = await startOrchestrator();
+      const startup = orchestrator.lines.join('\n');
+      expect(startup).toMatch(/Mode: in-memory .*one process/);
+      expect(startup).toContain(`Webhook endpoint: ${url}/webhook/events`);
+      expect(startup).toContain(`Ops listener (no credentials, this machine only): dashboard ${ops.url}/dashboard`);
+      const { code, summary, output } = await runGenerator(url, ops.env);
       expect(code).toBe(0);
       expect(output).toContain('1 accepted, 2 ignored as duplicates');
       expect(summary.scenarios.every((s) => s.passed)).toBe(true);
-      await expectNumbersMatch(url, summary);
+      await expectNumbersMatch(ops.url, summary);
 
       const [pipelinePid] = pidsOf(orchestrator, 'pipeline');
       orchestrator.child.kill('SIGTERM');
@@ -74,7 +78,7 @@ describe('npm run orchestrate end to end (real processes)', () => {
     'in Redis mode: restarts a kill -9ed consumer and receiver, loses no accepted event, and stops cleanly',
     async () => {
       // A fresh key prefix per start attempt: an attempt whose port was taken may already have counted restarts.
-      const { orchestrator, url, log, logged } = await startOrchestrator(
+      const { orchestrator, url, ops, log, logged } = await startOrchestrator(
         {
           DAY15_USE_MOCK_REDIS: 'false',
           DAY15_REDIS_URL: process.env.REDIS_TEST_URL ?? '',
@@ -83,9 +87,9 @@ describe('npm run orchestrate end to end (real processes)', () => {
         },
         async () => ({ DAY15_KEY_PREFIX: uniquePrefix('e2e') }),
       );
-      const first = await runGenerator(url);
+      const first = await runGenerator(url, ops.env);
       expect(first.code).toBe(0);
-      await expectNumbersMatch(url, first.summary);
+      await expectNumbersMatch(ops.url, first.summary);
 
       const [consumerPid] = pidsOf(orchestrator, 'consumer-1');
       const [receiverPid] = pidsOf(orchestrator, 'receiver');
@@ -106,19 +110,19 @@ describe('npm run orchestrate end to end (real processes)', () => {
 
       await waitUntil(
         async () => {
-          const { restarts } = (await metricsOf(url)).pipeline;
+          const { restarts } = (await metricsOf(ops.url)).pipeline;
           return restarts['consumer-1'] === 1 && restarts.receiver === 1;
         },
         30_000,
-        async () => (await metricsOf(url)).pipeline.restarts,
+        async () => (await metricsOf(ops.url)).pipeline.restarts,
       );
-      const second = await runGenerator(url, 'batch');
+      const second = await runGenerator(url, ops.env, 'batch');
       expect(second.code).toBe(0);
       await waitUntil(
-        async () => (await metricsOf(url)).totals.processed === first.summary.accepted + second.summary.accepted,
+        async () => (await metricsOf(ops.url)).totals.processed === first.summary.accepted + second.summary.accepted,
         60_000,
         async () =>
-          `processed ${(await metricsOf(url)).totals.processed} of ${first.summary.accepted + second.summary.accepted} accepted`,
+          `processed ${(await metricsOf(ops.url)).totals.processed} of ${first.summary.accepted + second.summary.accepted} accepted`,
       );
 
       const children = [
@@ -152,7 +156,7 @@ describe('npm run orchestrate end to end (real processes)', () => {
       // A fresh Redis port per start attempt (a free port can be taken before redis-server binds it).
       const redisPorts: number[] = [];
       try {
-        const { orchestrator, url } = await startOrchestrator(
+        const { orchestrator, url, ops } = await startOrchestrator(
           { DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_EMBEDDED: 'true' },
           async () => {
             redisPorts.push(await freePort());
@@ -162,7 +166,7 @@ describe('npm run orchestrate end to end (real processes)', () => {
         expect(orchestrator.lines.join('\n')).toMatch(
           /Started redis \(pid \d+\)[\s\S]*Mode: Redis at localhost:\d+\/0 \(embedded redis-server, append-only/,
         );
-        const { code, summary } = await runGenerator(url, 'basic');
+        const { code, summary } = await runGenerator(url, ops.env, 'basic');
         expect(code).toBe(0);
         expect(summary.accepted).toBe(5);
         orchestrator.child.kill('SIGTERM');
@@ -181,7 +185,7 @@ describe('npm run orchestrate end to end (real processes)', () => {
       let redisPort = 0;
       let redis: RedisServer | undefined;
       try {
-        const { orchestrator, url, log, logged } = await startOrchestrator(
+        const { orchestrator, url, ops, log, logged } = await startOrchestrator(
           { DAY15_USE_MOCK_REDIS: 'false', DAY15_CONSUMER_COUNT: '2' },
           async () => {
             redisPort = await freePort();
@@ -217,10 +221,10 @@ describe('npm run orchestrate end to end (real processes)', () => {
           timeoutMs.short,
           'GET /readyz answers 200 once Redis is up',
         );
-        const { code, summary } = await runGenerator(url, 'basic');
+        const { code, summary } = await runGenerator(url, ops.env, 'basic');
         expect(code).toBe(0);
         expect(summary.accepted).toBe(5);
-        await expectNumbersMatch(url, summary);
+        await expectNumbersMatch(ops.url, summary);
         await logged(/\[orchestrator\] .* - INFO - orchestrator - Redis at .* is reachable/);
 
         for (const name of ['receiver', 'consumer-1', 'consumer-2']) expect(pidsOf(orchestrator, name)).toHaveLength(1);

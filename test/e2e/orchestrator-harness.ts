@@ -14,16 +14,18 @@ export interface GeneratorSummary {
   processed: boolean;
 }
 
-const listening = /Receiver listening on/;
+// Logged once both listeners listen.
+const listening = /Ops listening on/;
 // How a child that could not bind its port says so: Node (EADDRINUSE) or redis-server ("Address already in use").
 const portTaken = /EADDRINUSE|address already in use/i;
 const startAttempts = 5;
 
-// `npm run orchestrate` as a real process on a free port with its own log file. A port from freePort() can
-// be taken by someone else before the receiver (or an embedded redis-server) binds it; then this attempt
-// is stopped and the orchestrator started again on fresh ports: `freshEnv` gives the variables that need
-// a new value per attempt (e.g. DAY15_REDIS_PORT of an embedded Redis). A DAY15_WEBHOOK_PORT given in
-// `env` is used as is, without retries.
+// `npm run orchestrate` as a real process on free ports (ingest and ops) with its own log file. A port from
+// freePort() can be taken by someone else before the receiver (or an embedded redis-server) binds it; then
+// this attempt is stopped and the orchestrator started again on fresh ports: `freshEnv` gives the variables
+// that need a new value per attempt (e.g. DAY15_REDIS_PORT of an embedded Redis). A DAY15_WEBHOOK_PORT given
+// in `env` is used as is, without retries. `ops` is how a tool finds the ops listener: its URL, and the
+// variables that point our scripts at it (as config/.env would on a real host).
 export async function startOrchestrator(
   env: Record<string, string> = {},
   freshEnv: () => Promise<Record<string, string>> = async () => ({}),
@@ -32,9 +34,11 @@ export async function startOrchestrator(
   const attempts = env.DAY15_WEBHOOK_PORT === undefined ? startAttempts : 1;
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
     const port = env.DAY15_WEBHOOK_PORT ?? String(await freePort());
+    const opsEnv = { DAY15_OPS_PORT: env.DAY15_OPS_PORT ?? String(await freePort()) };
     const logFile = join(mkdtempSync(join(tmpdir(), 'day15-e2e-')), 'pipeline.log');
     const orchestrator = startAppProcess('scripts/orchestrator/main.ts', {
       DAY15_WEBHOOK_PORT: port,
+      ...opsEnv,
       DAY15_LOG_FILE: logFile,
       ...env,
       ...(await freshEnv()),
@@ -50,7 +54,8 @@ export async function startOrchestrator(
           timeoutMs,
           () => `${pattern} in ${logFile}; it ends with: ${log().slice(-800)}`,
         );
-      return { orchestrator, url: `http://localhost:${port}`, logFile, log, logged };
+      const ops = { url: `http://127.0.0.1:${opsEnv.DAY15_OPS_PORT}`, env: opsEnv };
+      return { orchestrator, url: `http://localhost:${port}`, ops, logFile, log, logged };
     }
     failures.push(`attempt ${attempt}: ${line}`);
     await stopAttempt(orchestrator);
@@ -66,12 +71,14 @@ async function stopAttempt(orchestrator: AppProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-// `npm run generate -- [scenario] --json` against that URL; returns its exit code and JSON summary.
+// `npm run generate -- [scenario] --json` against that URL, finding the ops listener as configured by `opsEnv`
+// (the orchestrator's DAY15_OPS_*); returns its exit code and JSON summary.
 export async function runGenerator(
   url: string,
+  opsEnv: Record<string, string>,
   ...args: string[]
 ): Promise<{ code: number | string; summary: GeneratorSummary; output: string }> {
-  const run = startAppProcess('scripts/generator/main.ts', {}, [...args, '--url', url, '--json']);
+  const run = startAppProcess('scripts/generator/main.ts', opsEnv, [...args, '--url', url, '--json']);
   const code = await run.exited;
   const output = run.lines.join('\n');
   const json = run.lines.filter((line) => line.startsWith('{')).pop();

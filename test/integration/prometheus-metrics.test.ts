@@ -11,7 +11,7 @@ withBackends('GET /metrics (Prometheus)', (backend) => {
   it('exposes valid text format with pipeline numbers from Redis, including what a consumer processed', async () => {
     let now = Date.now();
     // A ready backlog of 1 is the most the receiver takes, so the test can draw a 503 backpressure answer.
-    const { app, config, queue } = receiverHarness(backend.redis, { DAY15_MAX_QUEUE_DEPTH: '1' }, () => now);
+    const { app, ops, config, queue } = receiverHarness(backend.redis, { DAY15_MAX_QUEUE_DEPTH: '1' }, () => now);
     await request(app)
       .post('/webhook/batch')
       .send({ events: [anEvent(), anEvent({ event_type: 'usage_tracked' }), { event_type: 'nope' }] })
@@ -40,7 +40,7 @@ withBackends('GET /metrics (Prometheus)', (backend) => {
     await request(app).post('/webhook/events').send(anEvent()).expect(503);
     now = Date.now() + 5000;
 
-    const res = await request(app).get('/metrics');
+    const res = await request(ops).get('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     const families = parsePrometheusTextFormat(res.text);

@@ -1,36 +1,21 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import { validateDeadLetterListQuery, validateReplayRequest, type InputVerdict } from '../../../libs/events/index.js';
 import type { ReliableQueue } from '../../../libs/queue/index.js';
 import { expressJsonBody } from '../express-json-body.js';
 import { HttpError } from '../http-error.js';
 
 /**
- * The dead-letter admin API behind `Authorization: Bearer <DAY15_ADMIN_TOKEN>`: list, replay, purge. Without
- * a configured token the routes do not exist (404), so nothing is exposed by accident.
+ * The dead-letter admin API: list, replay, purge. It lives on the ops listener, which guards it like every
+ * ops route (loopback only, or DAY15_OPS_TOKEN; see ops-credentials.ts).
  */
 export function adminDeadLetters({
-  token,
   queue,
   clock,
 }: {
-  token: string | undefined;
   queue: Pick<ReliableQueue, 'deadLetters'>;
   clock: () => number;
 }): Router {
   const router = Router();
-  if (token === undefined) return router;
-  const expected = digest(`Bearer ${token}`);
-  // Compared as digests, so the comparison is constant-time whatever length the caller sends.
-  const authorize: RequestHandler = (req, _res, next) => {
-    const offered = digest(req.headers.authorization ?? '');
-    next(
-      timingSafeEqual(offered, expected)
-        ? undefined
-        : new HttpError({ status: 401, code: 'unauthorized', message: 'Missing or wrong admin token' }),
-    );
-  };
-  router.use('/admin', authorize);
 
   router.get('/admin/dead-letters', async (req, res) => {
     const { limit, offset } = readListPage(req.query);
@@ -62,10 +47,6 @@ export function adminDeadLetters({
     res.json({ purged });
   });
   return router;
-}
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
 }
 
 /** The list page of `?limit=&offset=`, by schema (libs/events); 400 invalid_request names the bad one. */

@@ -7,8 +7,8 @@ import { anEvent, receiverHarness } from './receiver-harness.js';
 withBackends('GET /api/metrics', (backend) => {
   it('serves the metrics document with the queue as it is, cached for at most a second', async () => {
     let now = Date.parse('2026-11-26T14:30:00Z');
-    const { app } = receiverHarness(backend.redis, {}, () => now);
-    const empty = await request(app).get('/api/metrics');
+    const { app, ops } = receiverHarness(backend.redis, {}, () => now);
+    const empty = await request(ops).get('/api/metrics');
     expect(empty.status).toBe(200);
     expect(empty.body).toMatchObject({
       totals: { processed: 0, duplicates: 0 },
@@ -20,14 +20,14 @@ withBackends('GET /api/metrics', (backend) => {
     const event = anEvent();
     await request(app).post('/webhook/events').send(event).expect(202);
     await request(app).post('/webhook/events').send(event).expect(200);
-    expect((await request(app).get('/api/metrics')).body.queue.ready).toBe(0);
+    expect((await request(ops).get('/api/metrics')).body.queue.ready).toBe(0);
     now += 1000;
-    const fresh = await request(app).get('/api/metrics');
+    const fresh = await request(ops).get('/api/metrics');
     expect(fresh.body).toMatchObject({ queue: { ready: 1 }, totals: { accepted: 1, duplicates: 1, received: 2 } });
   });
 
   it('counts intake by outcome and event type, including rejected events', async () => {
-    const { app, queue } = receiverHarness(backend.redis);
+    const { app, ops, queue } = receiverHarness(backend.redis);
     const event = anEvent({ event_type: 'usage_tracked' });
     await request(app).post('/webhook/events').send(event).expect(202);
     await request(app).post('/webhook/events').send(event).expect(200);
@@ -50,7 +50,7 @@ withBackends('GET /api/metrics', (backend) => {
       10_000,
       async () => backend.redis.hgetall(queue.keys.intake),
     );
-    const res = await request(app).get('/api/metrics?window=24h');
+    const res = await request(ops).get('/api/metrics?window=24h');
     expect(res.body.pipeline.intake).toEqual({
       accepted: { usage_tracked: 1, user_signup: 1 },
       duplicate: { usage_tracked: 1 },
@@ -60,8 +60,8 @@ withBackends('GET /api/metrics', (backend) => {
   });
 
   it('answers 400 invalid_window for an unknown window', async () => {
-    const { app } = receiverHarness(backend.redis);
-    const res = await request(app).get('/api/metrics?window=1y');
+    const { ops } = receiverHarness(backend.redis);
+    const res = await request(ops).get('/api/metrics?window=1y');
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_window', message: 'window must be one of: 1h, 24h, 7d' });
   });

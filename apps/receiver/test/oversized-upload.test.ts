@@ -56,12 +56,12 @@ describe('oversized uploads on the real listener', () => {
   let server: RunningServer;
   beforeAll(async () => {
     const config = loadConfig({ env: { DAY15_KEY_PREFIX: uniquePrefix() }, envFile: '/nonexistent/.env' });
-    const listener = createReceiverApp({
+    const { ingest } = createReceiverApp({
       config,
       queue: createQueue(new RedisMock(), config),
       logger: captureLogger().logger,
     });
-    server = await startServer(listener, { host: '127.0.0.1', port: 0 });
+    server = await startServer(ingest, { host: '127.0.0.1', port: 0 });
   });
   afterAll(() => server.close());
 

@@ -39,7 +39,7 @@ describe('GET /livez and GET /readyz', () => {
       config,
       queue: createQueue(opened.redis, config),
       logger: captureLogger().logger,
-    });
+    }).ingest;
 
     const live = await request(app).get('/livez');
     expect([live.status, live.body]).toEqual([200, { status: 'alive' }]);
@@ -70,7 +70,7 @@ describe('GET /livez and GET /readyz', () => {
   it('answers /readyz 503 shutting_down from the moment a stop begins, while /livez stays 200', async () => {
     const shutdown = { stopping: false };
     const harness = receiverHarness(await mockRedis.connect());
-    const app = createReceiverApp({ ...harness, logger: captureLogger().logger, shutdown });
+    const app = createReceiverApp({ ...harness, logger: captureLogger().logger, shutdown }).ingest;
     await request(app).get('/readyz').expect(200, { status: 'ready' });
     shutdown.stopping = true;
     const res = await request(app).get('/readyz');

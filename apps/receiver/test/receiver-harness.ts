@@ -6,15 +6,16 @@ import { captureLogger } from '../../../test/support/capture-logger.js';
 import { createReceiverApp } from '../app.js';
 
 /**
- * The receiver as production serves it (createReceiverApp, the listener main.ts starts), on its own key
- * prefix, configured as a user would (DAY15_* variables); drive `app` with supertest: request(app).
+ * The receiver as production serves it (createReceiverApp, the listeners main.ts starts), on its own key
+ * prefix, configured as a user would (DAY15_* variables); drive `app` (the ingest listener: webhooks, health,
+ * probes) and `ops` (dashboard, metrics, admin) with supertest: request(app), request(ops).
  */
 export function receiverHarness(redis: Redis, env: Record<string, string> = {}, clock?: () => number) {
   const config = loadConfig({ env: { DAY15_KEY_PREFIX: uniquePrefix(), ...env }, envFile: '/nonexistent/.env' });
   const queue = createQueue(redis, config);
   const { logger, lines } = captureLogger('receiver');
-  const app = createReceiverApp({ config, queue, logger, clock });
-  return { app, queue, config, logs: lines };
+  const { ingest: app, ops } = createReceiverApp({ config, queue, logger, clock });
+  return { app, ops, queue, config, logs: lines };
 }
 
 let counter = 0;

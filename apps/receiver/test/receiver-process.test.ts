@@ -1,3 +1,4 @@
+import { networkInterfaces } from 'node:os';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { queueKeys } from '../../../libs/queue/index.js';
@@ -8,6 +9,13 @@ import { anEvent } from './receiver-harness.js';
 
 const entry = 'apps/receiver/main.ts';
 const listening = /Receiver listening on (http:\/\/\S+)/;
+const opsListening = /Ops listening on http:\/\/[^\s:]+:(\d+)/;
+const opsPaths = ['/dashboard', '/api/metrics', '/metrics', '/admin/dead-letters'];
+
+// This machine's first non-loopback IPv4 address, if it has one: a listener bound to 0.0.0.0 answers there too.
+const externalAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((address) => address?.family === 'IPv4' && !address.internal)?.address;
 
 async function post(url: string, body: unknown): Promise<number> {
   const res = await fetch(`${url}/webhook/events`, {
@@ -125,6 +133,67 @@ describe('the receiver process (apps/receiver/main.ts)', () => {
       app.child.kill('SIGTERM');
       expect(await app.exited).toBe(0);
       expect(app.lines.join('\n')).not.toMatch(/Start-up failed|is reachable/);
+    },
+    processTestTimeoutMs,
+  );
+
+  it(
+    'keeps the business off the public port: ingest on 0.0.0.0 answers 404 to every ops path, the ops listener on 127.0.0.1 answers them',
+    async () => {
+      const app = startAppProcess(entry, { DAY15_WEBHOOK_HOST: '0.0.0.0', DAY15_WEBHOOK_PORT: '0' });
+      const [, ingestUrl] = await app.waitForLine(listening);
+      const [, opsPort] = await app.waitForLine(opsListening);
+      const ingestUrls = [ingestUrl!, ...(externalAddress ? [ingestUrl!.replace('localhost', externalAddress)] : [])];
+      for (const base of ingestUrls) {
+        for (const path of opsPaths)
+          expect([base, path, (await fetch(`${base}${path}`)).status]).toEqual([base, path, 404]);
+      }
+      for (const path of opsPaths) {
+        expect([path, (await fetch(`http://127.0.0.1:${opsPort}${path}`)).status]).toEqual([path, 200]);
+      }
+      if (externalAddress) {
+        await expect(fetch(`http://${externalAddress}:${opsPort}/api/metrics`)).rejects.toThrow();
+      }
+      app.child.kill('SIGTERM');
+      expect(await app.exited).toBe(0);
+    },
+    processTestTimeoutMs,
+  );
+
+  it(
+    'refuses to bind the ops listener to 0.0.0.0 without DAY15_OPS_TOKEN, saying why, and exits 1',
+    async () => {
+      const app = startAppProcess(entry, { DAY15_WEBHOOK_PORT: '0', DAY15_OPS_HOST: '0.0.0.0' });
+      expect(await app.exited).toBe(1);
+      expect(app.lines.join('\n')).toContain(
+        'DAY15_OPS_HOST="0.0.0.0" is not a loopback address and DAY15_OPS_TOKEN is unset',
+      );
+      expect(app.lines.join('\n')).not.toMatch(/listening on/);
+    },
+    processTestTimeoutMs,
+  );
+
+  it(
+    'serves the ops listener on 0.0.0.0 with DAY15_OPS_TOKEN: 401 without the credential, 200 with it',
+    async () => {
+      const token = 'process-test-ops-token';
+      const app = startAppProcess(entry, {
+        DAY15_WEBHOOK_PORT: '0',
+        DAY15_OPS_HOST: '0.0.0.0',
+        DAY15_OPS_TOKEN: token,
+      });
+      const [, opsPort] = await app.waitForLine(opsListening);
+      const hosts = ['127.0.0.1', ...(externalAddress ? [externalAddress] : [])];
+      for (const host of hosts) {
+        for (const path of opsPaths) {
+          const url = `http://${host}:${opsPort}${path}`;
+          expect([url, (await fetch(url)).status]).toEqual([url, 401]);
+          const withToken = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+          expect([url, withToken.status]).toEqual([url, 200]);
+        }
+      }
+      app.child.kill('SIGTERM');
+      expect(await app.exited).toBe(0);
     },
     processTestTimeoutMs,
   );

@@ -7,44 +7,44 @@ import { uniquePrefix } from '../../../test/support/backends.js';
 import { captureLogger } from '../../../test/support/capture-logger.js';
 import { startRedisServer, type RedisServer } from '../../../tools/redis-server.js';
 import { waitUntil } from '../../../tools/wait.js';
-import { createReceiverApp } from '../app.js';
+import { createReceiverApp, type ReceiverListeners } from '../app.js';
 import { anEvent } from './receiver-harness.js';
 
-const adminToken = 'outage-admin-token-0123456789';
-const admin = { Authorization: `Bearer ${adminToken}` };
+const opsToken = 'outage-ops-token-0123456789';
+const admin = { Authorization: `Bearer ${opsToken}` };
 
-// Every route that touches Redis, as the production listener serves it.
-const routes: { name: string; send: (app: ReturnType<typeof createReceiverApp>) => request.Test }[] = [
-  { name: 'POST /webhook/events', send: (app) => request(app).post('/webhook/events').send(anEvent()) },
+// Every route that touches Redis, as the production listeners serve them.
+const routes: { name: string; send: (app: ReceiverListeners) => request.Test }[] = [
+  { name: 'POST /webhook/events', send: (app) => request(app.ingest).post('/webhook/events').send(anEvent()) },
   {
     name: 'POST /webhook/batch',
     send: (app) =>
-      request(app)
+      request(app.ingest)
         .post('/webhook/batch')
         .send({ events: [anEvent()] }),
   },
   {
     name: 'GET /admin/dead-letters (list and count)',
-    send: (app) => request(app).get('/admin/dead-letters').set(admin),
+    send: (app) => request(app.ops).get('/admin/dead-letters').set(admin),
   },
   {
     name: 'POST /admin/dead-letters/replay (ids)',
     send: (app) =>
-      request(app)
+      request(app.ops)
         .post('/admin/dead-letters/replay')
         .set(admin)
         .send({ event_ids: ['evt_x'] }),
   },
   {
     name: 'POST /admin/dead-letters/replay (all)',
-    send: (app) => request(app).post('/admin/dead-letters/replay').set(admin).send({ all: true }),
+    send: (app) => request(app.ops).post('/admin/dead-letters/replay').set(admin).send({ all: true }),
   },
   {
     name: 'DELETE /admin/dead-letters/:id (purge)',
-    send: (app) => request(app).delete('/admin/dead-letters/evt_x').set(admin),
+    send: (app) => request(app.ops).delete('/admin/dead-letters/evt_x').set(admin),
   },
-  { name: 'GET /api/metrics', send: (app) => request(app).get('/api/metrics?window=24h') },
-  { name: 'GET /metrics', send: (app) => request(app).get('/metrics') },
+  { name: 'GET /api/metrics', send: (app) => request(app.ops).get('/api/metrics?window=24h').set(admin) },
+  { name: 'GET /metrics', send: (app) => request(app.ops).get('/metrics').set(admin) },
 ];
 
 // What each route answers once Redis is back (the dead-letter ids above do not exist).
@@ -76,7 +76,7 @@ describe('receiver during a Redis outage (private redis-server stopped, hung and
         DAY15_USE_MOCK_REDIS: 'false',
         DAY15_REDIS_URL: server.url,
         DAY15_KEY_PREFIX: uniquePrefix(),
-        DAY15_ADMIN_TOKEN: adminToken,
+        DAY15_OPS_TOKEN: opsToken,
       },
       envFile: '/nonexistent/.env',
     });
@@ -127,19 +127,19 @@ describe('receiver during a Redis outage (private redis-server stopped, hung and
   }
 
   it('answers 503 queue_unavailable with Retry-After on every Redis route within a second, reports unhealthy, and recovers without a restart', async () => {
-    await request(app).post('/webhook/events').send(anEvent()).expect(202);
+    await request(app.ingest).post('/webhook/events').send(anEvent()).expect(202);
 
     await server.stop({ keepData: true });
     await expectEveryRouteUnavailable(stoppedDeadlineMs);
-    const refused = await request(app).post('/webhook/events').send(anEvent());
+    const refused = await request(app.ingest).post('/webhook/events').send(anEvent());
     expect(refused.body).toEqual({ error: 'queue_unavailable', message: expect.any(String) });
-    const health = await request(app).get('/health');
+    const health = await request(app.ingest).get('/health');
     expect(health.status).toBe(503);
     expect(health.body).toMatchObject({ status: 'unhealthy', error: 'redis_unreachable' });
 
     restarted = await startRedisServer({ port: server.port, dir: server.dir });
     await expectEveryRouteRecovers();
-    expect((await request(app).get('/health')).body.status).toBe('healthy');
+    expect((await request(app.ingest).get('/health')).body.status).toBe('healthy');
   }, 60_000);
 
   it('answers 503 on every Redis route within the command timeout when Redis hangs (SIGSTOP), and recovers once it resumes', async () => {

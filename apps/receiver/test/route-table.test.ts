@@ -9,12 +9,12 @@ import { anEvent, receiverHarness } from './receiver-harness.js';
 
 async function tableAndApp() {
   const harness = receiverHarness(await mockRedis.connect());
-  const { endpoints } = receiverRoutes({
+  const { ingest, ops } = receiverRoutes({
     config: harness.config,
     queue: harness.queue,
     logger: captureLogger().logger,
   });
-  return { ...harness, endpoints };
+  return { ...harness, endpoints: ingest.endpoints, opsEndpoints: ops.endpoints };
 }
 
 describe('the route table', () => {
@@ -36,30 +36,44 @@ describe('the route table', () => {
     }
   });
 
-  it('answers 405 with Allow derived from the table for every other method on every endpoint path', async () => {
-    const { app, endpoints } = await tableAndApp();
-    const paths = [...new Set(endpoints.map((route) => route.path))];
-    expect(paths).toEqual([
-      '/webhook/events',
-      '/webhook/batch',
-      '/health',
-      '/livez',
-      '/readyz',
-      '/api/metrics',
-      '/metrics',
-    ]);
-    for (const path of paths) {
-      const allowed = endpoints.filter((route) => route.path === path).map((route) => route.method);
-      for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => !allowed.includes(m as never))) {
-        const res = await request(app)[method.toLowerCase() as 'get'](path);
-        expect([method, path, res.status, res.headers.allow, res.body]).toEqual([
-          method,
-          path,
-          405,
-          allowed.join(', '),
-          { error: 'method_not_allowed', message: `Use ${allowed.join(', ')} ${path}` },
-        ]);
+  it('answers 405 with Allow derived from the table for every other method on every endpoint path of each listener', async () => {
+    const { app, ops, endpoints, opsEndpoints } = await tableAndApp();
+    const listeners = [
+      { listener: app, table: endpoints, paths: ['/webhook/events', '/webhook/batch', '/health', '/livez', '/readyz'] },
+      { listener: ops, table: opsEndpoints, paths: ['/api/metrics', '/metrics', '/openapi.json'] },
+    ];
+    for (const { listener, table, paths } of listeners) {
+      expect([...new Set(table.map((route) => route.path))]).toEqual(paths);
+      for (const path of paths) {
+        const allowed = table.filter((route) => route.path === path).map((route) => route.method);
+        for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => !allowed.includes(m as never))) {
+          const res = await request(listener)[method.toLowerCase() as 'get'](path);
+          expect([method, path, res.status, res.headers.allow, res.body]).toEqual([
+            method,
+            path,
+            405,
+            allowed.join(', '),
+            { error: 'method_not_allowed', message: `Use ${allowed.join(', ')} ${path}` },
+          ]);
+        }
       }
+    }
+  });
+
+  it('keeps the listeners apart: the ingest listener answers 404 to every ops path, the ops listener 404 to every ingest path', async () => {
+    const { app, ops } = await tableAndApp();
+    for (const path of ['/dashboard', '/api/metrics', '/metrics', '/admin/dead-letters', '/openapi.json', '/']) {
+      const res = await request(app).get(path);
+      expect([path, res.status, res.body.error]).toEqual([path, 404, 'not_found']);
+    }
+    for (const [method, path] of [
+      ['post', '/webhook/events'],
+      ['post', '/webhook/batch'],
+      ['get', '/health'],
+      ['get', '/readyz'],
+    ] as const) {
+      const res = await request(ops)[method](path).send(anEvent());
+      expect([path, res.status, res.body.error]).toEqual([path, 404, 'not_found']);
     }
   });
 

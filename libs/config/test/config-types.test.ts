@@ -11,11 +11,11 @@ const assertType = <T extends true>(): T | undefined => undefined;
 type OptionalVariable = { [K in ConfigVariable]-?: undefined extends ConfigValues[K] ? K : never }[ConfigVariable];
 
 assertType<Equal<ConfigVariable, keyof ConfigValues>>();
-assertType<Equal<OptionalVariable, 'DAY15_REDIS_URL' | 'DAY15_WEBHOOK_SECRETS' | 'DAY15_ADMIN_TOKEN'>>();
+assertType<Equal<OptionalVariable, 'DAY15_REDIS_URL' | 'DAY15_WEBHOOK_SECRETS' | 'DAY15_OPS_TOKEN'>>();
 assertType<Equal<ConfigValues['DAY15_BATCH_SIZE'], number>>();
 assertType<Equal<ConfigValues['DAY15_USE_MOCK_REDIS'], boolean>>();
 assertType<Equal<ConfigValues['DAY15_REDIS_HOST'], string>>();
-assertType<Equal<ConfigValues['DAY15_ADMIN_TOKEN'], string | undefined>>();
+assertType<Equal<ConfigValues['DAY15_OPS_TOKEN'], string | undefined>>();
 assertType<Equal<LogLevel, 'error' | 'warn' | 'info' | 'debug'>>();
 assertType<Equal<LogFormat, 'text' | 'json'>>();
 
@@ -30,7 +30,7 @@ describe('the types derived from the config schema', () => {
     expect(Object.keys(configSchema.properties).filter((name) => !required.has(name))).toEqual([
       'DAY15_REDIS_URL',
       'DAY15_WEBHOOK_SECRETS',
-      'DAY15_ADMIN_TOKEN',
+      'DAY15_OPS_TOKEN',
     ]);
     expect([wrongBatchSize, wrongLevel]).toEqual(['10', 'trace']);
   });

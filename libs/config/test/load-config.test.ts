@@ -41,12 +41,12 @@ describe('loadConfig', () => {
         port: 5015,
         secrets: [],
         signatureToleranceMs: 300_000,
-        adminToken: undefined,
         maxEventBytes: 65_536,
         maxBatchEvents: 1000,
         maxBatchBytes: 5_242_880,
         maxQueueDepth: 1_000_000,
       },
+      ops: { host: '127.0.0.1', port: 5016, token: undefined },
       processing: {
         consumerCount: 1,
         healthPort: 0,
@@ -107,7 +107,7 @@ describe('loadConfig', () => {
     ['DAY15_REDIS_URL', 'http://localhost', 'a string matching'],
     ['DAY15_KEY_PREFIX', 'bad{tag}', 'a string matching'],
     ['DAY15_WEBHOOK_SECRETS', 'plain-secret', 'a string matching'],
-    ['DAY15_ADMIN_TOKEN', 'short', 'a string of at least 16 characters'],
+    ['DAY15_OPS_TOKEN', 'short', 'a string of at least 16 characters'],
   ])('rejects %s=%s naming the variable, the value and what is allowed', (name, value, allowed) => {
     const [problem] = problemsOf({ [name]: value });
     expect(problem).toContain(`${name}="${value}"`);
@@ -118,6 +118,35 @@ describe('loadConfig', () => {
     const [problem] = problemsOf({ DAY15_BATCH_SIZ: '5' });
     expect(problem).toMatch(/DAY15_BATCH_SIZ is not a known variable.*DAY15_BATCH_SIZE/);
   });
+
+  it('names the replacement of a renamed variable (DAY15_ADMIN_TOKEN is now DAY15_OPS_TOKEN)', () => {
+    expect(problemsOf({ DAY15_ADMIN_TOKEN: 'a-long-enough-admin-token' })).toEqual([
+      expect.stringContaining('DAY15_ADMIN_TOKEN was replaced by DAY15_OPS_TOKEN'),
+    ]);
+  });
+
+  it.each(['0.0.0.0', '::', '10.1.2.3', 'ops.example.com', '::ffff:10.0.0.1'])(
+    'refuses DAY15_OPS_HOST=%s without DAY15_OPS_TOKEN, saying why and what to do',
+    (host) => {
+      const [problem] = problemsOf({ DAY15_OPS_HOST: host });
+      expect(problem).toContain(`DAY15_OPS_HOST="${host}" is not a loopback address and DAY15_OPS_TOKEN is unset`);
+      expect(problem).toContain('revenue numbers');
+      expect(problem).toContain('Set DAY15_OPS_TOKEN');
+      const token = 'an-ops-token-of-16+chars';
+      expect(loadConfig({ env: { DAY15_OPS_HOST: host, DAY15_OPS_TOKEN: token }, envFile: noFile }).ops).toEqual({
+        host,
+        port: 5016,
+        token,
+      });
+    },
+  );
+
+  it.each(['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1'])(
+    'lets the ops listener bind %s (loopback) without credentials',
+    (host) => {
+      expect(loadConfig({ env: { DAY15_OPS_HOST: host }, envFile: noFile }).ops.host).toBe(host);
+    },
+  );
 
   it('reports every problem at once in one message', () => {
     expect(() => loadConfig({ env: { DAY15_BATCH_SIZE: 'x', DAY15_DRY_RUN: 'maybe' }, envFile: noFile })).toThrow(
@@ -130,6 +159,12 @@ it('splits DAY15_WEBHOOK_SECRETS into the secrets used for rotation', () => {
   const config = loadConfig({ env: { DAY15_WEBHOOK_SECRETS: 'whsec_bmV3,whsec_b2xk' }, envFile: noFile });
   expect(config.webhook.secrets).toEqual(['whsec_bmV3', 'whsec_b2xk']);
   expect(JSON.stringify(redactConfig(config))).not.toContain('whsec_');
+});
+
+it('redacts the ops credential when the config is logged', () => {
+  const config = loadConfig({ env: { DAY15_OPS_TOKEN: 'secret-ops-token-1234' }, envFile: noFile });
+  expect(redactConfig(config).ops.token).toBe('***');
+  expect(JSON.stringify(redactConfig(config))).not.toContain('secret-ops-token');
 });
 
 it('checks DAY15_KEY_PREFIX with keyNamePattern, the one key-name rule (queue keys use it too)', () => {

@@ -1,0 +1,237 @@
+import { metricsWindows } from '../../../libs/analytics/index.js';
+import { unavailableCodes } from '../to-http-error.js';
+import type { JsonObject } from './openapi-types.js';
+import { schemaRef } from './request-schemas.js';
+
+// The response body schemas under components/schemas: what the receiver's handlers write (accept-event.ts,
+// accept-batch.ts, write-json-response.ts, routes/*.ts). Closed (additionalProperties: false) wherever the
+// answer is fixed, so the examples test (which checks real answers against them) notices an undocumented field.
+
+const integer = { type: 'integer', minimum: 0 } as const;
+const string = { type: 'string' } as const;
+const dateTime = { type: 'string', format: 'date-time' } as const;
+const latency = { type: 'number', minimum: 0, description: 'milliseconds the receiver spent on the request' } as const;
+const counts = { type: 'object', additionalProperties: integer } as const;
+const amount = { type: 'number', minimum: 0 } as const;
+const maybeAmount = { type: ['number', 'null'], minimum: 0 } as const;
+
+const closed = (properties: JsonObject, required: string[], description?: string): JsonObject => ({
+  ...(description === undefined ? {} : { description }),
+  type: 'object',
+  additionalProperties: false,
+  required,
+  properties,
+});
+
+const series = {
+  type: 'array',
+  items: closed({ at: dateTime, by_type: counts }, ['at', 'by_type']),
+};
+
+const batchSummary = {
+  total_events: integer,
+  results: closed({ accepted: integer, duplicates: integer, errors: integer }, ['accepted', 'duplicates', 'errors']),
+  rejected: { type: 'array', items: schemaRef('BatchRejection') },
+};
+
+/** The response schemas, by component name. */
+export const responseSchemas: Record<string, JsonObject> = {
+  Error: closed(
+    { error: { ...string, description: 'machine-readable code' }, message: { ...string, description: 'what to fix' } },
+    ['error'],
+    'Every error answer: { "error": "<code>", "message": "..." } (the message is left out when it would only repeat the code).',
+  ),
+  ValidationIssue: closed(
+    {
+      path: { ...string, description: 'JSON Pointer to the offending value, e.g. /metadata/amount' },
+      message: string,
+    },
+    ['path', 'message'],
+  ),
+  InvalidEventError: closed(
+    { error: { const: 'invalid_event' }, details: { type: 'array', minItems: 1, items: schemaRef('ValidationIssue') } },
+    ['error', 'details'],
+    'The event breaks the contract (see Event); every problem is listed.',
+  ),
+  PayloadTooLargeError: closed(
+    {
+      error: { const: 'payload_too_large' },
+      message: string,
+      limit_bytes: { ...integer, description: 'the body size limit, when the body was too large' },
+      limit_events: { ...integer, description: 'the batch event limit, when the batch held too many events' },
+    },
+    ['error', 'message'],
+  ),
+  UnavailableError: closed(
+    {
+      error: { enum: [...unavailableCodes] },
+      message: string,
+      queue_depth: { ...integer, description: 'backpressure: the ready backlog' },
+    },
+    ['error', 'message'],
+    'The queue cannot take events now; retry after Retry-After seconds.',
+  ),
+  EventAccepted: closed(
+    { status: { const: 'accepted' }, event_id: string, queued_at: dateTime, latency_ms: latency },
+    ['status', 'event_id', 'queued_at', 'latency_ms'],
+    'The event is durably queued.',
+  ),
+  EventDuplicate: closed(
+    { status: { const: 'ignored' }, reason: { const: 'duplicate_event' }, event_id: string },
+    ['status', 'reason', 'event_id'],
+    'An event with this event_id was accepted within the idempotency TTL; nothing was queued.',
+  ),
+  BatchRejection: closed(
+    {
+      index: { ...integer, description: 'position in `events`' },
+      event_id: { type: ['string', 'null'], description: 'the entry’s event_id when it has a string one' },
+      error: { const: 'invalid_event' },
+      details: { type: 'array', items: schemaRef('ValidationIssue') },
+    },
+    ['index', 'event_id', 'error', 'details'],
+  ),
+  BatchProcessed: closed(
+    { status: { const: 'processed' }, ...batchSummary, latency_ms: latency },
+    ['status', 'total_events', 'results', 'rejected', 'latency_ms'],
+    'Every entry got its verdict; the valid ones are queued (an event_id repeated in the batch counts as a duplicate).',
+  ),
+  InvalidEventsError: closed(
+    { error: { const: 'invalid_events' }, message: string, ...batchSummary },
+    ['error', 'message', 'total_events', 'results', 'rejected'],
+    'No entry of the batch is valid; nothing was queued.',
+  ),
+  Health: closed(
+    {
+      status: { const: 'healthy' },
+      mode: { enum: ['memory', 'redis'] },
+      queue_depth: integer,
+      in_flight: integer,
+      delayed: integer,
+      dead_letters: integer,
+      uptime_s: integer,
+    },
+    ['status', 'mode', 'queue_depth', 'in_flight', 'delayed', 'dead_letters', 'uptime_s'],
+  ),
+  Unhealthy: closed(
+    { status: { const: 'unhealthy' }, mode: { enum: ['memory', 'redis'] }, error: { const: 'redis_unreachable' } },
+    ['status', 'mode', 'error'],
+  ),
+  Alive: closed({ status: { const: 'alive' } }, ['status']),
+  Ready: closed({ status: { const: 'ready' } }, ['status']),
+  NotReady: closed(
+    { status: { const: 'not_ready' }, reason: { enum: ['redis_unreachable', 'shutting_down'] }, message: string },
+    ['status', 'reason'],
+  ),
+  MetricsDocument: closed(
+    {
+      generated_at: dateTime,
+      window: { enum: [...metricsWindows] },
+      totals: closed(
+        {
+          by_type: counts,
+          received: integer,
+          accepted: integer,
+          processed: integer,
+          duplicates: integer,
+          failed: integer,
+          dead_letters: integer,
+          redelivered: integer,
+        },
+        ['by_type', 'received', 'accepted', 'processed', 'duplicates', 'failed', 'dead_letters', 'redelivered'],
+      ),
+      signups: closed({ total: integer, today: integer, by_source: counts, by_country: counts }, [
+        'total',
+        'today',
+        'by_source',
+        'by_country',
+      ]),
+      subscriptions: closed(
+        {
+          active: integer,
+          mrr: { ...amount, description: 'monthly recurring revenue' },
+          by_plan: { type: 'object', additionalProperties: amount },
+          churned: integer,
+          unknown_cancellations: integer,
+        },
+        ['active', 'mrr', 'by_plan', 'churned', 'unknown_cancellations'],
+      ),
+      usage: closed(
+        {
+          by_feature: {
+            type: 'object',
+            additionalProperties: closed({ quantity: integer, events: integer }, ['quantity', 'events']),
+          },
+          total_duration_ms: amount,
+        },
+        ['by_feature', 'total_duration_ms'],
+      ),
+      unique_users_today: integer,
+      latency_ms: closed(
+        { p50: maybeAmount, p95: maybeAmount, p99: maybeAmount, average: maybeAmount, buckets: counts, sum: amount },
+        ['p50', 'p95', 'p99', 'average', 'buckets', 'sum'],
+      ),
+      queue: closed(
+        { ready: integer, in_flight: integer, delayed: integer, dead: integer, oldest_ready_age_s: amount },
+        ['ready', 'in_flight', 'delayed', 'dead', 'oldest_ready_age_s'],
+      ),
+      pipeline: closed(
+        {
+          consumers: {
+            type: 'array',
+            items: closed({ id: string, last_seen_s: amount }, ['id', 'last_seen_s']),
+          },
+          heartbeat_age_s: maybeAmount,
+          restarts: counts,
+          intake: { type: 'object', additionalProperties: counts },
+        },
+        ['consumers', 'heartbeat_age_s', 'restarts', 'intake'],
+      ),
+      series: closed({ per_minute: series, per_hour: series }, ['per_minute']),
+    },
+    [
+      'generated_at',
+      'window',
+      'totals',
+      'signups',
+      'subscriptions',
+      'usage',
+      'unique_users_today',
+      'latency_ms',
+      'queue',
+      'pipeline',
+      'series',
+    ],
+    'The analytics document (libs/analytics readMetrics); see the README section Analytics.',
+  ),
+  DeadLetter: closed(
+    {
+      event_id: string,
+      event: { description: 'the stored event, parsed when it is JSON, else its raw text' },
+      error: { ...string, description: 'the last failure' },
+      attempts: integer,
+      first_failed_at: dateTime,
+      last_failed_at: dateTime,
+      dead_at: dateTime,
+    },
+    ['event_id', 'event', 'error', 'attempts'],
+  ),
+  DeadLetterPage: closed(
+    { total: integer, offset: integer, limit: integer, items: { type: 'array', items: schemaRef('DeadLetter') } },
+    ['total', 'offset', 'limit', 'items'],
+    'Dead letters, oldest first.',
+  ),
+  Replayed: closed(
+    { replayed: { ...integer, description: 'how many went back to the queue (ids not dead-lettered are skipped)' } },
+    ['replayed'],
+  ),
+  Purged: closed({ purged: { ...integer, minimum: 1 } }, ['purged']),
+  OpenApiDocument: {
+    type: 'object',
+    required: ['openapi', 'info', 'paths'],
+    properties: {
+      openapi: { type: 'string', pattern: '^3\\.1\\.' },
+      info: { type: 'object' },
+      paths: { type: 'object' },
+    },
+  },
+};
