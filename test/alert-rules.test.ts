@@ -1,43 +1,13 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import RedisMock from 'ioredis-mock';
 import request from 'supertest';
 import { receiverHarness } from '../apps/receiver/test/receiver-harness.js';
+import { exportedMetricNames, metricNames } from './support/promql-metric-names.js';
+import { promtool } from './support/promtool.js';
 
-const run = promisify(execFile);
 const rulesFile = 'config/prometheus/day15-alerts.yml';
 const rulesTestFile = 'config/prometheus/day15-alerts.test.yml';
-
-/** Runs promtool; a missing promtool fails the test (.ci/run installs Debian's `prometheus` package). */
-async function promtool(...args: string[]): Promise<string> {
-  try {
-    const { stdout, stderr } = await run('promtool', args);
-    return stdout + stderr;
-  } catch (error) {
-    const { code, stdout = '', stderr = '' } = error as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
-    if (code === 'ENOENT') throw new Error('promtool is not installed: apt-get install prometheus (see .ci/run)');
-    throw new Error(`promtool ${args.join(' ')} failed:\n${stdout}${stderr}`);
-  }
-}
-
-// PromQL words that are not metric names: keywords, aggregation modifiers and set operators.
-const promqlWords = new Set([
-  'and',
-  'or',
-  'unless',
-  'by',
-  'without',
-  'on',
-  'ignoring',
-  'group_left',
-  'group_right',
-  'bool',
-  'offset',
-  'inf',
-  'nan',
-]);
 
 /** The `expr:` of every rule, inline (`expr: a > 1`) or a block scalar (`expr: |` and the lines indented below it). */
 function ruleExpressions(yaml: string): string[] {
@@ -59,31 +29,6 @@ function ruleExpressions(yaml: string): string[] {
     expressions.push(block.join('\n'));
   });
   return expressions;
-}
-
-/** The metric names a PromQL expression selects: identifiers outside strings, matchers, ranges and label lists. */
-function metricNames(expression: string): string[] {
-  const bare = expression
-    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""')
-    .replace(/\{[^}]*\}/g, ' ')
-    .replace(/\[[^\]]*\]/g, ' ')
-    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ');
-  return [...bare.matchAll(/(?<![\w:.])[a-zA-Z_:][\w:]*(?![\w:]|\s*\()/g)]
-    .map(([name]) => name)
-    .filter((name) => !promqlWords.has(name.toLowerCase()));
-}
-
-/** Every series name GET /metrics exports, from the `# TYPE` lines of a scrape (histograms as _bucket, _sum, _count). */
-async function exportedNames(): Promise<Set<string>> {
-  const { app } = receiverHarness(new RedisMock());
-  const res = await request(app).get('/metrics').expect(200);
-  const names = new Set<string>();
-  for (const [, name = '', type] of res.text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
-    if (type === 'histogram' || type === 'summary') {
-      for (const suffix of ['_bucket', '_sum', '_count']) names.add(name + suffix);
-    } else names.add(name);
-  }
-  return names;
 }
 
 describe('Prometheus alert rules (config/prometheus)', () => {
@@ -115,7 +60,8 @@ describe('Prometheus alert rules (config/prometheus)', () => {
       expect.arrayContaining(['day15_queue_oldest_ready_age_seconds', 'day15_processing_latency_seconds_bucket']),
     );
 
-    const exported = await exportedNames();
+    const { ops } = receiverHarness(new RedisMock());
+    const exported = exportedMetricNames((await request(ops).get('/metrics').expect(200)).text);
     expect(exported.has('day15_queue_depth')).toBe(true);
     expect([...used].filter((name) => !exported.has(name))).toEqual([]);
     const tested = new Set([...tests.matchAll(/alertname:\s*(\S+)/g)].map(([, name]) => name));
