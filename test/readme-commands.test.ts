@@ -2,12 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { killAppProcesses, startAppProcess } from '../tools/app-process.js';
+import { codeBlocks, readme, section } from './support/readme.js';
 
-const readme = readFileSync('README.md', 'utf8');
 const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
-const section = (title: string) =>
-  readme.slice(readme.indexOf(`## ${title}`), readme.indexOf('\n## ', readme.indexOf(`## ${title}`) + 3));
-const bashBlocks = (text: string) => [...text.matchAll(/```bash\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
 
 describe('README commands work as written', () => {
   it('starts with the set-up commands (npm ci, then npm run orchestrate) and names the test command', () => {
@@ -45,7 +42,7 @@ describe('README commands work as written', () => {
 
     // Each example runs as written (port aside) and answers what its `# {...}` comment shows; the signing
     // example runs against a receiver that has its secret.
-    it.each(bashBlocks(section('Receiver API')).map((block, i) => [i, block] as const))(
+    it.each(codeBlocks(section('Receiver API'), 'bash').map((block, i) => [i, block] as const))(
       'example %d answers as documented',
       (_i, block) => {
         const signing = block.includes('webhook-signature');
