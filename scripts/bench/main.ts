@@ -49,6 +49,8 @@ function appEnv(redis: RedisServer, prefix: string, extra: Record<string, string
     DAY15_REDIS_URL: redis.url,
     DAY15_KEY_PREFIX: prefix,
     DAY15_WEBHOOK_HOST: '127.0.0.1',
+    // Receivers measured side by side must not contend for the fixed ops port; the benchmark never uses it.
+    DAY15_OPS_PORT: '0',
     ...extra,
   };
 }
