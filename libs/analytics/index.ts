@@ -1,12 +1,11 @@
 export { effectsFor, monthlyCents, type EffectContext } from './effects-for.js';
+export { readMetrics, type MetricsOptions, type MetricsSource } from './read-metrics.js';
 export {
-  readMetrics,
+  metricsDocumentSchema,
   metricsWindows,
   type MetricsDocument,
-  type MetricsOptions,
-  type MetricsSource,
   type MetricsWindow,
-} from './read-metrics.js';
+} from './metrics-document-schema.js';
 export { recordRestart } from './record-restart.js';
 export { percentileFromBuckets, percentileOfSorted } from './percentiles.js';
 export { bucketLabel, latencyBucketsMs } from './analytics-keys.js';

@@ -8,10 +8,8 @@ import {
   minuteStamp,
   subscriptionFields as f,
 } from './analytics-keys.js';
+import type { MetricsDocument, MetricsWindow } from './metrics-document-schema.js';
 import { percentileFromBuckets } from './percentiles.js';
-
-export type MetricsWindow = '1h' | '24h' | '7d';
-export const metricsWindows: readonly MetricsWindow[] = ['1h', '24h', '7d'];
 
 export interface MetricsOptions {
   now?: number;
@@ -20,55 +18,7 @@ export interface MetricsOptions {
 }
 
 type Counts = Record<string, number>;
-interface SeriesPoint {
-  at: string;
-  by_type: Counts;
-}
-
-export interface MetricsDocument {
-  generated_at: string;
-  window: MetricsWindow;
-  totals: {
-    by_type: Counts;
-    received: number;
-    accepted: number;
-    processed: number;
-    duplicates: number;
-    failed: number;
-    dead_letters: number;
-    redelivered: number;
-  };
-  signups: { total: number; today: number; by_source: Counts; by_country: Counts };
-  subscriptions: { active: number; mrr: number; by_plan: Counts; churned: number; unknown_cancellations: number };
-  usage: { by_feature: Record<string, { quantity: number; events: number }>; total_duration_ms: number };
-  unique_users_today: number;
-  latency_ms: {
-    p50: number | null;
-    p95: number | null;
-    p99: number | null;
-    average: number | null;
-    buckets: Counts;
-    sum: number;
-  };
-  queue: {
-    ready: number;
-    in_flight: number;
-    delayed: number;
-    dead: number;
-    /** Seconds since the event at the head of the ready list (the next one claimed) was enqueued; 0 when none. */
-    oldest_ready_age_s: number;
-  };
-  pipeline: {
-    /** Consumers seen in the last 10 minutes, with the seconds since their last heartbeat. */
-    consumers: { id: string; last_seen_s: number }[];
-    /** Seconds since any consumer was last seen; null when none was. */
-    heartbeat_age_s: number | null;
-    restarts: Counts;
-    /** Counts by outcome (accepted, duplicate, rejected) and event type. */
-    intake: Record<string, Counts>;
-  };
-  series: { per_minute: SeriesPoint[]; per_hour?: SeriesPoint[] };
-}
+type SeriesPoint = MetricsDocument['series']['per_minute'][number];
 
 const fixedHashes = [
   k.byType,
