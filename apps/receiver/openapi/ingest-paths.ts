@@ -1,6 +1,9 @@
 import { eventTypes } from '../../../libs/events/index.js';
-import type { ExampleSpec, OperationSpec, ParameterSpec, ResponseSpec } from './openapi-types.js';
+import type { ExampleSpec, OperationSpec, ParameterSpec } from './openapi-types.js';
+import { getHealth, getLivez, getReadyz } from './probe-paths.js';
+import { smallLimits, smallLimitsReceiver } from './receiver-conditions.js';
 import { schemaRef } from './request-schemas.js';
+import { refusedMediaTypes, webhookErrorExamples, webhookErrors } from './webhook-errors.js';
 
 /** The body limits the webhook answers name (DAY15_MAX_EVENT_BYTES, DAY15_MAX_BATCH_EVENTS, DAY15_MAX_BATCH_BYTES). */
 export interface WebhookLimits {
@@ -10,7 +13,7 @@ export interface WebhookLimits {
 }
 
 // Example event ids are unique across the document, so the examples test can send every example to one
-// receiver and get exactly the documented answers.
+// receiver (one per receiver condition) and get exactly the documented answers.
 
 const signup = {
   event_id: 'evt_doc_signup_1',
@@ -48,67 +51,16 @@ const signatureHeaders: ParameterSpec[] = ['webhook-id', 'webhook-timestamp', 'w
   schema: { type: 'string' },
 }));
 
-const retryAfter = { description: 'seconds to wait before retrying', schema: { type: 'integer' } };
-
-/** The answers both webhooks share: signature, size, content type and queue failures. */
-function webhookErrors(maxBytesNote: string): Record<number, ResponseSpec> {
-  return {
-    401: {
-      description:
-        'With DAY15_WEBHOOK_SECRETS set: the signature is missing or wrong (`invalid_signature`), or its ' +
-        'timestamp is outside DAY15_SIGNATURE_TOLERANCE_SECONDS (`stale_timestamp`).',
-      schema: schemaRef('Error'),
-    },
-    413: { description: `The body is too large: ${maxBytesNote}.`, schema: schemaRef('PayloadTooLargeError') },
-    415: {
-      description: 'Content-Type is not application/json (or application/*+json), or the body is compressed.',
-      schema: schemaRef('Error'),
-    },
-    503: {
-      description:
-        'Redis is unreachable (`queue_unavailable`, Retry-After: 1) or the ready backlog reached ' +
-        'DAY15_MAX_QUEUE_DEPTH (`backpressure`, Retry-After: 5).',
-      schema: schemaRef('UnavailableError'),
-      headers: { 'Retry-After': retryAfter },
-    },
-  };
-}
-
-/** Response-only examples of webhookErrors. */
-function webhookErrorExamples(limitBytes: number): Record<string, ExampleSpec> {
-  return {
-    invalid_signature: { summary: 'Signature missing or wrong', status: 401, response: { error: 'invalid_signature' } },
-    stale_timestamp: { summary: 'Signed too long ago', status: 401, response: { error: 'stale_timestamp' } },
-    too_many_bytes: {
-      summary: 'Body over the byte limit',
-      status: 413,
-      response: {
-        error: 'payload_too_large',
-        message: `Request body is larger than ${limitBytes} bytes`,
-        limit_bytes: limitBytes,
-      },
-    },
-    unsupported_media_type: {
-      summary: 'Not JSON',
-      status: 415,
-      response: { error: 'unsupported_media_type', message: 'Content-Type must be application/json' },
-    },
-    queue_unavailable: {
-      summary: 'Redis unreachable',
-      status: 503,
-      response: { error: 'queue_unavailable', message: 'The event queue is unreachable; retry later' },
-    },
-    backpressure: {
-      summary: 'Backlog full',
-      status: 503,
-      response: {
-        error: 'backpressure',
-        message: 'Too many events are waiting to be processed; retry later',
-        queue_depth: 1000000,
-      },
-    },
-  };
-}
+// Over smallLimits.maxEventBytes with one event and over smallLimits.maxBatchBytes with two, yet within the
+// schema's 500 characters, so the size alone is what is refused.
+const longReason = (sentences: number) => 'The team moved to another tool. '.repeat(sentences).trim();
+const cancellation = (eventId: string, sentences: number) => ({
+  event_id: eventId,
+  event_type: 'subscription_cancelled',
+  user_id: 'user_abc123',
+  timestamp: '2026-11-26T11:00:00Z',
+  metadata: { plan: 'premium', reason: longReason(sentences) },
+});
 
 function postEvent(limits: WebhookLimits): OperationSpec {
   return {
@@ -116,7 +68,11 @@ function postEvent(limits: WebhookLimits): OperationSpec {
     summary: 'Send one event',
     description: 'Answers 202 once the event is durably queued, 200 when its event_id was seen before.',
     parameters: signatureHeaders,
-    requestBody: { description: 'One event.', schema: schemaRef('Event') },
+    requestBody: {
+      description: 'One event, as application/json (or application/*+json); any other media type is refused with 415.',
+      schema: schemaRef('Event'),
+      refusedMediaTypes,
+    },
     responses: {
       200: { description: 'Duplicate: nothing was queued.', schema: schemaRef('EventDuplicate') },
       202: { description: 'Accepted and durably queued.', schema: schemaRef('EventAccepted') },
@@ -148,13 +104,17 @@ function postEvent(limits: WebhookLimits): OperationSpec {
         response: { error: 'invalid_event', details: [{ path: '/metadata/amount', message: 'must be number' }] },
       },
       malformed_json: notJson,
-      ...webhookErrorExamples(limits.maxEventBytes),
+      ...webhookErrorExamples({
+        valid: (name) => ({ ...signup, event_id: `evt_doc_${name}_1` }),
+        oversized: cancellation('evt_doc_large_1', 6),
+        limitBytes: smallLimits.maxEventBytes,
+      }),
     },
   };
 }
 
 function postBatch(limits: WebhookLimits): OperationSpec {
-  const batchEvent = (n: number) => ({ ...signup, event_id: `evt_doc_batch_${n}` });
+  const batchEvent = (n: number | string) => ({ ...signup, event_id: `evt_doc_batch_${n}` });
   const unknownType = { event_id: 'evt_doc_batch_3', event_type: 'user_deleted', timestamp: '2026-11-26T10:02:00Z' };
   const summary = (acceptedCount: number, duplicates: number, rejected: unknown[]) => ({
     total_events: acceptedCount + duplicates + rejected.length,
@@ -182,7 +142,11 @@ function postBatch(limits: WebhookLimits): OperationSpec {
       `(${limits.maxBatchBytes}) bytes. Each event gets its own verdict; the valid ones are queued together in ` +
       'one atomic step.',
     parameters: signatureHeaders,
-    requestBody: { description: 'The events.', schema: schemaRef('BatchRequest') },
+    requestBody: {
+      description: 'The events, as application/json (or application/*+json); any other media type is refused with 415.',
+      schema: schemaRef('BatchRequest'),
+      refusedMediaTypes,
+    },
     responses: {
       202: { description: 'At least one event accepted or duplicate.', schema: schemaRef('BatchProcessed') },
       400: {
@@ -232,75 +196,25 @@ function postBatch(limits: WebhookLimits): OperationSpec {
         response: { error: 'invalid_batch', message: '"events" must hold at least one event' },
       },
       malformed_json: { ...notJson, body: '{"events": [' },
-      ...webhookErrorExamples(limits.maxBatchBytes),
+      ...webhookErrorExamples({
+        valid: (name) => ({ events: [batchEvent(name)] }),
+        oversized: { events: [cancellation('evt_doc_batch_large_1', 14), cancellation('evt_doc_batch_large_2', 14)] },
+        limitBytes: smallLimits.maxBatchBytes,
+      }),
       too_many_events: {
         summary: 'Over the event limit',
+        receiver: smallLimitsReceiver,
+        body: { events: [batchEvent('over_1'), batchEvent('over_2'), batchEvent('over_3')] },
         status: 413,
         response: {
           error: 'payload_too_large',
-          message: `A batch holds at most ${limits.maxBatchEvents} events`,
-          limit_events: limits.maxBatchEvents,
+          message: `A batch holds at most ${smallLimits.maxBatchEvents} events`,
+          limit_events: smallLimits.maxBatchEvents,
         },
       },
     },
   };
 }
-
-const getHealth: OperationSpec = {
-  operationId: 'getHealth',
-  summary: 'Health and queue depths',
-  description: 'One Redis round trip.',
-  responses: {
-    200: { description: 'Redis answers.', schema: schemaRef('Health') },
-    503: { description: 'Redis does not answer.', schema: schemaRef('Unhealthy') },
-  },
-  examples: {
-    healthy: {
-      summary: 'Healthy',
-      status: 200,
-      response: {
-        status: 'healthy',
-        mode: 'redis',
-        queue_depth: 3,
-        in_flight: 0,
-        delayed: 0,
-        dead_letters: 0,
-        uptime_s: 42,
-      },
-    },
-    unhealthy: {
-      summary: 'Redis away',
-      status: 503,
-      response: { status: 'unhealthy', mode: 'redis', error: 'redis_unreachable' },
-    },
-  },
-};
-
-const getLivez: OperationSpec = {
-  operationId: 'getLivez',
-  summary: 'Liveness probe',
-  description: 'Answers whenever the process serves HTTP; never touches Redis.',
-  responses: { 200: { description: 'Alive.', schema: schemaRef('Alive') } },
-  examples: { alive: { summary: 'Alive', status: 200, response: { status: 'alive' } } },
-};
-
-const getReadyz: OperationSpec = {
-  operationId: 'getReadyz',
-  summary: 'Readiness probe',
-  description: 'Ready when Redis answers a PING and the receiver is not stopping.',
-  responses: {
-    200: { description: 'Ready.', schema: schemaRef('Ready') },
-    503: { description: 'Redis unreachable, or shutting down.', schema: schemaRef('NotReady') },
-  },
-  examples: {
-    ready: { summary: 'Ready', status: 200, response: { status: 'ready' } },
-    shutting_down: {
-      summary: 'Stopping',
-      status: 503,
-      response: { status: 'not_ready', reason: 'shutting_down' },
-    },
-  },
-};
 
 /** The ingest listener's operations by path and method. */
 export function ingestPaths(limits: WebhookLimits): Record<string, Record<string, OperationSpec>> {

@@ -56,7 +56,11 @@ export function openApiDocument(servers: OpenApiServers, limits: WebhookLimits =
         'operators, which needs DAY15_OPS_TOKEN as a Bearer token or Basic password when it is set (it may be ' +
         'unset only on loopback). Every error is JSON: { "error": "<code>", "message": "..." }. Other paths ' +
         'answer 404; other methods on a documented path answer 405 with Allow. Each request example is paired ' +
-        'with the response example of the same name, under the status it is answered with.',
+        'with the response example of the same name, under the status it is answered with. What OpenAPI cannot ' +
+        'say about an example is on each of its parts: `x-day15-request` (`plain`: sent with no parameters and ' +
+        'no body; `credential: none`: sent without the ops credential) and `x-day15-receiver` (the condition ' +
+        'of the receiver that gives this answer: its `name`, a `description` and the DAY15_* `settings` it ' +
+        'needs; without it, a receiver with the defaults and DAY15_OPS_TOKEN set).',
     },
     tags: [
       { name: 'ingest', description: 'Webhooks, health and probes: the listener senders reach.' },

@@ -10,7 +10,7 @@ export interface ResponseSpec {
   headers?: Record<string, { description: string; schema: JsonObject }>;
 }
 
-/** A path or query parameter. */
+/** A path, query or header parameter. */
 export interface ParameterSpec {
   name: string;
   in: 'path' | 'query' | 'header';
@@ -20,19 +20,50 @@ export interface ParameterSpec {
 }
 
 /**
+ * A receiver set up so that an example gets an answer a receiver with the defaults would not give (a limit
+ * lowered, signatures checked, Redis away): filed on the example as `x-day15-receiver`, so a reader knows why
+ * the answer differs and the examples test knows which receiver to send it to.
+ */
+export interface ReceiverCondition {
+  /** A short name, e.g. `redis_unreachable`. */
+  name: string;
+  /** What sets this receiver apart, including any state it must be in beyond its settings. */
+  description: string;
+  /** The DAY15_* settings it needs, on top of a working configuration. */
+  settings: Record<string, string>;
+}
+
+/**
  * One example exchange of an operation. Its name ties the request parts (body, parameter values) to the
- * response example of the same name, under the status it is answered with.
+ * response example of the same name, under the status it is answered with. An example has request parts or
+ * says it is `plain`, so none can be documented as an answer without the request that gets it.
  */
 export interface ExampleSpec {
   summary: string;
   description?: string;
   /** The request body; a string is the raw body, sent as is (e.g. malformed JSON). */
   body?: unknown;
-  /** Path and query parameter values by parameter name. */
+  /** The body's media type: application/json unless given (one of the operation's requestBody media types). */
+  mediaType?: string;
+  /** Path, query and header parameter values by parameter name. */
   params?: Record<string, string | number>;
+  /** The bare request: no parameters and no body. */
+  plain?: true;
+  /** Sent without the ops credential, so the operation's security requirement is not met. */
+  withoutCredential?: true;
+  /** The receiver that gives this answer, when a receiver with the defaults would not. */
+  receiver?: ReceiverCondition;
   status: number;
   /** The response body. */
   response: unknown;
+}
+
+/** An operation's request body: its JSON schema, plus media types documented only because they are refused. */
+export interface RequestBodySpec {
+  description: string;
+  schema: JsonObject;
+  /** Media type → schema of what is sent; each is answered 415 (OpenAPI has no way to say so but prose). */
+  refusedMediaTypes?: Record<string, JsonObject>;
 }
 
 /** An operation as written in ingest-paths.ts and ops-paths.ts; build-operation.ts turns it into OpenAPI. */
@@ -41,7 +72,7 @@ export interface OperationSpec {
   summary: string;
   description?: string;
   parameters?: ParameterSpec[];
-  requestBody?: { description: string; schema: JsonObject };
+  requestBody?: RequestBodySpec;
   responses: Record<number, ResponseSpec>;
   examples?: Record<string, ExampleSpec>;
 }

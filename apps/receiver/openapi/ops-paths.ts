@@ -11,15 +11,11 @@ const unauthorized: ResponseSpec = {
     'No or wrong credential (when DAY15_OPS_TOKEN is set): send `Authorization: Bearer <token>`, or Basic with ' +
     'the token as password.',
   schema: schemaRef('Error'),
-  headers: { 'WWW-Authenticate': { description: 'a Basic challenge, realm "Day15 ops"', schema: { type: 'string' } } },
-};
-const unauthorizedExample: ExampleSpec = {
-  summary: 'Missing credential',
-  status: 401,
-  response: {
-    error: 'unauthorized',
-    message:
-      'The ops listener needs its credential: Authorization: Bearer <DAY15_OPS_TOKEN>, or Basic with it as password',
+  headers: {
+    'WWW-Authenticate': {
+      description: 'a Basic challenge, realm "Day15 ops"',
+      schema: { type: 'string', pattern: '^Basic realm="Day15 ops"' },
+    },
   },
 };
 const unavailable: ResponseSpec = {
@@ -28,8 +24,22 @@ const unavailable: ResponseSpec = {
 };
 const invalidRequest = (message: string) => ({ error: 'invalid_request', message });
 
-/** An ops operation: its own responses, plus the 401 every ops request may get. */
-function guarded(spec: OperationSpec): OperationSpec {
+/**
+ * An ops operation: its own responses, plus the 401 every ops request may get, with an example of a request
+ * sent without the credential (`request` gives it the parts the operation needs, else it is the bare request).
+ */
+function guarded(spec: OperationSpec, request: Pick<ExampleSpec, 'body' | 'params'> = {}): OperationSpec {
+  const unauthorizedExample: ExampleSpec = {
+    summary: 'Missing credential',
+    ...(request.body === undefined && request.params === undefined ? { plain: true } : request),
+    withoutCredential: true,
+    status: 401,
+    response: {
+      error: 'unauthorized',
+      message:
+        'The ops listener needs its credential: Authorization: Bearer <DAY15_OPS_TOKEN>, or Basic with it as password',
+    },
+  };
   return {
     ...spec,
     responses: { ...spec.responses, 401: unauthorized },
@@ -148,64 +158,76 @@ const listDeadLetters = guarded({
   },
 });
 
-const replayDeadLetters = guarded({
-  operationId: 'replayDeadLetters',
-  summary: 'Replay dead letters',
-  description: 'Puts the chosen dead letters back on the queue with a fresh attempt budget.',
-  requestBody: { description: 'Which ones.', schema: schemaRef('ReplayRequest') },
-  responses: {
-    200: { description: 'How many went back.', schema: schemaRef('Replayed') },
-    400: {
-      description: 'Neither or both of `event_ids` and `all` (`invalid_request`), or not JSON (`malformed_json`).',
-      schema: schemaRef('Error'),
+const replayDeadLetters = guarded(
+  {
+    operationId: 'replayDeadLetters',
+    summary: 'Replay dead letters',
+    description: 'Puts the chosen dead letters back on the queue with a fresh attempt budget.',
+    requestBody: { description: 'Which ones.', schema: schemaRef('ReplayRequest') },
+    responses: {
+      200: { description: 'How many went back.', schema: schemaRef('Replayed') },
+      400: {
+        description: 'Neither or both of `event_ids` and `all` (`invalid_request`), or not JSON (`malformed_json`).',
+        schema: schemaRef('Error'),
+      },
+      413: { description: 'Body over 1 MiB.', schema: schemaRef('PayloadTooLargeError') },
+      415: { description: 'Content-Type is not application/json.', schema: schemaRef('Error') },
+      503: unavailable,
     },
-    413: { description: 'Body over 1 MiB.', schema: schemaRef('PayloadTooLargeError') },
-    415: { description: 'Content-Type is not application/json.', schema: schemaRef('Error') },
-    503: unavailable,
+    examples: {
+      replay_ids: {
+        summary: 'Chosen ids',
+        description: 'Ids that are not dead letters are skipped.',
+        body: { event_ids: ['evt_doc_dead_2', 'evt_doc_never_dead'] },
+        status: 200,
+        response: { replayed: 1 },
+      },
+      replay_all: { summary: 'All of them', body: { all: true }, status: 200, response: { replayed: 2 } },
+      no_ids: {
+        summary: 'An empty id list',
+        body: { event_ids: [] },
+        status: 400,
+        response: invalidRequest(replayRequestMessage),
+      },
+      both: {
+        summary: 'Ids and all at once',
+        body: { all: true, event_ids: ['evt_doc_dead_2'] },
+        status: 400,
+        response: invalidRequest(replayRequestMessage),
+      },
+    },
   },
-  examples: {
-    replay_ids: {
-      summary: 'Chosen ids',
-      description: 'Ids that are not dead letters are skipped.',
-      body: { event_ids: ['evt_doc_dead_2', 'evt_doc_never_dead'] },
-      status: 200,
-      response: { replayed: 1 },
-    },
-    replay_all: { summary: 'All of them', body: { all: true }, status: 200, response: { replayed: 2 } },
-    no_ids: {
-      summary: 'An empty id list',
-      body: { event_ids: [] },
-      status: 400,
-      response: invalidRequest(replayRequestMessage),
-    },
-    both: {
-      summary: 'Ids and all at once',
-      body: { all: true, event_ids: ['evt_doc_dead_2'] },
-      status: 400,
-      response: invalidRequest(replayRequestMessage),
-    },
-  },
-});
+  // A request that would replay nothing, had the credential check let it through.
+  { body: { event_ids: ['evt_doc_never_dead'] } },
+);
 
-const purgeDeadLetter = guarded({
-  operationId: 'purgeDeadLetter',
-  summary: 'Delete one dead letter for good',
-  parameters: [{ name: 'event_id', in: 'path', required: true, schema: { type: 'string', minLength: 1 } }],
-  responses: {
-    200: { description: 'Deleted.', schema: schemaRef('Purged') },
-    404: { description: 'No dead letter with this id (`not_found`).', schema: schemaRef('Error') },
-    503: unavailable,
-  },
-  examples: {
-    purged: { summary: 'A dead letter', params: { event_id: 'evt_doc_dead_4' }, status: 200, response: { purged: 1 } },
-    unknown: {
-      summary: 'Not a dead letter',
-      params: { event_id: 'evt_doc_never_dead' },
-      status: 404,
-      response: { error: 'not_found', message: 'No dead letter evt_doc_never_dead' },
+const purgeDeadLetter = guarded(
+  {
+    operationId: 'purgeDeadLetter',
+    summary: 'Delete one dead letter for good',
+    parameters: [{ name: 'event_id', in: 'path', required: true, schema: { type: 'string', minLength: 1 } }],
+    responses: {
+      200: { description: 'Deleted.', schema: schemaRef('Purged') },
+      404: { description: 'No dead letter with this id (`not_found`).', schema: schemaRef('Error') },
+      503: unavailable,
+    },
+    examples: {
+      purged: {
+        summary: 'A dead letter',
+        params: { event_id: 'evt_doc_dead_4' },
+        status: 200,
+        response: { purged: 1 },
+      },
+      unknown: {
+        summary: 'Not a dead letter',
+        params: { event_id: 'evt_doc_never_dead' },
+        status: 404,
+        response: { error: 'not_found', message: 'No dead letter evt_doc_never_dead' },
+      },
     },
   },
-});
+  { params: { event_id: 'evt_doc_never_dead' } },
+);
 
 const getOpenApi = guarded({
   operationId: 'getOpenApi',

@@ -1,4 +1,4 @@
-import { metricsWindows } from '../../../libs/analytics/index.js';
+import { metricsDocumentSchema } from '../../../libs/analytics/index.js';
 import { unavailableCodes } from '../to-http-error.js';
 import type { JsonObject } from './openapi-types.js';
 import { schemaRef } from './request-schemas.js';
@@ -11,9 +11,6 @@ const integer = { type: 'integer', minimum: 0 } as const;
 const string = { type: 'string' } as const;
 const dateTime = { type: 'string', format: 'date-time' } as const;
 const latency = { type: 'number', minimum: 0, description: 'milliseconds the receiver spent on the request' } as const;
-const counts = { type: 'object', additionalProperties: integer } as const;
-const amount = { type: 'number', minimum: 0 } as const;
-const maybeAmount = { type: ['number', 'null'], minimum: 0 } as const;
 
 const closed = (properties: JsonObject, required: string[], description?: string): JsonObject => ({
   ...(description === undefined ? {} : { description }),
@@ -22,11 +19,6 @@ const closed = (properties: JsonObject, required: string[], description?: string
   required,
   properties,
 });
-
-const series = {
-  type: 'array',
-  items: closed({ at: dateTime, by_type: counts }, ['at', 'by_type']),
-};
 
 const batchSummary = {
   total_events: integer,
@@ -122,87 +114,7 @@ export const responseSchemas: Record<string, JsonObject> = {
     { status: { const: 'not_ready' }, reason: { enum: ['redis_unreachable', 'shutting_down'] }, message: string },
     ['status', 'reason'],
   ),
-  MetricsDocument: closed(
-    {
-      generated_at: dateTime,
-      window: { enum: [...metricsWindows] },
-      totals: closed(
-        {
-          by_type: counts,
-          received: integer,
-          accepted: integer,
-          processed: integer,
-          duplicates: integer,
-          failed: integer,
-          dead_letters: integer,
-          redelivered: integer,
-        },
-        ['by_type', 'received', 'accepted', 'processed', 'duplicates', 'failed', 'dead_letters', 'redelivered'],
-      ),
-      signups: closed({ total: integer, today: integer, by_source: counts, by_country: counts }, [
-        'total',
-        'today',
-        'by_source',
-        'by_country',
-      ]),
-      subscriptions: closed(
-        {
-          active: integer,
-          mrr: { ...amount, description: 'monthly recurring revenue' },
-          by_plan: { type: 'object', additionalProperties: amount },
-          churned: integer,
-          unknown_cancellations: integer,
-        },
-        ['active', 'mrr', 'by_plan', 'churned', 'unknown_cancellations'],
-      ),
-      usage: closed(
-        {
-          by_feature: {
-            type: 'object',
-            additionalProperties: closed({ quantity: integer, events: integer }, ['quantity', 'events']),
-          },
-          total_duration_ms: amount,
-        },
-        ['by_feature', 'total_duration_ms'],
-      ),
-      unique_users_today: integer,
-      latency_ms: closed(
-        { p50: maybeAmount, p95: maybeAmount, p99: maybeAmount, average: maybeAmount, buckets: counts, sum: amount },
-        ['p50', 'p95', 'p99', 'average', 'buckets', 'sum'],
-      ),
-      queue: closed(
-        { ready: integer, in_flight: integer, delayed: integer, dead: integer, oldest_ready_age_s: amount },
-        ['ready', 'in_flight', 'delayed', 'dead', 'oldest_ready_age_s'],
-      ),
-      pipeline: closed(
-        {
-          consumers: {
-            type: 'array',
-            items: closed({ id: string, last_seen_s: amount }, ['id', 'last_seen_s']),
-          },
-          heartbeat_age_s: maybeAmount,
-          restarts: counts,
-          intake: { type: 'object', additionalProperties: counts },
-        },
-        ['consumers', 'heartbeat_age_s', 'restarts', 'intake'],
-      ),
-      series: closed({ per_minute: series, per_hour: series }, ['per_minute']),
-    },
-    [
-      'generated_at',
-      'window',
-      'totals',
-      'signups',
-      'subscriptions',
-      'usage',
-      'unique_users_today',
-      'latency_ms',
-      'queue',
-      'pipeline',
-      'series',
-    ],
-    'The analytics document (libs/analytics readMetrics); see the README section Analytics.',
-  ),
+  MetricsDocument: metricsDocumentSchema,
   DeadLetter: closed(
     {
       event_id: string,

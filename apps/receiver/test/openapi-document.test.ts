@@ -5,15 +5,19 @@ import type { Router } from 'express';
 import request from 'supertest';
 import { mockRedis } from '../../../test/support/backends.js';
 import { captureLogger } from '../../../test/support/capture-logger.js';
-import { validateEvent } from '../../../libs/events/index.js';
+import { decodeSecret, validateEvent, verifySignature } from '../../../libs/events/index.js';
 import { openApiDocument } from '../openapi/openapi-document.js';
 import { receiverRoutes, type RouteTable } from '../route-table.js';
 import { getOpenApi } from '../routes/get-openapi.js';
+import { buildOperation } from '../openapi/build-operation.js';
+import type { JsonObject, OperationSpec } from '../openapi/openapi-types.js';
 import {
+  allExampleNames,
   documentedExchanges,
   documentedOperations,
   pointer,
   requestExampleNames,
+  responseExample,
   responseSchemaAt,
   schemaChecker,
   statusesOf,
@@ -25,6 +29,11 @@ const limits = { maxEventBytes: 65536, maxBatchEvents: 1000, maxBatchBytes: 5242
 const doc = openApiDocument(servers, limits);
 const check = schemaChecker(doc);
 const operations = documentedOperations(doc);
+const minimalSpec: OperationSpec = {
+  operationId: 'op',
+  summary: 'An operation',
+  responses: { 200: { description: 'OK', schema: {} } },
+};
 
 describe('the OpenAPI document', () => {
   it('is a valid OpenAPI 3.1 document, references included (@seriousme/openapi-schema-validator)', async () => {
@@ -74,11 +83,42 @@ describe('the OpenAPI document', () => {
 
   it('ties each request example to exactly one response example of the same name', () => {
     for (const { method, path, operation } of operations) {
-      for (const name of requestExampleNames(operation)) {
+      for (const name of allExampleNames(operation)) {
         expect([method, path, name, statusesOf(operation, name).length]).toEqual([method, path, name, 1]);
       }
     }
     expect(documentedExchanges(doc).filter((e) => e.name !== undefined).length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('gives every example its request: parts (body, parameters) or the mark that it is sent bare, never both', () => {
+    const withoutRequest: string[] = [];
+    for (const { method, path, operation } of operations) {
+      for (const name of allExampleNames(operation)) {
+        const hasParts = requestExampleNames(operation).includes(name);
+        const plain = responseExample(operation, name)?.['x-day15-request']?.plain === true;
+        if (hasParts === plain) withoutRequest.push(`${method} ${path} ${name}`);
+      }
+    }
+    expect(withoutRequest).toEqual([]);
+    expect(() =>
+      buildOperation(
+        { ...minimalSpec, examples: { lost: { summary: 'An answer only', status: 200, response: {} } } },
+        [],
+      ),
+    ).toThrow('Example op/lost has no request parts');
+  });
+
+  it('names in each operation the receiver conditions its examples need, each with one set of DAY15_* settings', () => {
+    const settings = new Map<string, unknown>();
+    for (const exchange of documentedExchanges(doc)) {
+      const { receiver } = exchange;
+      if (!receiver) continue;
+      expect(String(exchange.operation.description)).toContain(`\`${receiver.name}\`: ${receiver.description}`);
+      expect(Object.keys(receiver.settings).every((name) => name.startsWith('DAY15_'))).toBe(true);
+      expect(settings.get(receiver.name) ?? receiver.settings).toEqual(receiver.settings);
+      settings.set(receiver.name, receiver.settings);
+    }
+    expect([...settings.keys()].sort()).toEqual(['queue_full', 'redis_unreachable', 'signed', 'small_limits']);
   });
 
   it('has response examples that fit their schemas, for every status and media type', () => {
@@ -97,16 +137,50 @@ describe('the OpenAPI document', () => {
     expect(checked).toBeGreaterThan(30);
   });
 
-  it('has request examples that fit the request schema when answered 2xx and break it when refused', () => {
+  it('has request bodies that fit their schema unless the body itself is refused', () => {
     for (const exchange of documentedExchanges(doc)) {
       if (exchange.body === undefined) continue;
       const at = pointer('paths', exchange.path, exchange.method.toLowerCase(), 'requestBody');
-      const errors = check(pointer(at, 'content', 'application/json', 'schema'), exchange.body);
+      const errors = check(pointer(at, 'content', exchange.bodyType!, 'schema'), exchange.body);
       const label = `${exchange.method} ${exchange.path} ${exchange.name} (${exchange.status})`;
+      // Refused for something other than the body: its signature headers, its media type (415), the missing ops
+      // credential or the receiver's condition. The body is then a good one, so that reason alone explains the answer.
+      const refusedElsewhere =
+        Object.keys(exchange.params.header).length > 0 ||
+        exchange.status === 401 ||
+        exchange.status === 415 ||
+        exchange.receiver !== undefined;
       // A batch whose every entry is invalid is still a valid envelope: its entries are judged one by one.
       const entriesRefused = (exchange.example as { error?: string } | undefined)?.error === 'invalid_events';
-      if (exchange.status < 300) expect([label, errors]).toEqual([label, undefined]);
+      if (exchange.status < 300 || refusedElsewhere) expect([label, errors]).toEqual([label, undefined]);
       else if (!entriesRefused) expect([label, errors]).not.toEqual([label, undefined]);
+    }
+  });
+
+  it('signs its signed examples for real: each signature verifies under its receiver secret at its timestamp', () => {
+    const signed = documentedExchanges(doc).filter((e) => e.params.header['webhook-signature'] !== undefined);
+    expect(signed.map((e) => `${e.path} ${e.name}`)).toEqual([
+      '/webhook/events stale_timestamp',
+      '/webhook/batch stale_timestamp',
+    ]);
+    for (const { params, receiver, body } of signed) {
+      const { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature } = params.header;
+      const keys = receiver!.settings.DAY15_WEBHOOK_SECRETS!.split(',').map(decodeSecret);
+      const atSigning = { keys, toleranceMs: 1000, now: Number(timestamp) * 1000 };
+      // Signed over the body as the examples test sends it: compact JSON.
+      expect(verifySignature({ id, timestamp, signature }, Buffer.from(JSON.stringify(body)), atSigning)).toBe('valid');
+    }
+  });
+
+  it('documents the refused media type as a request body media type, with its 415 example', () => {
+    for (const path of ['/webhook/events', '/webhook/batch']) {
+      const content = (doc.paths as Record<string, { post: { requestBody: { content: JsonObject } } }>)[path]!.post
+        .requestBody.content;
+      expect(Object.keys(content)).toEqual(['application/json', 'text/plain']);
+      expect(content['text/plain']).toMatchObject({
+        schema: { description: expect.stringContaining('415') },
+        examples: { unsupported_media_type: { value: expect.any(String) } },
+      });
     }
   });
 
