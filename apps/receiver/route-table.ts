@@ -1,6 +1,6 @@
 import type { RequestListener } from 'node:http';
 import type { RequestHandler, Router } from 'express';
-import { opsUrl } from '../../libs/config/index.js';
+import { opsEndpoint } from '../../libs/config/index.js';
 import type { OpenApiServers } from './openapi/openapi-document.js';
 import { cachedMetrics } from './metrics-cache.js';
 import { createPrometheusRegistry, unavailableCounter } from './prometheus.js';
@@ -105,5 +105,5 @@ export function receiverRoutes(
 
 /** The listeners' URLs as configured (a wildcard ingest address shown as localhost, as in the start-up log). */
 export function configuredServers(config: ReceiverDeps['config']): OpenApiServers {
-  return { ingestUrl: `http://localhost:${config.webhook.port}`, opsUrl: opsUrl(config) };
+  return { ingestUrl: `http://localhost:${config.webhook.port}`, opsUrl: opsEndpoint(config).url };
 }

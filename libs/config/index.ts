@@ -1,7 +1,7 @@
 export { loadConfig, type LoadConfigOptions } from './load-config.js';
 export { redactConfig } from './redact-config.js';
 export { ConfigError } from './config-error.js';
-export { isLoopbackHost, opsHeaders, opsUrl } from './ops-endpoint.js';
+export { isLoopbackHost, opsEndpoint, type OpsEndpoint } from './ops-endpoint.js';
 export {
   configSchema,
   configVariables,

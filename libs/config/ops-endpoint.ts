@@ -13,14 +13,19 @@ export function isLoopbackHost(host: string): boolean {
   return isIPv4(v4) && v4.startsWith('127.');
 }
 
-/** The ops listener's base URL as a tool on this machine reaches it (a wildcard bind address is reached on loopback). */
-export function opsUrl(config: Pick<Day15Config, 'ops'>): string {
-  const { host, port } = config.ops;
-  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  return `http://${isIPv6(reachable) ? `[${reachable}]` : reachable}:${port}`;
+/** How a tool reaches the ops listener: its base URL and the headers that authenticate to it. */
+export interface OpsEndpoint {
+  url: string;
+  /** `Authorization: Bearer <DAY15_OPS_TOKEN>`, or none when no credential is configured. */
+  headers: Record<string, string>;
 }
 
-/** The headers that authenticate a tool to the ops listener (none when no credential is configured). */
-export function opsHeaders(config: Pick<Day15Config, 'ops'>): Record<string, string> {
-  return config.ops.token === undefined ? {} : { Authorization: `Bearer ${config.ops.token}` };
+/** The ops listener as a tool on this machine reaches it (a wildcard bind address is reached on loopback). */
+export function opsEndpoint(config: Pick<Day15Config, 'ops'>): OpsEndpoint {
+  const { host, port, token } = config.ops;
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return {
+    url: `http://${isIPv6(reachable) ? `[${reachable}]` : reachable}:${port}`,
+    headers: token === undefined ? {} : { Authorization: `Bearer ${token}` },
+  };
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { opsHeaders, opsUrl } from '../../libs/config/index.js';
+import { opsEndpoint } from '../../libs/config/index.js';
 import { connectRedis, createQueue, describeRedis, type DeadLetterSelection } from '../../libs/queue/index.js';
 import { loadConfigOrExit } from '../../libs/runtime/index.js';
 import { opsDeadLetters, type DeadLetterOperations } from './ops-dead-letters.js';
@@ -31,7 +31,7 @@ async function main(): Promise<number> {
   }
   const config = loadConfigOrExit();
   if (config.redis.useMock) {
-    const ops = { url: opsUrl(config), headers: opsHeaders(config) };
+    const ops = opsEndpoint(config);
     return run(command, ids, values, opsDeadLetters(ops), `the pipeline at ${ops.url}`);
   }
   const redis = await connectRedis(config.redis, { onError: () => undefined });

@@ -1,3 +1,4 @@
+import type { OpsEndpoint } from '../../libs/config/index.js';
 import type { DeadLetter, DeadLetters, DeadLetterSelection } from '../../libs/queue/index.js';
 
 /** The dead-letter operations npm run dlq uses, whether straight on Redis or through the ops admin API. */
@@ -20,7 +21,7 @@ const pageSize = 500;
  * The dead letters of a running pipeline through its ops listener's admin API (`/admin/dead-letters`): the way
  * to reach them in in-memory mode, where they live inside the pipeline process.
  */
-export function opsDeadLetters(ops: { url: string; headers: Record<string, string> }): DeadLetterOperations {
+export function opsDeadLetters(ops: OpsEndpoint): DeadLetterOperations {
   const call = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
     let res: Response;
     try {

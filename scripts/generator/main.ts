@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { opsHeaders, opsUrl } from '../../libs/config/index.js';
+import { opsEndpoint, type OpsEndpoint } from '../../libs/config/index.js';
 import { loadConfigOrExit } from '../../libs/runtime/index.js';
 import { load } from './load-scenario.js';
-import { readProcessed, type OpsEndpoint } from './ops-metrics.js';
+import { readProcessed } from './ops-metrics.js';
 import { scenarios, Tally, type Scenario, type ScenarioContext } from './scenarios.js';
 import { SyntheticEvents } from './synthetic-events.js';
 import { WebhookClient } from './webhook-client.js';
@@ -33,7 +33,8 @@ async function main(): Promise<number> {
   }
   const config = loadConfigOrExit();
   const client = new WebhookClient(values.url ?? `http://localhost:${config.webhook.port}`, config.webhook.secrets);
-  const ops: OpsEndpoint = { url: values['ops-url'] ?? opsUrl(config), headers: opsHeaders(config) };
+  const configured = opsEndpoint(config);
+  const ops: OpsEndpoint = { ...configured, url: values['ops-url'] ?? configured.url };
   const ctx: ScenarioContext = {
     client,
     events: new SyntheticEvents(),

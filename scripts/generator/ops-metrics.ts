@@ -1,8 +1,4 @@
-/** Where the pipeline's ops listener is and how to authenticate to it (from config, or --ops-url). */
-export interface OpsEndpoint {
-  url: string;
-  headers: Record<string, string>;
-}
+import type { OpsEndpoint } from '../../libs/config/index.js';
 
 /**
  * The number of events the pipeline has processed, from the ops listener's GET /api/metrics. Throws an error

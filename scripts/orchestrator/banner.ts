@@ -1,4 +1,4 @@
-import { opsUrl, type Day15Config } from '../../libs/config/index.js';
+import { opsEndpoint, type Day15Config } from '../../libs/config/index.js';
 import { describeRedis } from '../../libs/queue/index.js';
 
 const rule = '='.repeat(80);
@@ -6,7 +6,7 @@ const rule = '='.repeat(80);
 /** The start-up banner of the original spec, plus what this version adds (mode, log file), one line per entry. */
 export function banner(config: Day15Config): string[] {
   const base = `http://localhost:${config.webhook.port}`;
-  const ops = opsUrl(config);
+  const ops = opsEndpoint(config).url;
   const opsAccess =
     config.ops.token === undefined
       ? 'no credentials, this machine only'
