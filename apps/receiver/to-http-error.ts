@@ -1,8 +1,8 @@
-import { BackpressureError, QueueUnavailableError } from '../../libs/queue/index.js';
+import { BackpressureError, QueueUnavailableError, ReplicationTimeoutError } from '../../libs/queue/index.js';
 import { HttpError } from './http-error.js';
 
 /** The codes of the 503 answers: what day15_receiver_unavailable_total counts by `reason`. */
-export const unavailableCodes = ['queue_unavailable', 'backpressure'] as const;
+export const unavailableCodes = ['queue_unavailable', 'backpressure', 'replication_timeout'] as const;
 
 // Seconds a sender should wait before retrying when we cannot take events.
 const retryAfterUnavailable = '1';
@@ -19,6 +19,14 @@ export function toHttpError(error: unknown): HttpError {
       status: 503,
       code: 'queue_unavailable',
       message: 'The event queue is unreachable; retry later',
+      headers: { 'Retry-After': retryAfterUnavailable },
+    });
+  }
+  if (error instanceof ReplicationTimeoutError) {
+    return new HttpError({
+      status: 503,
+      code: 'replication_timeout',
+      message: 'The event reached the primary but not enough replicas in time (DAY15_REDIS_WAIT_REPLICAS); retry later',
       headers: { 'Retry-After': retryAfterUnavailable },
     });
   }

@@ -13,6 +13,10 @@ import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
  */
 export const keyNamePattern = /^[A-Za-z0-9_.-]{1,64}$/;
 
+// A comma-separated list of host:port (host: a name, IPv4, or IPv6 in brackets; port 1-65535).
+const hostPortList =
+  '^(?:[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]):(?:[1-9][0-9]{0,4})(?:,(?:[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]):(?:[1-9][0-9]{0,4}))*$';
+
 /** The names of the properties that have a default. */
 type Defaulted<P> = { [K in keyof P]: P[K] extends { readonly default: unknown } ? K : never }[keyof P] & string;
 
@@ -38,6 +42,32 @@ export const configSchema = variables({
     description: 'in-process ioredis-mock instead of Redis (nothing to install; not shared between processes)',
     type: 'boolean',
   },
+  DAY15_REDIS_MODE: {
+    default: 'single',
+    description:
+      '`single`: one Redis (host/port or URL); `cluster`: Redis Cluster through the seeds in ' +
+      '`DAY15_REDIS_CLUSTER_NODES`; `sentinel`: the primary that the Sentinels in `DAY15_REDIS_SENTINELS` name ' +
+      '`DAY15_REDIS_SENTINEL_NAME`, followed across failovers. The in-memory mode is always `single`',
+    type: 'string',
+    enum: ['single', 'cluster', 'sentinel'],
+  },
+  DAY15_REDIS_CLUSTER_NODES: {
+    title: 'a comma-separated list of host:port',
+    pattern: hostPortList,
+    description: 'with `DAY15_REDIS_MODE=cluster`: comma-separated `host:port` seeds (any nodes of the cluster)',
+    type: 'string',
+  },
+  DAY15_REDIS_SENTINELS: {
+    title: 'a comma-separated list of host:port',
+    pattern: hostPortList,
+    description: 'with `DAY15_REDIS_MODE=sentinel`: comma-separated `host:port` of the Sentinels',
+    type: 'string',
+  },
+  DAY15_REDIS_SENTINEL_NAME: {
+    pattern: '^[A-Za-z0-9_.-]{1,64}$',
+    description: 'with `DAY15_REDIS_MODE=sentinel`: the name the Sentinels monitor the primary under',
+    type: 'string',
+  },
   DAY15_REDIS_URL: {
     pattern: '^rediss?://[^\\s]+$',
     description: 'full `redis://` or `rediss://` URL; wins over host/port/password/db',
@@ -47,6 +77,23 @@ export const configSchema = variables({
   DAY15_REDIS_PORT: { minimum: 1, maximum: 65535, default: 6379, description: 'Redis port', type: 'integer' },
   DAY15_REDIS_PASSWORD: { default: '', description: 'Redis password (never logged)', type: 'string' },
   DAY15_REDIS_DB: { minimum: 0, maximum: 15, default: 0, description: 'Redis database number', type: 'integer' },
+  DAY15_REDIS_WAIT_REPLICAS: {
+    minimum: 0,
+    maximum: 5,
+    default: 0,
+    description:
+      'answer `202` only once Redis `WAIT` confirms the enqueue reached this many replicas; when they do not confirm ' +
+      'within `DAY15_REDIS_WAIT_TIMEOUT_MS` the answer is `503` with `Retry-After` (the sender retries, dedupe ' +
+      'absorbs the repeat). `0` = answer once the primary has it',
+    type: 'integer',
+  },
+  DAY15_REDIS_WAIT_TIMEOUT_MS: {
+    minimum: 1,
+    maximum: 700,
+    default: 250,
+    description: 'how long `DAY15_REDIS_WAIT_REPLICAS` waits for the replicas (below the 750 ms command timeout)',
+    type: 'integer',
+  },
   DAY15_REDIS_EMBEDDED: {
     default: false,
     description:
@@ -247,7 +294,7 @@ export type ConfigVariable = keyof typeof configSchema.properties;
 
 /**
  * The variables once validated: coerced to their types, defaults filled in; optional exactly where the schema
- * has no default (DAY15_REDIS_URL, DAY15_WEBHOOK_SECRETS, DAY15_OPS_TOKEN).
+ * has no default (the Redis cluster, Sentinel and URL settings, DAY15_WEBHOOK_SECRETS, DAY15_OPS_TOKEN).
  */
 export type ConfigValues = FromSchema<typeof configSchema>;
 
@@ -265,6 +312,8 @@ interface PropertySchema {
   type?: string;
   enum?: readonly string[];
   pattern?: string;
+  /** What the pattern allows, in words. */
+  title?: string;
   minimum?: number;
   exclusiveMinimum?: number;
   maximum?: number;
@@ -287,7 +336,8 @@ export function describeAllowed(name: ConfigVariable, { markdown = false }: { ma
     const lowWord = schema.exclusiveMinimum === undefined ? 'from' : 'above';
     return `${kind} ${lowWord} ${low} to ${schema.maximum}`;
   }
-  if (schema.pattern) return `a string matching ${code(schema.pattern)}`;
+  // A pattern too long to read says what it allows in its title.
+  if (schema.pattern) return schema.title ?? `a string matching ${code(schema.pattern)}`;
   if (schema.minLength && schema.minLength > 1) return `a string of at least ${schema.minLength} characters`;
   // Any string fits (an empty value counts as unset), so no error message ever says this.
   if (schema.minLength === undefined) return 'any string';

@@ -25,6 +25,15 @@ export function toConfig(v: ConfigValues) {
   return {
     redis: {
       useMock: v.DAY15_USE_MOCK_REDIS,
+      mode: v.DAY15_REDIS_MODE,
+      /** Seeds of a Redis Cluster (mode cluster); empty otherwise. */
+      clusterNodes: hostPorts(v.DAY15_REDIS_CLUSTER_NODES),
+      /** The Sentinels (mode sentinel); empty otherwise. */
+      sentinels: hostPorts(v.DAY15_REDIS_SENTINELS),
+      sentinelName: v.DAY15_REDIS_SENTINEL_NAME,
+      /** Replicas an enqueue must reach (Redis WAIT) before the receiver answers 202; 0 = none. */
+      waitReplicas: v.DAY15_REDIS_WAIT_REPLICAS,
+      waitTimeoutMs: v.DAY15_REDIS_WAIT_TIMEOUT_MS,
       /** The orchestrator starts a private redis-server (append-only, fsync always) in data/redis/. */
       embedded: v.DAY15_REDIS_EMBEDDED,
       /** When set, wins over host/port/password/db. */
@@ -79,4 +88,13 @@ export function toConfig(v: ConfigValues) {
       file: v.DAY15_LOG_FILE,
     },
   };
+}
+
+/** `host:port,host:port` (validated by the schema's pattern) as addresses; `[v6]` loses its brackets. */
+function hostPorts(list: string | undefined): { host: string; port: number }[] {
+  if (list === undefined) return [];
+  return list.split(',').map((entry) => {
+    const colon = entry.lastIndexOf(':');
+    return { host: entry.slice(0, colon).replace(/^\[(.*)\]$/, '$1'), port: Number(entry.slice(colon + 1)) };
+  });
 }

@@ -43,7 +43,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Day15Config {
     .map((name) => renamed[name] ?? `${name} is not a known variable (known: ${configVariables.join(', ')})`);
   const values: Record<string, unknown> = { ...raw };
   if (validate(values)) {
-    problems.push(...exposureProblems(values));
+    problems.push(...exposureProblems(values), ...redisModeProblems(values));
     if (problems.length === 0) return deepFreeze(toConfig(values));
   } else {
     for (const error of validate.errors ?? []) {
@@ -63,6 +63,44 @@ function exposureProblems(values: ConfigValues): string[] {
       'listener serves revenue numbers, metrics and the dead-letter admin API, so it refuses to listen beyond this ' +
       'machine without a credential. Set DAY15_OPS_TOKEN (16+ characters) or bind DAY15_OPS_HOST to 127.0.0.1',
   ];
+}
+
+/** Redis settings that are each valid but do not fit the chosen DAY15_REDIS_MODE. */
+function redisModeProblems(v: ConfigValues): string[] {
+  const problems: string[] = [];
+  const mode = v.DAY15_REDIS_MODE;
+  if (mode !== 'single' && v.DAY15_USE_MOCK_REDIS) {
+    problems.push(
+      `DAY15_REDIS_MODE=${mode} needs real Redis: the in-memory mode (DAY15_USE_MOCK_REDIS=true, the default) is ` +
+        'one process. Set DAY15_USE_MOCK_REDIS=false',
+    );
+  }
+  if (v.DAY15_REDIS_WAIT_REPLICAS > 0 && v.DAY15_USE_MOCK_REDIS) {
+    problems.push('DAY15_REDIS_WAIT_REPLICAS needs real Redis with replicas: set DAY15_USE_MOCK_REDIS=false');
+  }
+  if (mode === 'cluster' && v.DAY15_REDIS_CLUSTER_NODES === undefined) {
+    problems.push('DAY15_REDIS_MODE=cluster needs DAY15_REDIS_CLUSTER_NODES, e.g. 10.0.0.1:7000,10.0.0.2:7000');
+  }
+  if (mode === 'sentinel' && (v.DAY15_REDIS_SENTINELS === undefined || v.DAY15_REDIS_SENTINEL_NAME === undefined)) {
+    problems.push(
+      'DAY15_REDIS_MODE=sentinel needs DAY15_REDIS_SENTINELS (e.g. 10.0.0.1:26379,10.0.0.2:26379) and ' +
+        'DAY15_REDIS_SENTINEL_NAME (the name in their `sentinel monitor` line)',
+    );
+  }
+  if (mode !== 'single') {
+    if (v.DAY15_REDIS_URL !== undefined)
+      problems.push(`DAY15_REDIS_URL is for DAY15_REDIS_MODE=single; unset it with DAY15_REDIS_MODE=${mode}`);
+    if (v.DAY15_REDIS_EMBEDDED)
+      problems.push(`DAY15_REDIS_EMBEDDED starts one redis-server; it cannot be used with DAY15_REDIS_MODE=${mode}`);
+  }
+  if (mode === 'cluster' && v.DAY15_REDIS_DB !== 0) {
+    problems.push('Redis Cluster has only database 0: unset DAY15_REDIS_DB with DAY15_REDIS_MODE=cluster');
+  }
+  if (mode !== 'cluster' && v.DAY15_REDIS_CLUSTER_NODES !== undefined)
+    problems.push('DAY15_REDIS_CLUSTER_NODES is set but DAY15_REDIS_MODE is not cluster');
+  if (mode !== 'sentinel' && v.DAY15_REDIS_SENTINELS !== undefined)
+    problems.push('DAY15_REDIS_SENTINELS is set but DAY15_REDIS_MODE is not sentinel');
+  return problems;
 }
 
 function readEnvFile(path: string): Record<string, string> {

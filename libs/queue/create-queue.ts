@@ -1,14 +1,15 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { Day15Config } from '../config/index.js';
 import { ReliableQueue } from './reliable-queue.js';
 
 /** The pipeline's queue as the configuration describes it; every process builds it the same way. */
-export function createQueue(redis: Redis, config: Day15Config): ReliableQueue {
+export function createQueue(redis: RedisClient, config: Day15Config): ReliableQueue {
   return new ReliableQueue({
     redis,
     prefix: config.redis.keyPrefix,
     idempotencyTtlMs: config.processing.idempotencyTtlMs,
     maxAttempts: config.processing.maxAttempts,
     retryDelayMs: config.processing.retryDelayMs,
+    replication: { replicas: config.redis.waitReplicas, timeoutMs: config.redis.waitTimeoutMs },
   });
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { RunScript } from './lua-scripts.js';
 import { unavailableOnError } from './queue-errors.js';
 import type { QueueKeys } from './queue-keys.js';
@@ -12,7 +12,7 @@ const fields = ['body', 'last_error', 'attempts', 'first_failed_at', 'last_faile
 /** Events that exhausted their attempts, oldest first: inspect them, put them back, or drop them. */
 export class DeadLetters {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: QueueKeys,
     private readonly run: RunScript,
   ) {}

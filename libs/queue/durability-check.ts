@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 
 /**
  * What Redis's own settings do to the 202 promise, read with CONFIG GET where the server allows it.
  * Returns warnings to log at start-up; an empty list means the settings keep the promise.
  */
-export async function durabilityWarnings(redis: Redis): Promise<string[]> {
+export async function durabilityWarnings(redis: RedisClient): Promise<string[]> {
   let settings: Record<string, string>;
   try {
     const pairs = (await redis.config('GET', 'appendonly')) as string[];

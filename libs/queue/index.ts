@@ -5,13 +5,14 @@ export type { DeadLetters, DeadLetterSelection } from './dead-letters.js';
 export { queueKeys, type QueueKeys } from './queue-keys.js';
 export { encodeEffects, mergeEffects, type Effect, type ContributionEffect } from './effects.js';
 export { retryDelayMs, type BackoffOptions } from './backoff.js';
-export { BackpressureError, QueueUnavailableError } from './queue-errors.js';
+export { BackpressureError, QueueUnavailableError, ReplicationTimeoutError } from './queue-errors.js';
 export {
   connectRedis,
   describeRedis,
   openRedis,
   redisUnreachableHint,
   type OpenedRedis,
+  type RedisClient,
   type OpenRedisOptions,
   type RedisClientOptions,
 } from './redis-client.js';

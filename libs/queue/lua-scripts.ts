@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { QueueKeys } from './queue-keys.js';
 import { withReplyCodes } from './script-replies.js';
 
@@ -51,7 +51,7 @@ export const luaDir = fileURLToPath(new URL('./lua/', import.meta.url));
 const scriptFileName = /^([a-z]+)-(\d+)\.lua$/;
 
 let scriptFiles: ScriptFile[] | undefined;
-const registered = new WeakSet<Redis>();
+const registered = new WeakSet<RedisClient>();
 
 /** Reads, checks and assembles every script in `dir` (default ./lua). */
 export function loadScripts(dir = luaDir): ScriptFile[] {
@@ -147,7 +147,7 @@ function readScripts(): ScriptFile[] {
 const commandName = (name: ScriptName): string => `day15_${name}`;
 
 /** Registers the scripts on this client (once) and returns a typed way to call them for one queue. */
-export function scriptRunner(redis: Redis, keys: QueueKeys): RunScript {
+export function scriptRunner(redis: RedisClient, keys: QueueKeys): RunScript {
   if (!registered.has(redis)) {
     for (const file of readScripts()) {
       redis.defineCommand(commandName(file.name), { numberOfKeys: file.numberOfKeys, lua: file.lua });

@@ -18,6 +18,18 @@ export class BackpressureError extends Error {
 }
 
 /**
+ * The enqueue ran on the primary but fewer replicas than required confirmed it in time (Redis WAIT): the
+ * events may not survive a failover, so the caller must not promise them (answer 503; the sender's retry is
+ * absorbed by dedupe, and waits for the replicas again).
+ */
+export class ReplicationTimeoutError extends Error {
+  constructor({ required, confirmed, timeoutMs }: { required: number; confirmed: number; timeoutMs: number }) {
+    super(`${confirmed} of ${required} replica(s) confirmed the enqueue within ${timeoutMs} ms`);
+    this.name = 'ReplicationTimeoutError';
+  }
+}
+
+/**
  * Runs one Redis operation of the queue's and turns any failure into QueueUnavailableError, so every caller
  * (webhooks, admin, metrics) maps "Redis is away" to the same answer: 503 with Retry-After.
  */

@@ -1,6 +1,13 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import RedisMock from 'ioredis-mock';
 import type { RedisSettings } from '../config/index.js';
+
+/**
+ * The one client type the queue, the analytics and the processes use: a single Redis (also the primary a
+ * Sentinel names, followed across failovers) or a Redis Cluster. Every key of a queue shares one hash tag,
+ * so every script and pipeline lands on one node either way.
+ */
+export type RedisClient = Redis | Cluster;
 
 export interface RedisClientOptions {
   /** Always attached, so a dropped connection is reported instead of crashing the process. */
@@ -11,6 +18,9 @@ export interface RedisClientOptions {
   connectTimeoutMs?: number;
 }
 
+// Keep reconnecting forever, backing off to 1 s, so the process recovers by itself when Redis returns.
+const reconnectDelayMs = (times: number): number => Math.min(50 * times, 1000);
+
 // Safe defaults for a pipeline that must answer quickly when Redis is away; each one says why.
 function clientOptions(options: RedisClientOptions): RedisOptions {
   return {
@@ -20,8 +30,7 @@ function clientOptions(options: RedisClientOptions): RedisOptions {
     maxRetriesPerRequest: 1,
     commandTimeout: options.commandTimeoutMs ?? 750,
     connectTimeout: options.connectTimeoutMs ?? 2000,
-    // Keep reconnecting forever, backing off to 1 s, so the process recovers by itself when Redis returns.
-    retryStrategy: (times) => Math.min(50 * times, 1000),
+    retryStrategy: reconnectDelayMs,
     lazyConnect: true,
     // Concurrent requests' commands leave in one write: fewer syscalls and round trips under load.
     enableAutoPipelining: true,
@@ -32,21 +41,43 @@ function clientOptions(options: RedisClientOptions): RedisOptions {
 export const redisUnreachableHint =
   'start Redis (redis-server), set DAY15_REDIS_EMBEDDED=true, or set DAY15_USE_MOCK_REDIS=true for the in-memory mode';
 
-function newClient(settings: RedisSettings, options: RedisClientOptions): Redis {
+function newClient(settings: RedisSettings, options: RedisClientOptions): RedisClient {
   const base = clientOptions(options);
-  return settings.url
-    ? new Redis(settings.url, base)
-    : new Redis({
-        ...base,
-        host: settings.host,
-        port: settings.port,
-        password: settings.password || undefined,
-        db: settings.db,
+  const password = settings.password || undefined;
+  switch (settings.mode) {
+    case 'cluster': {
+      // Cluster-wide options go to the Cluster; the rest applies to each node's connection.
+      const { retryStrategy, enableOfflineQueue, lazyConnect, enableAutoPipelining, ...node } = base;
+      return new Cluster(settings.clusterNodes as { host: string; port: number }[], {
+        redisOptions: { ...node, password },
+        clusterNodeRetryStrategy: retryStrategy,
+        clusterRetryStrategy: reconnectDelayMs,
+        enableOfflineQueue,
+        lazyConnect,
+        enableAutoPipelining,
+        // A failover moves slots: wait a little before retrying a MOVED/CLUSTERDOWN, then fail (503, sender retries).
+        retryDelayOnFailover: 100,
+        retryDelayOnClusterDown: 100,
       });
+    }
+    case 'sentinel':
+      return new Redis({
+        ...base,
+        sentinels: settings.sentinels as { host: string; port: number }[],
+        name: settings.sentinelName,
+        password,
+        db: settings.db,
+        sentinelRetryStrategy: reconnectDelayMs,
+      });
+    case 'single':
+      return settings.url
+        ? new Redis(settings.url, base)
+        : new Redis({ ...base, host: settings.host, port: settings.port, password, db: settings.db });
+  }
 }
 
 /** Connects to Redis (or creates the in-process ioredis-mock) and resolves once commands can be sent. */
-export async function connectRedis(settings: RedisSettings, options: RedisClientOptions): Promise<Redis> {
+export async function connectRedis(settings: RedisSettings, options: RedisClientOptions): Promise<RedisClient> {
   if (settings.useMock) return new RedisMock();
   const client = newClient(settings, options);
   client.on('error', options.onError);
@@ -71,7 +102,7 @@ export interface OpenRedisOptions extends RedisClientOptions {
 
 /** A client that may not be connected yet, and when it first is. */
 export interface OpenedRedis {
-  redis: Redis;
+  redis: RedisClient;
   /** Resolves once Redis first answers (at once in mock mode); never rejects, stays pending if closed first. */
   ready: Promise<void>;
 }
@@ -114,6 +145,11 @@ export function openRedis(settings: RedisSettings, options: OpenRedisOptions): O
 /** Where Redis is, for logs and errors, without the password. */
 export function describeRedis(settings: RedisSettings): string {
   if (settings.useMock) return 'in-process memory (ioredis-mock)';
+  const addresses = (list: readonly { host: string; port: number }[]) =>
+    list.map(({ host, port }) => `${host.includes(':') ? `[${host}]` : host}:${port}`).join(',');
+  if (settings.mode === 'cluster') return `the Redis Cluster of ${addresses(settings.clusterNodes)}`;
+  if (settings.mode === 'sentinel')
+    return `the primary "${settings.sentinelName}" of the Sentinels ${addresses(settings.sentinels)}`;
   if (settings.url) return settings.url.replace(/\/\/[^@/]*@/, '//');
   return `${settings.host}:${settings.port}/${settings.db}`;
 }

@@ -1,9 +1,14 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { retryDelayMs } from './backoff.js';
 import { DeadLetters } from './dead-letters.js';
 import { encodeEffects, mergeEffects } from './effects.js';
 import { scriptRunner, type RunScript, type ScriptArg, type ScriptName } from './lua-scripts.js';
-import { BackpressureError, QueueUnavailableError, unavailableOnError } from './queue-errors.js';
+import {
+  BackpressureError,
+  QueueUnavailableError,
+  ReplicationTimeoutError,
+  unavailableOnError,
+} from './queue-errors.js';
 import { queueKeys, type QueueKeys } from './queue-keys.js';
 import { decodeAck, decodeClaim, decodeEnqueue, decodeExtend, decodeFail, decodeRecover } from './script-replies.js';
 import type {
@@ -21,7 +26,7 @@ import type {
 
 export interface QueueOptions {
   /** ioredis or ioredis-mock; the same scripts run on both. */
-  redis: Redis;
+  redis: RedisClient;
   /** Namespace of every key (DAY15_KEY_PREFIX). */
   prefix: string;
   /** Queue name, used as the hash tag of all its keys. */
@@ -35,6 +40,11 @@ export interface QueueOptions {
   /** Time source in ms; all hosts sharing a queue need synchronised clocks (NTP) for lease deadlines. */
   clock?: () => number;
   random?: () => number;
+  /**
+   * Replicas every enqueue must reach (Redis WAIT) before enqueue resolves, and how long to wait for them
+   * (DAY15_REDIS_WAIT_REPLICAS, DAY15_REDIS_WAIT_TIMEOUT_MS); none by default.
+   */
+  replication?: { replicas: number; timeoutMs: number };
 }
 
 /** The claim script returns 3 values per event and Lua's unpack stops at 8000 values. */
@@ -58,7 +68,7 @@ const counterNames: (keyof QueueCounters)[] = [
 export class ReliableQueue {
   readonly keys: QueueKeys;
   /** Nobody else holds it: readers of the data stored under the queue's hash tag go through readData. */
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   readonly deadLetters: DeadLetters;
   private readonly run: RunScript;
   private readonly clock: () => number;
@@ -80,7 +90,27 @@ export class ReliableQueue {
     for (const item of items) args.push(item.id, item.label ?? 'unlabelled', item.body);
     const reply = decodeEnqueue(await this.script('enqueue', args));
     if (reply.full) throw new BackpressureError({ depth: reply.depth, maxDepth: maxReadyDepth });
+    // Duplicates wait too: the first copy may be the one whose replication timed out.
+    await this.waitForReplicas();
     return reply.verdicts;
+  }
+
+  /**
+   * Redis WAIT for the configured replicas, or ReplicationTimeoutError. WAIT counts the writes of the
+   * connection it is sent on and has no key of its own; sent in one pipeline with a read of a queue key, it
+   * goes to the node that holds the queue's slot (Redis Cluster) on the connection that just wrote there.
+   */
+  private async waitForReplicas(): Promise<void> {
+    const { replicas = 0, timeoutMs = 0 } = this.options.replication ?? {};
+    if (replicas === 0) return;
+    const replies = await this.guard(() =>
+      this.redis.pipeline().exists(this.keys.ready).wait(replicas, timeoutMs).exec(),
+    );
+    const [error, confirmed] = replies?.[1] ?? [new Error('WAIT got no reply'), 0];
+    if (error) throw new QueueUnavailableError('WAIT failed', { cause: error });
+    if (Number(confirmed) < replicas) {
+      throw new ReplicationTimeoutError({ required: replicas, confirmed: Number(confirmed), timeoutMs });
+    }
   }
 
   /** Leases up to `max` events (due retries first, then ready ones) until now + leaseMs. */

@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Redis } from 'ioredis';
 import { recordRestart } from '../../libs/analytics/index.js';
 import { createLogger } from '../../libs/logging/index.js';
 import {
   createQueue,
   describeRedis,
   openRedis,
+  type RedisClient,
   redisUnreachableHint,
   type ReliableQueue,
 } from '../../libs/queue/index.js';
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     await sink.close();
     process.exit(1);
   };
-  let redis: Redis | undefined;
+  let redis: RedisClient | undefined;
   let stopping = false;
   let queue: ReliableQueue | undefined;
   const supervisor = new Supervisor({

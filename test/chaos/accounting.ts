@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { readMetrics } from '../../libs/analytics/index.js';
+import type { RedisClient } from '../../libs/queue/index.js';
 import { waitForDrained } from '../../tools/wait.js';
 import { testQueue } from '../support/backends.js';
 import type { Sender } from './load-sender.js';
@@ -21,7 +22,7 @@ export interface Accounting {
 // analytics must show exactly one unit per processed event; each accepted id must be either processed
 // (its record is gone, which only an ack does) or in exactly one of ready / in flight / delayed / dead.
 export async function account(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   sent: number,
   acceptedIds: readonly string[],

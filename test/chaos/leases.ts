@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../libs/queue/index.js';
 import { queueKeys } from '../../libs/queue/index.js';
 import { waitUntil } from '../../tools/wait.js';
 import type { StartedConsumer } from './pipeline-processes.js';
@@ -13,7 +14,7 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
 end
 return held`;
 
-export async function leasesHeldBy(redis: Redis, prefix: string, consumerId: string): Promise<string[]> {
+export async function leasesHeldBy(redis: RedisClient, prefix: string, consumerId: string): Promise<string[]> {
   const keys = queueKeys(prefix);
   return ((await redis.eval(heldByScript, 1, keys.inFlight, keys.base, consumerId)) as string[]).sort();
 }

@@ -1,18 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe } from '@jest/globals';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import RedisMock from 'ioredis-mock';
-import { ReliableQueue, type QueueOptions } from '../../libs/queue/index.js';
+import { ReliableQueue, type QueueOptions, type RedisClient } from '../../libs/queue/index.js';
 
-/** The two backends every contract suite runs against: the in-process mock and a private real Redis. */
-export interface Backend {
-  name: 'ioredis-mock' | 'real Redis';
-  connect(): Promise<Redis>;
+/**
+ * A backend the tests run against: the in-process mock, a private real Redis, or a private local Redis
+ * Cluster (3 primaries, 3 replicas; started by the jest global setup).
+ */
+export interface Backend<C extends RedisClient = RedisClient> {
+  name: 'ioredis-mock' | 'real Redis' | 'Redis Cluster';
+  connect(): Promise<C>;
 }
 
-export const mockRedis: Backend = { name: 'ioredis-mock', connect: async () => new RedisMock() };
+export const mockRedis: Backend<Redis> = { name: 'ioredis-mock', connect: async () => new RedisMock() };
 
-export const realRedis: Backend = {
+export const realRedis: Backend<Redis> = {
   name: 'real Redis',
   connect: async () => {
     const url = process.env.REDIS_TEST_URL;
@@ -23,26 +26,43 @@ export const realRedis: Backend = {
   },
 };
 
-export const backends: Backend[] = [mockRedis, realRedis];
+export const clusterRedis: Backend<Cluster> = {
+  name: 'Redis Cluster',
+  connect: async () => {
+    const seeds = process.env.REDIS_CLUSTER_TEST_NODES;
+    if (!seeds) throw new Error('REDIS_CLUSTER_TEST_NODES is not set: the jest global setup starts a private cluster');
+    const nodes = seeds.split(',').map((seed) => ({ host: seed.split(':')[0], port: Number(seed.split(':')[1]) }));
+    const client = new Cluster(nodes, { lazyConnect: true, redisOptions: { maxRetriesPerRequest: 1 } });
+    await client.connect();
+    return client;
+  },
+};
+
+export const backends: Backend<Redis>[] = [mockRedis, realRedis];
+/** The backends of the queue and analytics contract suites: the same code on one Redis and on a cluster. */
+export const contractBackends: Backend[] = [mockRedis, realRedis, clusterRedis];
 
 /** One backend, connected for the tests of a describe block. */
-export interface ConnectedBackend {
+export interface ConnectedBackend<C extends RedisClient = RedisClient> {
   readonly name: Backend['name'];
   /** The connected client: read it inside hooks and tests (it connects in the block's first beforeAll). */
-  readonly redis: Redis;
+  readonly redis: C;
 }
 
 // Runs a describe body with `backend` connected before its tests and disconnected after them. Jest runs
 // afterAll hooks in the order they were registered, so registering the disconnect after `body` runs it
 // after the body's own afterAll hooks, which may still use the client.
-function connectedBlock(backend: Backend, body: (backend: ConnectedBackend) => void): void {
-  let client: Redis | undefined;
+function connectedBlock<C extends RedisClient>(
+  backend: Backend<C>,
+  body: (backend: ConnectedBackend<C>) => void,
+): void {
+  let client: C | undefined;
   beforeAll(async () => {
     client = await backend.connect();
   });
   body({
     name: backend.name,
-    get redis(): Redis {
+    get redis(): C {
       if (!client)
         throw new Error(`${backend.name} is not connected: read .redis inside a hook or test, not in a describe body`);
       return client;
@@ -59,8 +79,13 @@ export function withBackends(title: string, body: (backend: ConnectedBackend) =>
   describe.each(backends)(`${title} on $name`, (backend) => connectedBlock(backend, body));
 }
 
+/** withBackends for the contract suites: the mock, a real Redis and a real Redis Cluster. */
+export function withContractBackends(title: string, body: (backend: ConnectedBackend) => void): void {
+  describe.each(contractBackends)(`${title} on $name`, (backend) => connectedBlock(backend, body));
+}
+
 /** A describe block with a client of the private real Redis (the jest global setup's) connected for its tests. */
-export function withRealRedis(title: string, body: (backend: ConnectedBackend) => void): void {
+export function withRealRedis(title: string, body: (backend: ConnectedBackend<Redis>) => void): void {
   describe(title, () => connectedBlock(realRedis, body));
 }
 
@@ -73,7 +98,7 @@ export function uniquePrefix(label = 't'): string {
  * A ReliableQueue for a test on `redis`: its own key prefix unless one is given, and settings that suit
  * tests (an idempotency TTL no test outlives, 3 attempts, 50 ms retry delay); `overrides` change any of them.
  */
-export function testQueue(redis: Redis, overrides: Partial<Omit<QueueOptions, 'redis'>> = {}): ReliableQueue {
+export function testQueue(redis: RedisClient, overrides: Partial<Omit<QueueOptions, 'redis'>> = {}): ReliableQueue {
   return new ReliableQueue({
     redis,
     prefix: uniquePrefix(),

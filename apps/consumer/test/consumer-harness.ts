@@ -1,14 +1,17 @@
-import type { Redis } from 'ioredis';
 import { readMetrics } from '../../../libs/analytics/index.js';
 import { loadConfig } from '../../../libs/config/index.js';
-import { createQueue } from '../../../libs/queue/index.js';
+import { createQueue, type RedisClient } from '../../../libs/queue/index.js';
 import { uniquePrefix } from '../../../test/support/backends.js';
 import { waitForDrained, waitUntil } from '../../../tools/wait.js';
 import { captureLogger } from '../../../test/support/capture-logger.js';
 import { createConsumer, type ConsumerDeps } from '../consumer.js';
 
 // A consumer on its own key prefix, configured through DAY15_* variables like a user would.
-export function consumerHarness(redis: Redis, env: Record<string, string> = {}, extra: Partial<ConsumerDeps> = {}) {
+export function consumerHarness(
+  redis: RedisClient,
+  env: Record<string, string> = {},
+  extra: Partial<ConsumerDeps> = {},
+) {
   const config = loadConfig({
     env: { DAY15_KEY_PREFIX: uniquePrefix(), DAY15_RETRY_DELAY_SECONDS: '0.01', ...env },
     envFile: '/nonexistent/.env',

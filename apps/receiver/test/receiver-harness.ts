@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import { loadConfig } from '../../../libs/config/index.js';
-import { createQueue } from '../../../libs/queue/index.js';
+import { createQueue, type RedisClient } from '../../../libs/queue/index.js';
 import { uniquePrefix } from '../../../test/support/backends.js';
 import { captureLogger } from '../../../test/support/capture-logger.js';
 import { createReceiverApp } from '../app.js';
@@ -10,7 +9,7 @@ import { createReceiverApp } from '../app.js';
  * prefix, configured as a user would (DAY15_* variables); drive `app` (the ingest listener: webhooks, health,
  * probes) and `ops` (dashboard, metrics, admin) with supertest: request(app), request(ops).
  */
-export function receiverHarness(redis: Redis, env: Record<string, string> = {}, clock?: () => number) {
+export function receiverHarness(redis: RedisClient, env: Record<string, string> = {}, clock?: () => number) {
   const config = loadConfig({ env: { DAY15_KEY_PREFIX: uniquePrefix(), ...env }, envFile: '/nonexistent/.env' });
   const queue = createQueue(redis, config);
   const { logger, lines } = captureLogger('receiver');

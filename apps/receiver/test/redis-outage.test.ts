@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Redis } from 'ioredis';
 import request from 'supertest';
 import { loadConfig } from '../../../libs/config/index.js';
-import { connectRedis, createQueue } from '../../../libs/queue/index.js';
+import { connectRedis, createQueue, type RedisClient } from '../../../libs/queue/index.js';
 import { uniquePrefix } from '../../../test/support/backends.js';
 import { captureLogger } from '../../../test/support/capture-logger.js';
 import { startRedisServer, type RedisServer } from '../../../tools/redis-server.js';
@@ -63,7 +62,7 @@ const hungDeadlineMs = 2500;
 describe('receiver during a Redis outage (private redis-server stopped, hung and restarted)', () => {
   let server: RedisServer;
   let restarted: RedisServer | undefined;
-  let redis: Redis;
+  let redis: RedisClient;
   let app: ReturnType<typeof createReceiverApp>;
   // Advances a minute per read, so the 1 s metrics cache never hides an outage from a route.
   let now = Date.now();

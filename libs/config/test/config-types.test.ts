@@ -11,7 +11,17 @@ const assertType = <T extends true>(): T | undefined => undefined;
 type OptionalVariable = { [K in ConfigVariable]-?: undefined extends ConfigValues[K] ? K : never }[ConfigVariable];
 
 assertType<Equal<ConfigVariable, keyof ConfigValues>>();
-assertType<Equal<OptionalVariable, 'DAY15_REDIS_URL' | 'DAY15_WEBHOOK_SECRETS' | 'DAY15_OPS_TOKEN'>>();
+assertType<
+  Equal<
+    OptionalVariable,
+    | 'DAY15_REDIS_CLUSTER_NODES'
+    | 'DAY15_REDIS_SENTINELS'
+    | 'DAY15_REDIS_SENTINEL_NAME'
+    | 'DAY15_REDIS_URL'
+    | 'DAY15_WEBHOOK_SECRETS'
+    | 'DAY15_OPS_TOKEN'
+  >
+>();
 assertType<Equal<ConfigValues['DAY15_BATCH_SIZE'], number>>();
 assertType<Equal<ConfigValues['DAY15_USE_MOCK_REDIS'], boolean>>();
 assertType<Equal<ConfigValues['DAY15_REDIS_HOST'], string>>();
@@ -28,6 +38,9 @@ describe('the types derived from the config schema', () => {
   it('match the schema: the variables without a default are the ones it does not require', () => {
     const required = new Set<string>(configSchema.required);
     expect(Object.keys(configSchema.properties).filter((name) => !required.has(name))).toEqual([
+      'DAY15_REDIS_CLUSTER_NODES',
+      'DAY15_REDIS_SENTINELS',
+      'DAY15_REDIS_SENTINEL_NAME',
       'DAY15_REDIS_URL',
       'DAY15_WEBHOOK_SECRETS',
       'DAY15_OPS_TOKEN',

@@ -28,6 +28,12 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       redis: {
         useMock: true,
+        mode: 'single',
+        clusterNodes: [],
+        sentinels: [],
+        sentinelName: undefined,
+        waitReplicas: 0,
+        waitTimeoutMs: 250,
         embedded: false,
         url: undefined,
         host: 'localhost',
@@ -145,6 +151,88 @@ describe('loadConfig', () => {
     'lets the ops listener bind %s (loopback) without credentials',
     (host) => {
       expect(loadConfig({ env: { DAY15_OPS_HOST: host }, envFile: noFile }).ops.host).toBe(host);
+    },
+  );
+
+  it("reads a cluster's seeds and a Sentinel setup into addresses (IPv6 in brackets)", () => {
+    const real = { DAY15_USE_MOCK_REDIS: 'false' };
+    const cluster = loadConfig({
+      env: { ...real, DAY15_REDIS_MODE: 'cluster', DAY15_REDIS_CLUSTER_NODES: '10.0.0.1:7000,[::1]:7001,redis-a:7002' },
+      envFile: noFile,
+    }).redis;
+    expect([cluster.mode, cluster.clusterNodes]).toEqual([
+      'cluster',
+      [
+        { host: '10.0.0.1', port: 7000 },
+        { host: '::1', port: 7001 },
+        { host: 'redis-a', port: 7002 },
+      ],
+    ]);
+    const sentinel = loadConfig({
+      env: {
+        ...real,
+        DAY15_REDIS_MODE: 'sentinel',
+        DAY15_REDIS_SENTINELS: 's1:26379',
+        DAY15_REDIS_SENTINEL_NAME: 'day15',
+      },
+      envFile: noFile,
+    }).redis;
+    expect([sentinel.sentinels, sentinel.sentinelName]).toEqual([[{ host: 's1', port: 26379 }], 'day15']);
+  });
+
+  it.each([
+    [{ DAY15_REDIS_MODE: 'cluster', DAY15_REDIS_CLUSTER_NODES: 'a:1' }, 'DAY15_REDIS_MODE=cluster needs real Redis'],
+    [
+      { DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_MODE: 'cluster' },
+      'DAY15_REDIS_MODE=cluster needs DAY15_REDIS_CLUSTER_NODES',
+    ],
+    [
+      { DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_MODE: 'sentinel', DAY15_REDIS_SENTINELS: 'a:1' },
+      'DAY15_REDIS_MODE=sentinel needs DAY15_REDIS_SENTINELS',
+    ],
+    [
+      {
+        DAY15_USE_MOCK_REDIS: 'false',
+        DAY15_REDIS_MODE: 'cluster',
+        DAY15_REDIS_CLUSTER_NODES: 'a:1',
+        DAY15_REDIS_DB: '2',
+      },
+      'Redis Cluster has only database 0',
+    ],
+    [
+      {
+        DAY15_USE_MOCK_REDIS: 'false',
+        DAY15_REDIS_MODE: 'cluster',
+        DAY15_REDIS_CLUSTER_NODES: 'a:1',
+        DAY15_REDIS_EMBEDDED: 'true',
+      },
+      'DAY15_REDIS_EMBEDDED starts one redis-server',
+    ],
+    [
+      {
+        DAY15_USE_MOCK_REDIS: 'false',
+        DAY15_REDIS_MODE: 'sentinel',
+        DAY15_REDIS_SENTINELS: 'a:1',
+        DAY15_REDIS_SENTINEL_NAME: 'x',
+        DAY15_REDIS_URL: 'redis://a:1',
+      },
+      'DAY15_REDIS_URL is for DAY15_REDIS_MODE=single',
+    ],
+    [
+      { DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_CLUSTER_NODES: 'a:1' },
+      'DAY15_REDIS_CLUSTER_NODES is set but DAY15_REDIS_MODE is not cluster',
+    ],
+    [{ DAY15_REDIS_WAIT_REPLICAS: '1' }, 'DAY15_REDIS_WAIT_REPLICAS needs real Redis'],
+  ])('refuses Redis settings that do not fit the mode: %j', (env, problem) => {
+    expect(problemsOf(env)).toEqual([expect.stringContaining(problem)]);
+  });
+
+  it.each(['10.0.0.1', 'a:b', 'a:0', 'a:7000,', ':7000', 'a:7000;b:7001'])(
+    'rejects the seed list "%s" naming what is allowed',
+    (seeds) => {
+      expect(problemsOf({ DAY15_REDIS_CLUSTER_NODES: seeds })).toEqual([
+        `DAY15_REDIS_CLUSTER_NODES="${seeds}" is not allowed: expected a comma-separated list of host:port`,
+      ]);
     },
   );
 

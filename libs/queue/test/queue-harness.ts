@@ -1,17 +1,16 @@
-import type { Redis } from 'ioredis';
-import type { QueueOptions, ReliableQueue } from '../index.js';
+import type { QueueOptions, RedisClient, ReliableQueue } from '../index.js';
 import { testQueue, uniquePrefix } from '../../../test/support/backends.js';
 
 // A queue on its own key prefix with a hand-driven clock, so lease and backoff tests need no sleeping.
 export interface QueueHarness {
   queue: ReliableQueue;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   advance(ms: number): void;
   enqueueIds(...ids: string[]): Promise<void>;
 }
 
-export function queueHarness(redis: Redis, overrides: Partial<Omit<QueueOptions, 'redis'>> = {}): QueueHarness {
+export function queueHarness(redis: RedisClient, overrides: Partial<Omit<QueueOptions, 'redis'>> = {}): QueueHarness {
   let now = 1_700_000_000_000;
   const prefix = overrides.prefix ?? uniquePrefix();
   const queue = testQueue(redis, {
