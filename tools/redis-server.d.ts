@@ -17,6 +17,8 @@ export interface StartRedisServerOptions {
   dir?: string;
   /** Extra redis-server arguments, e.g. ['--appendonly', 'yes']. */
   args?: string[];
+  /** Config file, passed first (e.g. a Sentinel's, which it rewrites); the options above override it. */
+  configFile?: string;
 }
 
 /**

@@ -22,12 +22,12 @@ const fixedPortRetryDelayMs = 500;
 // for and the server cannot bind the one found, start again on another; a port asked for is tried again
 // for a few seconds. A server only counts as started once it answers PING and reports our child's pid,
 // never when some other redis-server answers on its port.
-export async function startRedisServer({ port, dir, args = [] } = {}) {
+export async function startRedisServer({ port, dir, args = [], configFile } = {}) {
   const dataDir = dir ?? mkdtempSync(join(tmpdir(), 'day15-redis-'));
   const failures = [];
   for (let attempt = 1; attempt <= (port === undefined ? portAttempts : fixedPortRetries); attempt += 1) {
     const serverPort = port ?? (await freePort());
-    const launched = await launch(serverPort, dataDir, args).catch((error) => {
+    const launched = await launch(serverPort, dataDir, args, configFile).catch((error) => {
       if (dir === undefined) rmSync(dataDir, { recursive: true, force: true });
       throw error;
     });
@@ -57,11 +57,16 @@ function serverHandle(child, port, dataDir, dir) {
   };
 }
 
-// Starts one redis-server and resolves with it once it answers, or with why it did not.
-async function launch(port, dataDir, args) {
+// Starts one redis-server and resolves with it once it answers, or with why it did not. A config file must
+// be redis-server's first argument (Sentinel refuses to start without one: it saves its state there).
+async function launch(port, dataDir, args, configFile) {
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--save', '', '--appendonly', 'no', ...args],
+    [
+      ...(configFile === undefined ? [] : [configFile]),
+      ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--save', '', '--appendonly', 'no'],
+      ...args,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   // Keeps reading the server's output for as long as it runs (a full pipe would block it); the tail explains failures.

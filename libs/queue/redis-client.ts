@@ -37,9 +37,26 @@ function clientOptions(options: RedisClientOptions): RedisOptions {
   };
 }
 
-/** What to do when Redis is unreachable: the one hint every process and the orchestrator give. */
-export const redisUnreachableHint =
-  'start Redis (redis-server), set DAY15_REDIS_EMBEDDED=true, or set DAY15_USE_MOCK_REDIS=true for the in-memory mode';
+/** What to do when Redis is unreachable: the one hint every process and the orchestrator give, per mode. */
+export function redisUnreachableHint(settings: RedisSettings): string {
+  switch (settings.mode) {
+    case 'cluster':
+      return 'check DAY15_REDIS_CLUSTER_NODES (any reachable node of the cluster will do) and that the cluster is up (redis-cli -c cluster info)';
+    case 'sentinel':
+      return 'check DAY15_REDIS_SENTINELS and DAY15_REDIS_SENTINEL_NAME (the name in the Sentinels\' "sentinel monitor" line)';
+    case 'single':
+      return 'start Redis (redis-server), set DAY15_REDIS_EMBEDDED=true, or set DAY15_USE_MOCK_REDIS=true for the in-memory mode';
+  }
+}
+
+// ioredis's words for a misconfiguration, turned into what the operator should check.
+function unreachableReason(settings: RedisSettings, error: string): string {
+  if (/No such master with that name/.test(error))
+    return `the Sentinels answer but monitor no primary named "${settings.sentinelName}"`;
+  if (/cluster support disabled/.test(error)) return 'a seed is a Redis without cluster mode';
+  if (/Failed to refresh slots cache/.test(error)) return 'no seed answered as a node of a Redis Cluster';
+  return error;
+}
 
 function newClient(settings: RedisSettings, options: RedisClientOptions): RedisClient {
   const base = clientOptions(options);
@@ -125,7 +142,8 @@ export function openRedis(settings: RedisSettings, options: OpenRedisOptions): O
   const ready = new Promise<void>((resolve) => {
     const warn = () =>
       options.onWaiting(
-        `Redis at ${describeRedis(settings)} is unreachable${lastError ? ` (${lastError})` : ''}; waiting for it. Hint: ${redisUnreachableHint}`,
+        `Redis at ${describeRedis(settings)} is unreachable${lastError ? ` (${unreachableReason(settings, lastError)})` : ''}; ` +
+          `waiting for it. Hint: ${redisUnreachableHint(settings)}`,
       );
     const timer = setInterval(warn, options.warnEveryMs ?? 5000);
     timer.unref();

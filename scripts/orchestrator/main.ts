@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     if (config.redis.embedded) {
       // The embedded server is ours and starts within seconds: not answering within 10 s is a failure.
       const answered = await Promise.race([opened.ready.then(() => true), delay(10_000).then(() => false)]);
-      if (!answered) await fail(`Redis at ${describeRedis(settings)} is unreachable`, redisUnreachableHint);
+      if (!answered) await fail(`Redis at ${describeRedis(settings)} is unreachable`, redisUnreachableHint(settings));
     } else {
       void opened.ready.then(() => {
         if (!stopping) logger.info(`Redis at ${describeRedis(settings)} is reachable`);

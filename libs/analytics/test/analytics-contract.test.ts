@@ -1,7 +1,7 @@
 import { expect, it } from '@jest/globals';
 import type { Day15Event } from '../../events/index.js';
 import type { ReliableQueue } from '../../queue/index.js';
-import { testQueue, withBackends } from '../../../test/support/backends.js';
+import { testQueue, withContractBackends } from '../../../test/support/backends.js';
 import { effectsFor, readMetrics } from '../index.js';
 
 const now = Date.parse('2026-11-26T14:30:00Z');
@@ -18,7 +18,7 @@ function event(type: string, change: Record<string, unknown> = {}): Day15Event {
   } as Day15Event;
 }
 
-withBackends('analytics through the queue', (backend) => {
+withContractBackends('analytics through the queue', (backend) => {
   let queue: ReliableQueue;
 
   // Each event goes the real way: enqueue, claim, ack with its effects.

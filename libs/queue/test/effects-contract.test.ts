@@ -1,6 +1,6 @@
 import { expect, it } from '@jest/globals';
 import type { ContributionEffect, Effect } from '../index.js';
-import { withBackends } from '../../../test/support/backends.js';
+import { withContractBackends } from '../../../test/support/backends.js';
 import { queueHarness, type QueueHarness } from './queue-harness.js';
 
 // A subscription-like entity: contributes its monthly amount to MRR and its plan while live.
@@ -20,7 +20,7 @@ function subscription(version: number, change: Partial<ContributionEffect>): Con
   };
 }
 
-withBackends('ack effects', (backend) => {
+withContractBackends('ack effects', (backend) => {
   let h: QueueHarness;
 
   async function applyInOrder(...effectsPerEvent: Effect[][]): Promise<void> {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { BackpressureError } from '../index.js';
-import { withBackends } from '../../../test/support/backends.js';
+import { withContractBackends } from '../../../test/support/backends.js';
 import { waitUntil } from '../../../tools/wait.js';
 import { queueHarness } from './queue-harness.js';
 
 const body = (id: string) => JSON.stringify({ event_id: id, event_type: 'user_signup' });
 
-withBackends('queue contract', (backend) => {
+withContractBackends('queue contract', (backend) => {
   describe('enqueue', () => {
     it('accepts new ids and reports repeats within the TTL as duplicates, also inside one batch', async () => {
       const { queue } = queueHarness(backend.redis);

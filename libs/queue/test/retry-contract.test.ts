@@ -1,5 +1,5 @@
 import { expect, it } from '@jest/globals';
-import { withBackends } from '../../../test/support/backends.js';
+import { withContractBackends } from '../../../test/support/backends.js';
 import { queueHarness, type QueueHarness } from './queue-harness.js';
 
 async function failOnce(h: QueueHarness, consumer: string, error: string) {
@@ -11,7 +11,7 @@ async function failOnce(h: QueueHarness, consumer: string, error: string) {
   return { claims, verdicts };
 }
 
-withBackends('retries and dead letters', (backend) => {
+withContractBackends('retries and dead letters', (backend) => {
   it('holds a failed event back for its backoff, then hands it out again before newer ready events', async () => {
     const h = queueHarness(backend.redis, { retryDelayMs: 1000 });
     await h.enqueueIds('f1');
