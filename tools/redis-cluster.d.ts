@@ -10,6 +10,11 @@ export interface RedisCluster {
    * node that answers sees them: a failover shows here once the cluster has noticed it.
    */
   primaryPorts(): Promise<number[]>;
+  /**
+   * Starts again a node that was killed (its process, not stop()), on its port and data dir; resolves once it
+   * has rejoined as a replica in sync (a killed primary comes back as the replica of the one promoted for it).
+   */
+  restartNode(port: number): Promise<void>;
   /** Kills every node (SIGKILL) and removes their data dirs. */
   stop(): Promise<void>;
 }

@@ -2,7 +2,7 @@
 // cluster with Node's own module loader, outside the TypeScript transform.
 import { execFile } from 'node:child_process';
 import { freePort } from './free-port.js';
-import { infoFields, redisCommand, waitForRedis } from './redis-command.js';
+import { infoFields, redisCommand, waitForRedis, waitForReplicaInSync } from './redis-command.js';
 import { startRedisServer } from './redis-server.js';
 
 const slotCount = 16384;
@@ -47,6 +47,18 @@ export async function startRedisCluster({ primaries = 3, replicasPerPrimary = 1 
     nodes,
     seeds: nodes.map((node) => `127.0.0.1:${node.port}`).join(','),
     primaryPorts: () => primaryPorts(nodes),
+    restartNode: async (port) => {
+      const index = nodes.findIndex((node) => node.port === port);
+      if (index < 0) throw new Error(`No node of this cluster on port ${port}`);
+      // Its data dir keeps nodes.conf (its identity and its bus port), so it rejoins as itself; its primary
+      // was failed over meanwhile, so the cluster makes it a replica of the one promoted in its place.
+      const { dir, busPort } = nodes[index];
+      nodes[index] = Object.assign(
+        await startRedisServer({ port, dir, ownsDir: true, args: [...nodeArgs, '--cluster-port', String(busPort)] }),
+        { busPort },
+      );
+      await waitForReplicaInSync(port, healthyTimeoutMs);
+    },
     stop,
   };
 }
@@ -58,7 +70,9 @@ async function startNode() {
   for (let attempt = 1; attempt <= busPortAttempts; attempt += 1) {
     const busPort = await freePort();
     try {
-      return await startRedisServer({ args: [...nodeArgs, '--cluster-port', String(busPort)] });
+      return Object.assign(await startRedisServer({ args: [...nodeArgs, '--cluster-port', String(busPort)] }), {
+        busPort,
+      });
     } catch (error) {
       failures.push(error.message);
       if (!/address already in use/i.test(error.message)) break;

@@ -14,3 +14,5 @@ export function waitForRedis(
   timeoutMs: number,
   check: () => Promise<{ done: boolean; state?: string }>,
 ): Promise<void>;
+/** Waits until the server on `port` is a replica whose link to its primary is up (e.g. after a restart). */
+export function waitForReplicaInSync(port: number, timeoutMs: number): Promise<void>;

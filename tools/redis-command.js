@@ -59,3 +59,14 @@ export async function waitForRedis(what, timeoutMs, check) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** Waits until the server on `port` is a replica whose link to its primary is up (e.g. after a restart). */
+export function waitForReplicaInSync(port, timeoutMs) {
+  return waitForRedis(`the server on port ${port} to sync as a replica`, timeoutMs, async () => {
+    const fields = infoFields(await redisCommand(port, 'INFO', 'replication'));
+    return {
+      done: fields.role === 'slave' && fields.master_link_status === 'up',
+      state: `role:${fields.role} master_link_status:${fields.master_link_status}`,
+    };
+  });
+}

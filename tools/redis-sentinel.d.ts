@@ -22,6 +22,11 @@ export interface RedisSentinels {
   readonly sentinelAddresses: string;
   /** The primary's port as the first Sentinel that answers names it (SENTINEL get-master-addr-by-name). */
   currentPrimaryPort(): Promise<number>;
+  /**
+   * Starts again a server of the setup that was killed (its process, not stop()), on its port and data dir;
+   * resolves once the Sentinels have made it a replica of the current primary and it is in sync.
+   */
+  restartServer(server: RedisServer): Promise<RedisServer>;
   /** Kills the Sentinels, then the servers (SIGKILL), and removes every dir. */
   stop(): Promise<void>;
 }

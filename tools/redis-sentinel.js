@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { infoFields, redisCommand, waitForRedis } from './redis-command.js';
+import { infoFields, redisCommand, waitForRedis, waitForReplicaInSync } from './redis-command.js';
 import { startRedisServer } from './redis-server.js';
 
 // Generous: on a busy 2-core machine. Sentinels find each other through hello messages sent every 2 s.
@@ -52,6 +52,14 @@ export async function startRedisSentinels({ name = 'day15', sentinels = 3 } = {}
       sentinels: watching,
       sentinelAddresses: watching.map((sentinel) => `127.0.0.1:${sentinel.port}`).join(','),
       currentPrimaryPort: () => currentPrimaryPort(name, watching),
+      restartServer: async (server) => {
+        const index = servers.indexOf(server);
+        if (index < 0) throw new Error(`The server on port ${server.port} is not one of this setup's`);
+        // Back on its port with its data; the Sentinels turn it into a replica of the current primary.
+        servers[index] = await startRedisServer({ port: server.port, dir: server.dir, ownsDir: true, args: dataArgs });
+        await waitForReplicaInSync(server.port, readyTimeoutMs);
+        return servers[index];
+      },
       stop,
     };
   } catch (error) {

@@ -15,6 +15,8 @@ export interface StartRedisServerOptions {
   port?: number;
   /** Data directory to reuse; a fresh temporary one by default. */
   dir?: string;
+  /** `dir` is this server's own (a restart of a server whose temporary dir it was): stop() removes it. */
+  ownsDir?: boolean;
   /** Extra redis-server arguments, e.g. ['--appendonly', 'yes']. */
   args?: string[];
   /** Config file, passed first (e.g. a Sentinel's, which it rewrites); the options above override it. */

@@ -22,7 +22,7 @@ const fixedPortRetryDelayMs = 500;
 // for and the server cannot bind the one found, start again on another; a port asked for is tried again
 // for a few seconds. A server only counts as started once it answers PING and reports our child's pid,
 // never when some other redis-server answers on its port.
-export async function startRedisServer({ port, dir, args = [], configFile } = {}) {
+export async function startRedisServer({ port, dir, ownsDir = false, args = [], configFile } = {}) {
   const dataDir = dir ?? mkdtempSync(join(tmpdir(), 'day15-redis-'));
   const failures = [];
   for (let attempt = 1; attempt <= (port === undefined ? portAttempts : fixedPortRetries); attempt += 1) {
@@ -31,7 +31,7 @@ export async function startRedisServer({ port, dir, args = [], configFile } = {}
       if (dir === undefined) rmSync(dataDir, { recursive: true, force: true });
       throw error;
     });
-    if (launched.child) return serverHandle(launched.child, serverPort, dataDir, dir);
+    if (launched.child) return serverHandle(launched.child, serverPort, dataDir, ownsDir || dir === undefined);
     failures.push(`port ${serverPort}: ${launched.failure}`);
     if (!launched.portTaken) break;
     if (port !== undefined) await new Promise((resolve) => setTimeout(resolve, fixedPortRetryDelayMs));
@@ -40,7 +40,7 @@ export async function startRedisServer({ port, dir, args = [], configFile } = {}
   throw new Error(`Cannot start redis-server${port === undefined ? '' : ` on port ${port}`}: ${failures.join('; ')}`);
 }
 
-function serverHandle(child, port, dataDir, dir) {
+function serverHandle(child, port, dataDir, removeDirOnStop) {
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
@@ -52,7 +52,7 @@ function serverHandle(child, port, dataDir, dir) {
         child.kill('SIGKILL');
         await exited;
       }
-      if (!keepData && dir === undefined) rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData && removeDirOnStop) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -69,21 +69,22 @@ export function printAccounting(scenario: string, a: Accounting): void {
 }
 
 // Stops the sender, waits until the pipeline has nothing ready, in flight or delayed, then accounts for
-// every accepted event and prints the result under the scenario's name.
+// every accepted event and prints the result under the scenario's name. `redisUrlOrClient` is a URL (a
+// client is opened and closed here), or a client of a cluster or Sentinel setup that the caller closes.
 export async function drainAndAccount(
-  redisUrl: string,
+  redisUrlOrClient: string | RedisClient,
   prefix: string,
   sender: Sender,
   scenario: string,
 ): Promise<Accounting> {
   await sender.stop();
-  const redis = new Redis(redisUrl);
+  const redis = typeof redisUrlOrClient === 'string' ? new Redis(redisUrlOrClient) : redisUrlOrClient;
   try {
     await waitForDrained(testQueue(redis, { prefix }));
     const result = await account(redis, prefix, sender.sent(), [...sender.accepted]);
     printAccounting(scenario, result);
     return result;
   } finally {
-    redis.disconnect();
+    if (typeof redisUrlOrClient === 'string') redis.disconnect();
   }
 }

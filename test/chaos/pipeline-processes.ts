@@ -8,15 +8,16 @@ import { sleep, waitUntil, within } from '../../tools/wait.js';
 // How long a process may take to start (node + tsx compiling TypeScript) on a loaded 2-core CI machine.
 export const startupTimeoutMs = 60_000;
 
-// The pipeline's real processes in Redis mode against a given Redis and key prefix.
+// The pipeline's real processes in Redis mode against a given Redis (its URL, or the DAY15_REDIS_* variables of
+// a cluster or Sentinel setup) and key prefix.
 export function pipelineEnv(
-  redisUrl: string,
+  redis: string | Record<string, string>,
   prefix: string,
   extra: Record<string, string> = {},
 ): Record<string, string> {
   return {
     DAY15_USE_MOCK_REDIS: 'false',
-    DAY15_REDIS_URL: redisUrl,
+    ...(typeof redis === 'string' ? { DAY15_REDIS_URL: redis } : redis),
     DAY15_KEY_PREFIX: prefix,
     DAY15_LEASE_SECONDS: '1',
     DAY15_RETRY_DELAY_SECONDS: '0.05',
