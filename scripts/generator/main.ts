@@ -3,16 +3,18 @@ import { opsEndpoint, type OpsEndpoint } from '../../libs/config/index.js';
 import { loadConfigOrExit } from '../../libs/runtime/index.js';
 import { load } from './load-scenario.js';
 import { readProcessed } from './ops-metrics.js';
+import { maxSeed, randomChoices } from './random-choices.js';
 import { scenarios, Tally, type Scenario, type ScenarioContext } from './scenarios.js';
 import { SyntheticEvents } from './synthetic-events.js';
 import { WebhookClient } from './webhook-client.js';
 
 const usage =
-  'npm run generate -- [basic|idempotency|burst|batch|load] [--url URL] [--ops-url URL] [--count N] [--rate R] [--batch-size B] [--json]';
+  'npm run generate -- [basic|idempotency|burst|batch|load] [--url URL] [--ops-url URL] [--count N] [--rate R] [--batch-size B] [--seed N] [--json]';
 
 // npm run generate: sends realistic events to a running pipeline, checks every answer, then checks that
 // every accepted event reached the analytics (read from the ops listener, found from config like the
-// pipeline's: DAY15_OPS_HOST, DAY15_OPS_PORT, DAY15_OPS_TOKEN). Exits 1 when an expectation fails.
+// pipeline's: DAY15_OPS_HOST, DAY15_OPS_PORT, DAY15_OPS_TOKEN). Exits 1 when an expectation fails. With
+// --seed N every random choice comes from N, so runs with the same seed send the same events (sent now).
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
@@ -22,6 +24,7 @@ async function main(): Promise<number> {
       count: { type: 'string', default: '1000' },
       rate: { type: 'string', default: '200' },
       'batch-size': { type: 'string', default: '1' },
+      seed: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -31,13 +34,18 @@ async function main(): Promise<number> {
     console.log(`Usage: ${usage}`);
     return values.help ? 0 : 1;
   }
+  const seed = values.seed === undefined ? undefined : seedFrom(values.seed);
+  if (seed === null) {
+    console.error(`--seed ${values.seed} is not allowed: expected an integer from 0 to ${maxSeed}`);
+    return 1;
+  }
   const config = loadConfigOrExit();
   const client = new WebhookClient(values.url ?? `http://localhost:${config.webhook.port}`, config.webhook.secrets);
   const configured = opsEndpoint(config);
   const ops: OpsEndpoint = { ...configured, url: values['ops-url'] ?? configured.url };
   const ctx: ScenarioContext = {
     client,
-    events: new SyntheticEvents(),
+    events: new SyntheticEvents(randomChoices(seed)),
     say: (line) => console.log(line),
     tally: new Tally(),
   };
@@ -102,6 +110,12 @@ async function main(): Promise<number> {
     );
   }
   return passedCount === results.length && waited !== undefined ? 0 : 1;
+}
+
+// The seed in `text`, or null when it is not an integer from 0 to maxSeed.
+function seedFrom(text: string): number | null {
+  const seed = Number(text);
+  return /^\d+$/.test(text) && seed <= maxSeed ? seed : null;
 }
 
 async function waitForProcessed(ops: OpsEndpoint, target: number, timeoutMs: number): Promise<number | undefined> {

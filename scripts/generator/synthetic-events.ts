@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { monthlyCents } from '../../libs/analytics/index.js';
+import { randomChoices, type RandomChoices } from './random-choices.js';
 
 export type SyntheticEvent = Record<string, unknown> & { event_id: string; event_type: string };
 
@@ -11,24 +11,25 @@ const features = ['api_calls', 'reports', 'exports', 'dashboards', 'storage'];
 const companies = ['Acme Inc', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Stark Industries'];
 const reasons = ['too_expensive', 'missing_features', 'switched_provider', 'no_longer_needed'];
 
-const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;
-
 /**
  * Realistic SaaS events that tell a consistent story: users sign up, subscribe, change plans, use
- * features and cancel. It remembers what it sent, so it knows the MRR the analytics must show.
+ * features and cancel. It remembers what it sent, so it knows the MRR the analytics must show. Every choice
+ * (ids, users, plans, amounts...) comes from `random`: with a seeded one, the same events each run, sent now.
  */
 export class SyntheticEvents {
   private readonly users: string[] = [];
   private readonly subscriptions = new Map<string, { cents: number; active: boolean }>();
   private clock = Date.now();
 
+  constructor(private readonly random: RandomChoices = randomChoices()) {}
+
   signup(): SyntheticEvent {
-    const userId = `user_${randomBytes(4).toString('hex')}`;
+    const userId = `user_${this.random.hex(4)}`;
     this.users.push(userId);
     return this.event('user_signup', userId, {
-      source: pick(sources),
-      country: pick(countries),
-      company: pick(companies),
+      source: this.pick(sources),
+      country: this.pick(countries),
+      company: this.pick(companies),
       email: `${userId}@example.com`,
     });
   }
@@ -44,14 +45,14 @@ export class SyntheticEvents {
   cancel(userId: string): SyntheticEvent {
     const sub = this.subscriptions.get(userId);
     if (sub) sub.active = false;
-    return this.event('subscription_cancelled', userId, { reason: pick(reasons) });
+    return this.event('subscription_cancelled', userId, { reason: this.pick(reasons) });
   }
 
   usage(userId: string | undefined): SyntheticEvent {
     return this.event('usage_tracked', userId, {
-      feature: pick(features),
-      quantity: 1 + Math.floor(Math.random() * 500),
-      duration_ms: Math.floor(Math.random() * 5000),
+      feature: this.pick(features),
+      quantity: 1 + Math.floor(this.random.fraction() * 500),
+      duration_ms: Math.floor(this.random.fraction() * 5000),
     });
   }
 
@@ -65,14 +66,14 @@ export class SyntheticEvents {
    * subscriptions change or end.
    */
   any(): SyntheticEvent {
-    const roll = Math.random();
+    const roll = this.random.fraction();
     const unsubscribed = this.users.filter((user) => !this.subscriptions.has(user));
     const active = [...this.subscriptions.entries()].filter(([, sub]) => sub.active).map(([user]) => user);
     if (roll < 0.3 || this.users.length === 0) return this.signup();
-    if (roll < 0.45 && unsubscribed.length > 0) return this.subscribe(pick(unsubscribed));
-    if (roll < 0.55 && active.length > 0) return this.upgrade(pick(active));
-    if (roll < 0.62 && active.length > 0) return this.cancel(pick(active));
-    return this.usage(pick(this.users));
+    if (roll < 0.45 && unsubscribed.length > 0) return this.subscribe(this.pick(unsubscribed));
+    if (roll < 0.55 && active.length > 0) return this.upgrade(this.pick(active));
+    if (roll < 0.62 && active.length > 0) return this.cancel(this.pick(active));
+    return this.usage(this.pick(this.users));
   }
 
   /** The MRR the analytics must show for what was generated, in currency units. */
@@ -82,9 +83,13 @@ export class SyntheticEvents {
     return cents / 100;
   }
 
+  private pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.random.fraction() * items.length)] as T;
+  }
+
   private planChange(type: 'subscription_created' | 'subscription_updated', userId: string): SyntheticEvent {
-    const plan = pick(Object.keys(plans) as Plan[]);
-    const annual = Math.random() < 0.3;
+    const plan = this.pick(Object.keys(plans) as Plan[]);
+    const annual = this.random.fraction() < 0.3;
     const amount = annual ? plans[plan] * 12 * 0.8 : plans[plan];
     const billingCycle = annual ? 'annual' : 'monthly';
     this.subscriptions.set(userId, { cents: monthlyCents(amount, billingCycle), active: true });
@@ -95,7 +100,7 @@ export class SyntheticEvents {
   private event(type: string, userId: string | undefined, metadata: Record<string, unknown>): SyntheticEvent {
     this.clock = Math.max(this.clock + 1, Date.now());
     return {
-      event_id: `evt_${randomBytes(8).toString('hex')}`,
+      event_id: `evt_${this.random.hex(8)}`,
       event_type: type,
       ...(userId ? { user_id: userId } : {}),
       timestamp: new Date(this.clock).toISOString(),
