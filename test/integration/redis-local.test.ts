@@ -134,14 +134,16 @@ describe('npm run redis:local', () => {
       } finally {
         client.disconnect();
       }
+      // The primary, its replica and 3 Sentinels (all redis-server). tsx may have a child of its own (its
+      // esbuild service, on a first compile), which is not ours to count.
       const children = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(script.child.pid)], {
         encoding: 'utf8',
       })
         .trim()
         .split('\n')
-        .map((line) => line.trim().split(/\s+/));
-      // The primary, its replica and 3 Sentinels (all redis-server).
-      expect(children.map(([, command]) => command)).toEqual(Array(5).fill('redis-server'));
+        .map((line) => line.trim().split(/\s+/))
+        .filter(([, command]) => command === 'redis-server');
+      expect(children).toHaveLength(5);
 
       script.child.kill('SIGTERM');
       expect(await script.exited).toBe(0);
