@@ -4,7 +4,7 @@ import { readMetrics } from '../../libs/analytics/index.js';
 import { ReliableQueue } from '../../libs/queue/index.js';
 import { freePort } from '../../tools/free-port.js';
 import { startRedisServer, type RedisServer } from '../../tools/redis-server.js';
-import { waitForDrained } from '../../tools/wait.js';
+import { waitForDrained, waitUntil } from '../../tools/wait.js';
 import { startBenchProcess, type BenchProcess } from './bench-processes.js';
 import { benchEvent, drive, type LoadResult } from './load.js';
 import { machineFacts, markdown, table, type BenchReport, type Row } from './report.js';
@@ -31,16 +31,24 @@ async function receiverOn(
   redis: RedisServer,
   name: string,
   prefix: string,
+  extra: Record<string, string> = {},
 ): Promise<{ process: BenchProcess; url: string }> {
   const port = await freePort();
   const process_ = await startBenchProcess(
     name,
     'apps/receiver/main.ts',
     [],
-    appEnv(redis, prefix, { DAY15_WEBHOOK_PORT: String(port) }),
+    appEnv(redis, prefix, { DAY15_WEBHOOK_PORT: String(port), ...extra }),
     /Receiver listening/,
   );
-  return { process: process_, url: `http://127.0.0.1:${port}` };
+  const url = `http://127.0.0.1:${port}`;
+  // It listens before its first Redis connection is up (and answers 503 until then): measure from ready on.
+  await waitUntil(
+    async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200,
+    30_000,
+    `${name} ready`,
+  );
+  return { process: process_, url };
 }
 
 function appEnv(redis: RedisServer, prefix: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -89,6 +97,7 @@ async function main(): Promise<void> {
   const redisAof = await startRedisServer({ args: ['--appendonly', 'yes', '--appendfsync', 'always'] });
   const client = new Redis(redis.url);
   const started: BenchProcess[] = [];
+  const replicas: RedisServer[] = [];
   try {
     say('single-event ingest: bare ceiling vs receiver');
     const barePort = await freePort();
@@ -144,6 +153,37 @@ async function main(): Promise<void> {
     report.rows.push(ingestRow('single event, 16 conn, receiver, AOF always', aofResult));
     await oursAof.process.stop();
 
+    say('single-event ingest with a replica: without WAIT, then WAIT 1 (DAY15_REDIS_WAIT_REPLICAS=1)');
+    const replica = await startRedisServer({ args: ['--replicaof', '127.0.0.1', String(redis.port)] });
+    replicas.push(replica);
+    const replicaClient = new Redis(replica.url);
+    await waitUntil(
+      async () => /master_link_status:up/.test(await replicaClient.info('replication')),
+      30_000,
+      'the replica in sync',
+    );
+    replicaClient.disconnect();
+    const noWait = await receiverOn(redis, 'receiver-replicated', 'bench-replicated');
+    started.push(noWait.process);
+    const noWaitResult = await drive({ url: noWait.url, connections: 16, seconds: plan.seconds });
+    await noWait.process.stop();
+    const wait1 = await receiverOn(redis, 'receiver-wait1', 'bench-wait1', { DAY15_REDIS_WAIT_REPLICAS: '1' });
+    started.push(wait1.process);
+    const wait1Result = await drive({ url: wait1.url, connections: 16, seconds: plan.seconds });
+    await wait1.process.stop();
+    // The later figures are measured without a replica, as before this comparison was added.
+    await replica.stop();
+    report.raw.single_16_replica_no_wait = noWaitResult;
+    report.raw.single_16_replica_wait_1 = wait1Result;
+    report.rows.push(
+      ingestRow('single event, 16 conn, receiver, 1 replica, no WAIT', noWaitResult),
+      ingestRow(
+        'single event, 16 conn, receiver, 1 replica, WAIT 1',
+        wait1Result,
+        `, ${fmt(wait1Result.eventsPerSecond / Math.max(1, noWaitResult.eventsPerSecond), 2)} x no WAIT`,
+      ),
+    );
+
     say('batch ingest');
     for (const batchSize of [100, 1000]) {
       const result = await drive({ url: ours.url, connections: 8, seconds: plan.seconds, batchSize });
@@ -196,6 +236,7 @@ async function main(): Promise<void> {
     client.disconnect();
     await redis.stop();
     await redisAof.stop();
+    for (const replica of replicas) await replica.stop();
   }
 
   console.log(table(report.rows));
