@@ -53,7 +53,7 @@ export function redisUnreachableHint(settings: RedisSettings): string {
 function unreachableReason(settings: RedisSettings, error: string): string {
   if (/No such master with that name/.test(error))
     return `the Sentinels answer but monitor no primary named "${settings.sentinelName}"`;
-  if (/cluster support disabled/.test(error)) return 'a seed is a Redis without cluster mode';
+  // Also what ioredis reports when the seeds are Redis servers without cluster mode.
   if (/Failed to refresh slots cache/.test(error)) return 'no seed answered as a node of a Redis Cluster';
   return error;
 }

@@ -47,9 +47,12 @@ describe('DAY15_REDIS_MODE=cluster', () => {
     }
   });
 
-  it('warns naming the seeds, that none answered as a cluster node, and what to check', async () => {
-    const warning = await firstWarning({ DAY15_REDIS_MODE: 'cluster', DAY15_REDIS_CLUSTER_NODES: '127.0.0.1:1' });
-    expect(warning).toContain('Redis at the Redis Cluster of 127.0.0.1:1 is unreachable');
+  it.each([
+    ['nothing listens there', () => '127.0.0.1:1'],
+    ['it is a Redis without cluster mode', () => `127.0.0.1:${new URL(process.env.REDIS_TEST_URL ?? '').port}`],
+  ])('warns naming a seed where %s: none answered as a cluster node, and what to check', async (_case, seed) => {
+    const warning = await firstWarning({ DAY15_REDIS_MODE: 'cluster', DAY15_REDIS_CLUSTER_NODES: seed() });
+    expect(warning).toContain(`Redis at the Redis Cluster of ${seed()} is unreachable`);
     expect(warning).toContain('no seed answered as a node of a Redis Cluster');
     expect(warning).toContain('Hint: check DAY15_REDIS_CLUSTER_NODES');
   });
