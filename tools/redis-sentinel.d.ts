@@ -23,8 +23,8 @@ export interface RedisSentinels {
   /** The primary's port as the first Sentinel that answers names it (SENTINEL get-master-addr-by-name). */
   currentPrimaryPort(): Promise<number>;
   /**
-   * Starts again a server of the setup that was killed (its process, not stop()), on its port and data dir;
-   * resolves once the Sentinels have made it a replica of the current primary and it is in sync.
+   * Starts again a server of the setup that was killed (its process, not stop()), on its port and data dir, as a
+   * replica of the current primary (as the Sentinels name it); resolves once it is in sync.
    */
   restartServer(server: RedisServer): Promise<RedisServer>;
   /** Kills the Sentinels, then the servers (SIGKILL), and removes every dir. */

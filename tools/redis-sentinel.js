@@ -55,8 +55,16 @@ export async function startRedisSentinels({ name = 'day15', sentinels = 3 } = {}
       restartServer: async (server) => {
         const index = servers.indexOf(server);
         if (index < 0) throw new Error(`The server on port ${server.port} is not one of this setup's`);
-        // Back on its port with its data; the Sentinels turn it into a replica of the current primary.
-        servers[index] = await startRedisServer({ port: server.port, dir: server.dir, ownsDir: true, args: dataArgs });
+        // Back on its port with its data, as a replica of the current primary from its first moment, as a
+        // runbook brings back a failed primary: started as a primary it would take writes from any client still
+        // pointing at it until the Sentinels convert it (which they sometimes did only after a minute).
+        const primaryPort = await currentPrimaryPort(name, watching);
+        servers[index] = await startRedisServer({
+          port: server.port,
+          dir: server.dir,
+          ownsDir: true,
+          args: [...dataArgs, '--replicaof', '127.0.0.1', String(primaryPort)],
+        });
         await waitForReplicaInSync(server.port, readyTimeoutMs);
         return servers[index];
       },

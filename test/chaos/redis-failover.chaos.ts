@@ -15,7 +15,7 @@ import { pipelineEnv, startConsumer, startReceiver } from './pipeline-processes.
 // DAY15_REDIS_WAIT_REPLICAS=1 every 202'd event was on the replica before the answer, so none is lost;
 // without it the loss is measured and printed (replication is asynchronous). Either way nothing counts twice.
 // With WAIT 1 the promoted primary has no replica until the killed server is back (its supervisor restarts
-// it, and it rejoins as a replica): meanwhile the receiver answers 503 replication_timeout, as it must, and
+// it, and it rejoins as a replica of the promoted one): meanwhile the receiver answers 503 replication_timeout, as it must, and
 // the sender retries. So each scenario restarts the killed server after the failover.
 jest.setTimeout(300_000);
 
