@@ -13,9 +13,11 @@ import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
  */
 export const keyNamePattern = /^[A-Za-z0-9_.-]{1,64}$/;
 
-// A comma-separated list of host:port (host: a name, IPv4, or IPv6 in brackets; port 1-65535).
-const hostPortList =
-  '^(?:[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]):(?:[1-9][0-9]{0,4})(?:,(?:[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]):(?:[1-9][0-9]{0,4}))*$';
+// A comma-separated list of host:port (host: a name, IPv4, or IPv6 in brackets; port: 1 to 65535).
+const hostPort =
+  '(?:[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\]):' +
+  '(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})';
+const hostPortList = `^${hostPort}(?:,${hostPort})*$`;
 
 /** The names of the properties that have a default. */
 type Defaulted<P> = { [K in keyof P]: P[K] extends { readonly default: unknown } ? K : never }[keyof P] & string;

@@ -157,7 +157,11 @@ describe('loadConfig', () => {
   it("reads a cluster's seeds and a Sentinel setup into addresses (IPv6 in brackets)", () => {
     const real = { DAY15_USE_MOCK_REDIS: 'false' };
     const cluster = loadConfig({
-      env: { ...real, DAY15_REDIS_MODE: 'cluster', DAY15_REDIS_CLUSTER_NODES: '10.0.0.1:7000,[::1]:7001,redis-a:7002' },
+      env: {
+        ...real,
+        DAY15_REDIS_MODE: 'cluster',
+        DAY15_REDIS_CLUSTER_NODES: '10.0.0.1:7000,[::1]:7001,redis-a:65535',
+      },
       envFile: noFile,
     }).redis;
     expect([cluster.mode, cluster.clusterNodes]).toEqual([
@@ -165,7 +169,7 @@ describe('loadConfig', () => {
       [
         { host: '10.0.0.1', port: 7000 },
         { host: '::1', port: 7001 },
-        { host: 'redis-a', port: 7002 },
+        { host: 'redis-a', port: 65535 },
       ],
     ]);
     const sentinel = loadConfig({
@@ -227,7 +231,7 @@ describe('loadConfig', () => {
     expect(problemsOf(env)).toEqual([expect.stringContaining(problem)]);
   });
 
-  it.each(['10.0.0.1', 'a:b', 'a:0', 'a:7000,', ':7000', 'a:7000;b:7001'])(
+  it.each(['10.0.0.1', 'a:b', 'a:0', 'a:65536', 'a:99999', 'a:7000,', ':7000', 'a:7000;b:7001'])(
     'rejects the seed list "%s" naming what is allowed',
     (seeds) => {
       expect(problemsOf({ DAY15_REDIS_CLUSTER_NODES: seeds })).toEqual([
