@@ -5,6 +5,10 @@ import { HttpError } from './http-error.js';
 /** The realm a browser shows in its log-in prompt. */
 const realm = 'Day15 ops';
 
+/** What a request without the ops credential is told (also the OpenAPI example of that answer). */
+export const missingCredentialMessage =
+  'The ops listener needs its credential: Authorization: Bearer <DAY15_OPS_TOKEN>, or Basic with it as password';
+
 /**
  * Requires the ops credential on every request: `Authorization: Bearer <token>` (scripts, Prometheus) or HTTP
  * Basic with any user name and the token as password (a browser prompts for it, then sends it with every
@@ -23,8 +27,7 @@ export function requireOpsCredentials(token: string): RequestHandler {
       new HttpError({
         status: 401,
         code: 'unauthorized',
-        message:
-          'The ops listener needs its credential: Authorization: Bearer <DAY15_OPS_TOKEN>, or Basic with it as password',
+        message: missingCredentialMessage,
         headers: { 'WWW-Authenticate': `Basic realm="${realm}", charset="UTF-8"` },
       }),
     );

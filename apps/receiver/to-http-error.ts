@@ -4,6 +4,14 @@ import { HttpError } from './http-error.js';
 /** The codes of the 503 answers: what day15_receiver_unavailable_total counts by `reason`. */
 export const unavailableCodes = ['queue_unavailable', 'backpressure', 'replication_timeout'] as const;
 
+/** What a sender is told with each 503 (also the OpenAPI examples of those answers). */
+export const unavailableMessages = {
+  queue_unavailable: 'The event queue is unreachable; retry later',
+  backpressure: 'Too many events are waiting to be processed; retry later',
+  replication_timeout:
+    'The event reached the primary but not enough replicas in time (DAY15_REDIS_WAIT_REPLICAS); retry later',
+} as const satisfies Record<(typeof unavailableCodes)[number], string>;
+
 // Seconds a sender should wait before retrying when we cannot take events.
 const retryAfterUnavailable = '1';
 const retryAfterBackpressure = '5';
@@ -18,7 +26,7 @@ export function toHttpError(error: unknown): HttpError {
     return new HttpError({
       status: 503,
       code: 'queue_unavailable',
-      message: 'The event queue is unreachable; retry later',
+      message: unavailableMessages.queue_unavailable,
       headers: { 'Retry-After': retryAfterUnavailable },
     });
   }
@@ -26,7 +34,7 @@ export function toHttpError(error: unknown): HttpError {
     return new HttpError({
       status: 503,
       code: 'replication_timeout',
-      message: 'The event reached the primary but not enough replicas in time (DAY15_REDIS_WAIT_REPLICAS); retry later',
+      message: unavailableMessages.replication_timeout,
       headers: { 'Retry-After': retryAfterUnavailable },
     });
   }
@@ -34,7 +42,7 @@ export function toHttpError(error: unknown): HttpError {
     return new HttpError({
       status: 503,
       code: 'backpressure',
-      message: 'Too many events are waiting to be processed; retry later',
+      message: unavailableMessages.backpressure,
       body: { queue_depth: error.depth },
       headers: { 'Retry-After': retryAfterBackpressure },
     });

@@ -27,9 +27,9 @@ export function toConfig(v: ConfigValues) {
       useMock: v.DAY15_USE_MOCK_REDIS,
       mode: v.DAY15_REDIS_MODE,
       /** Seeds of a Redis Cluster (mode cluster); empty otherwise. */
-      clusterNodes: hostPorts(v.DAY15_REDIS_CLUSTER_NODES),
+      clusterNodes: parseHostPorts(v.DAY15_REDIS_CLUSTER_NODES),
       /** The Sentinels (mode sentinel); empty otherwise. */
-      sentinels: hostPorts(v.DAY15_REDIS_SENTINELS),
+      sentinels: parseHostPorts(v.DAY15_REDIS_SENTINELS),
       sentinelName: v.DAY15_REDIS_SENTINEL_NAME,
       /** Replicas an enqueue must reach (Redis WAIT) before the receiver answers 202; 0 = none. */
       waitReplicas: v.DAY15_REDIS_WAIT_REPLICAS,
@@ -90,8 +90,8 @@ export function toConfig(v: ConfigValues) {
   };
 }
 
-/** `host:port,host:port` (validated by the schema's pattern) as addresses; `[v6]` loses its brackets. */
-function hostPorts(list: string | undefined): { host: string; port: number }[] {
+/** `host:port,host:port` (as the schema validates it) as addresses, `[v6]` without its brackets; none when unset. */
+export function parseHostPorts(list: string | undefined): { host: string; port: number }[] {
   if (list === undefined) return [];
   return list.split(',').map((entry) => {
     const colon = entry.lastIndexOf(':');

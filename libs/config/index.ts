@@ -10,4 +10,4 @@ export {
   type ConfigVariable,
 } from './config-schema.js';
 export { configDefault, configDescription, configTable } from './config-docs.js';
-export type { Day15Config, RedisSettings, LogLevel, LogFormat } from './day15-config.js';
+export { parseHostPorts, type Day15Config, type RedisSettings, type LogLevel, type LogFormat } from './day15-config.js';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { Cluster, Redis } from 'ioredis';
+import { parseHostPorts } from '../../libs/config/index.js';
 import { queueKeys } from '../../libs/queue/index.js';
 import { killAppProcesses, type AppProcess } from '../../tools/app-process.js';
 import { startRedisCluster, type RedisCluster } from '../../tools/redis-cluster.js';
@@ -52,9 +53,7 @@ describe('chaos: a Redis primary killed under load, its replica promoted (real c
       { DAY15_REDIS_MODE: 'cluster', DAY15_REDIS_CLUSTER_NODES: cluster.seeds },
       waitReplicas,
     );
-    const client = new Cluster(
-      cluster.seeds.split(',').map((seed) => ({ host: '127.0.0.1', port: Number(seed.split(':')[1]) })),
-    );
+    const client = new Cluster(parseHostPorts(cluster.seeds));
     const slot = Number(await client.cluster('KEYSLOT', queueKeys(prefix).ready));
     const ranges = await client.cluster('SLOTS');
     const [, , [, queuePort] = ['', 0]] = ranges.find(([from, to]) => slot >= from && slot <= to) ?? [0, 0];
@@ -91,9 +90,7 @@ describe('chaos: a Redis primary killed under load, its replica promoted (real c
     await sentinels.restartServer(sentinels.primary);
     await expectFollowedWithoutRestart(processes, sender);
     const client = new Redis({
-      sentinels: sentinels.sentinelAddresses
-        .split(',')
-        .map((address) => ({ host: '127.0.0.1', port: Number(address.split(':')[1]) })),
+      sentinels: parseHostPorts(sentinels.sentinelAddresses),
       name: sentinels.name,
     });
     stops.push(() => client.disconnect());

@@ -6,12 +6,10 @@ import { killAppProcesses, startAppProcess } from '../../tools/app-process.js';
 import { infoFields, redisCommand } from '../../tools/redis-command.js';
 import { startRedisCluster, type RedisCluster } from '../../tools/redis-cluster.js';
 import { startRedisSentinels, type RedisSentinels } from '../../tools/redis-sentinel.js';
+import { parseHostPorts } from '../../libs/config/index.js';
 
 // Generous for a busy 2-core machine: each setup starts in 2-3 s on an idle one.
 const startTimeoutMs = 90_000;
-
-const addresses = (list: string) =>
-  list.split(',').map((address) => ({ host: address.split(':')[0]!, port: Number(address.split(':')[1]) }));
 
 // Signal 0 only checks the process exists; a killed child that node has reaped no longer does.
 function isRunning(pid: number | undefined): boolean {
@@ -49,7 +47,7 @@ describe('startRedisCluster: a local Redis Cluster', () => {
   describe('through an ioredis Cluster built from its seeds', () => {
     let client: Cluster;
     beforeAll(async () => {
-      client = new Cluster(addresses(cluster.seeds), { lazyConnect: true });
+      client = new Cluster(parseHostPorts(cluster.seeds), { lazyConnect: true });
       await client.connect();
     });
     afterAll(() => client?.disconnect());
@@ -96,7 +94,11 @@ describe('startRedisSentinels: a local primary, its replica and 3 Sentinels', ()
   it('serves writes and reads to an ioredis client that finds the primary through the Sentinels', async () => {
     expect(setup.sentinels).toHaveLength(3);
     expect(await setup.currentPrimaryPort()).toBe(setup.primary.port);
-    const client = new Redis({ sentinels: addresses(setup.sentinelAddresses), name: setup.name, lazyConnect: true });
+    const client = new Redis({
+      sentinels: parseHostPorts(setup.sentinelAddresses),
+      name: setup.name,
+      lazyConnect: true,
+    });
     try {
       await client.connect();
       await client.set('local-sentinel-key', 'stored');
@@ -126,7 +128,7 @@ describe('npm run redis:local', () => {
         /DAY15_USE_MOCK_REDIS=false DAY15_REDIS_MODE=sentinel DAY15_REDIS_SENTINELS=(\S+) DAY15_REDIS_SENTINEL_NAME=(\S+)/,
         startTimeoutMs,
       );
-      const client = new Redis({ sentinels: addresses(sentinels!), name: name!, lazyConnect: true });
+      const client = new Redis({ sentinels: parseHostPorts(sentinels!), name: name!, lazyConnect: true });
       try {
         await client.connect();
         await client.set('local-script-key', 'stored');

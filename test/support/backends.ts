@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe } from '@jest/globals';
 import { Cluster, Redis } from 'ioredis';
 import RedisMock from 'ioredis-mock';
+import { parseHostPorts } from '../../libs/config/index.js';
 import { ReliableQueue, type QueueOptions, type RedisClient } from '../../libs/queue/index.js';
 
 /**
@@ -31,8 +32,7 @@ export const clusterRedis: Backend<Cluster> = {
   connect: async () => {
     const seeds = process.env.REDIS_CLUSTER_TEST_NODES;
     if (!seeds) throw new Error('REDIS_CLUSTER_TEST_NODES is not set: the jest global setup starts a private cluster');
-    const nodes = seeds.split(',').map((seed) => ({ host: seed.split(':')[0], port: Number(seed.split(':')[1]) }));
-    const client = new Cluster(nodes, { lazyConnect: true, redisOptions: { maxRetriesPerRequest: 1 } });
+    const client = new Cluster(parseHostPorts(seeds), { lazyConnect: true, redisOptions: { maxRetriesPerRequest: 1 } });
     await client.connect();
     return client;
   },

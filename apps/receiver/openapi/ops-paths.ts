@@ -1,5 +1,6 @@
 import { metricsWindows } from '../../../libs/analytics/index.js';
 import { replayRequestMessage } from '../../../libs/events/index.js';
+import { missingCredentialMessage } from '../ops-credentials.js';
 import type { ExampleSpec, OperationSpec, ResponseSpec } from './openapi-types.js';
 import { deadLetterListParameters, schemaRef } from './request-schemas.js';
 
@@ -34,11 +35,7 @@ function guarded(spec: OperationSpec, request: Pick<ExampleSpec, 'body' | 'param
     ...(request.body === undefined && request.params === undefined ? { plain: true } : request),
     withoutCredential: true,
     status: 401,
-    response: {
-      error: 'unauthorized',
-      message:
-        'The ops listener needs its credential: Authorization: Bearer <DAY15_OPS_TOKEN>, or Basic with it as password',
-    },
+    response: { error: 'unauthorized', message: missingCredentialMessage },
   };
   return {
     ...spec,

@@ -1,4 +1,5 @@
 import { decodeSecret, signPayload } from '../../../libs/events/index.js';
+import { unavailableMessages } from '../to-http-error.js';
 import type { ExampleSpec, JsonObject, ResponseSpec } from './openapi-types.js';
 import {
   exampleSecret,
@@ -114,7 +115,7 @@ export function webhookErrorExamples({
       receiver: redisUnreachableReceiver,
       body: valid('no_redis'),
       status: 503,
-      response: { error: 'queue_unavailable', message: 'The event queue is unreachable; retry later' },
+      response: { error: 'queue_unavailable', message: unavailableMessages.queue_unavailable },
     },
     backpressure: {
       summary: 'Backlog full',
@@ -123,7 +124,7 @@ export function webhookErrorExamples({
       status: 503,
       response: {
         error: 'backpressure',
-        message: 'Too many events are waiting to be processed; retry later',
+        message: unavailableMessages.backpressure,
         queue_depth: 1,
       },
     },
