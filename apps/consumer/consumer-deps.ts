@@ -2,7 +2,7 @@ import type { EffectContext } from '../../libs/analytics/index.js';
 import type { Day15Config } from '../../libs/config/index.js';
 import type { Day15Event } from '../../libs/events/index.js';
 import type { Logger } from '../../libs/logging/index.js';
-import type { Effect, ReliableQueue } from '../../libs/queue/index.js';
+import type { Effect, PartitionedQueue } from '../../libs/queue/index.js';
 
 export interface ConsumerTiming {
   /** Pause between polls while the queue is empty. */
@@ -28,7 +28,7 @@ export const defaultTiming: ConsumerTiming = {
 /** Everything the consumer needs, passed in so tests can swap the rules, the clock or the network. */
 export interface ConsumerDeps {
   config: Day15Config;
-  queue: ReliableQueue;
+  queue: PartitionedQueue;
   logger: Logger;
   clock?: () => number;
   /** Unique per process; several consumers may share one queue. */

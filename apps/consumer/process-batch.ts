@@ -1,10 +1,10 @@
 import type { EffectContext } from '../../libs/analytics/index.js';
 import { validateEvent, type Day15Event } from '../../libs/events/index.js';
 import type { Logger } from '../../libs/logging/index.js';
-import type { AckItem, Claim, Effect, FailItem, ReliableQueue } from '../../libs/queue/index.js';
+import type { AckItem, Claim, Effect, FailItem, PartitionedQueue } from '../../libs/queue/index.js';
 
 export interface BatchContext {
-  queue: Pick<ReliableQueue, 'ack' | 'fail'>;
+  queue: Pick<PartitionedQueue, 'ack' | 'fail'>;
   consumerId: string;
   logger: Logger;
   now: number;

@@ -1,11 +1,11 @@
 import type { Day15Config } from '../../libs/config/index.js';
 import type { Logger } from '../../libs/logging/index.js';
-import type { ReliableQueue } from '../../libs/queue/index.js';
+import type { PartitionedQueue } from '../../libs/queue/index.js';
 
 /** Everything the receiver needs, passed in so tests can build it around any queue and clock. */
 export interface ReceiverDeps {
   config: Day15Config;
-  queue: Pick<ReliableQueue, 'enqueue' | 'countRejected' | 'stats' | 'keys' | 'readData' | 'deadLetters' | 'ping'>;
+  queue: Pick<PartitionedQueue, 'enqueue' | 'countRejected' | 'stats' | 'partitions' | 'deadLetters' | 'ping'>;
   logger: Logger;
   /** Set `stopping` when a graceful stop begins: GET /readyz answers 503 from then on, before the listener drains. */
   shutdown?: ShutdownState;

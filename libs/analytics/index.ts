@@ -1,3 +1,4 @@
+export { placementKey } from './placement-key.js';
 export { effectsFor, monthlyCents, type EffectContext } from './effects-for.js';
 export { readMetrics, type MetricsOptions, type MetricsSource } from './read-metrics.js';
 export {

@@ -1,5 +1,5 @@
 import { eventTypes } from '../events/index.js';
-import type { QueueStats, ReliableQueue } from '../queue/index.js';
+import type { DataSnapshot, PartitionedQueue, QueueStats } from '../queue/index.js';
 import {
   analyticsKeys as k,
   dayStamp,
@@ -39,30 +39,38 @@ type CountsOf<T extends readonly unknown[]> = { -readonly [K in keyof T]: Counts
 const hoursOf: Record<MetricsWindow, number> = { '1h': 0, '24h': 24, '7d': 168 };
 
 /** The queue operations the metrics are read through; the queue owns the client and its error mapping. */
-export type MetricsSource = Pick<ReliableQueue, 'keys' | 'stats' | 'readData'>;
+export type MetricsSource = Pick<PartitionedQueue, 'partitions' | 'stats'>;
 
 /**
- * The metrics document behind GET /api/metrics, the dashboard and /metrics: queue stats in one pipeline
- * (then, when events are ready, one read of the oldest one's enqueue time), everything else in one more. Fails with the queue's QueueUnavailableError when Redis is away.
+ * The metrics document behind GET /api/metrics, the dashboard and /metrics: queue stats in one pipeline per
+ * partition (then, when events are ready, one read of the oldest one's enqueue time), everything else in one
+ * more per partition, all partitions at once. The partitions' figures add up exactly: counters and histogram
+ * buckets are summed (percentiles come from the merged buckets), and per-user sets are disjoint because a
+ * user's events all go to one partition. Consumer heartbeats and restarts are kept in partition 0 only.
+ * Fails with the queue's QueueUnavailableError when Redis is away.
  */
 export async function readMetrics(queue: MetricsSource, options: MetricsOptions = {}): Promise<MetricsDocument> {
   const now = options.now ?? Date.now();
   const window = options.window ?? '1h';
   const minutes = Array.from({ length: 60 }, (_, i) => now - (59 - i) * 60_000);
   const hours = Array.from({ length: hoursOf[window] }, (_, i) => now - (hoursOf[window] - 1 - i) * 3_600_000);
-  const { data } = queue.keys;
-  const hashes = [
-    ...fixedHashes.map((name) => data(name)),
-    ...minutes.map((at) => data(k.minute(minuteStamp(at)))),
-    ...hours.map((at) => data(k.hour(hourStamp(at)))),
-    queue.keys.intake,
-    queue.keys.consumers,
+  const names = [
+    ...fixedHashes,
+    ...minutes.map((at) => k.minute(minuteStamp(at))),
+    ...hours.map((at) => k.hour(hourStamp(at))),
   ];
-  const [stats, snapshot] = await Promise.all([
+  const [stats, snapshots] = await Promise.all([
     queue.stats({ oldestReady: true }),
-    queue.readData({ hashes, sets: [data(k.usersOfDay(dayStamp(now)))] }),
+    Promise.all(
+      queue.partitions.map((partition) =>
+        partition.readData({
+          hashes: [...names.map((name) => partition.keys.data(name)), partition.keys.intake, partition.keys.consumers],
+          sets: [partition.keys.data(k.usersOfDay(dayStamp(now)))],
+        }),
+      ),
+    ),
   ]);
-  const counts = (i: number): Counts => toCounts(snapshot.hashes[i]);
+  const counts = (i: number): Counts => sumOver(snapshots, (snapshot) => toCounts(snapshot.hashes[i]));
   const [
     byType,
     signups,
@@ -114,7 +122,7 @@ export async function readMetrics(queue: MetricsSource, options: MetricsOptions 
       ),
       total_duration_ms: usageTotals.duration_ms ?? 0,
     },
-    unique_users_today: snapshot.setSizes[0] ?? 0,
+    unique_users_today: snapshots.reduce((sum, snapshot) => sum + (snapshot.setSizes[0] ?? 0), 0),
     latency_ms: {
       p50: percentileFromBuckets(latency, 0.5),
       p95: percentileFromBuckets(latency, 0.95),
@@ -169,6 +177,15 @@ function pipelineOf(
     .sort((a, b) => a.id.localeCompare(b.id));
   const ages = consumers.map((consumer) => consumer.last_seen_s);
   return { consumers, heartbeat_age_s: ages.length === 0 ? null : Math.min(...ages), restarts, intake };
+}
+
+/** Field-wise sum of the partitions' counts. */
+function sumOver(snapshots: readonly DataSnapshot[], countsOf: (snapshot: DataSnapshot) => Counts): Counts {
+  const total: Counts = {};
+  for (const snapshot of snapshots) {
+    for (const [field, n] of Object.entries(countsOf(snapshot))) total[field] = (total[field] ?? 0) + n;
+  }
+  return total;
 }
 
 function toCounts(hash: Record<string, string> | undefined): Counts {

@@ -103,6 +103,18 @@ export const configSchema = variables({
       'append-only with `appendfsync always`, data in `data/redis/port-<port>/`',
     type: 'boolean',
   },
+  DAY15_PARTITIONS: {
+    minimum: 1,
+    maximum: 64,
+    default: 1,
+    description:
+      'splits the queue into this many partitions, each under its own hash tag (`{events-6p0}` ... `{events-6p5}` for 6), so a Redis ' +
+      'Cluster spreads them over its shards; an event goes to the partition of its `user_id` (of its `event_id` ' +
+      'when it has none). `1` keeps the single-partition keys `{events}`. Every process of a deployment must use ' +
+      'the same value, and the processes refuse to start on data written with another: see "Changing the number ' +
+      'of partitions" in docs/scaling.md',
+    type: 'integer',
+  },
   DAY15_KEY_PREFIX: {
     pattern: keyNamePattern.source,
     default: 'day15',

@@ -44,6 +44,8 @@ export function toConfig(v: ConfigValues) {
       db: v.DAY15_REDIS_DB,
       /** Namespace of every Redis key this deployment writes. */
       keyPrefix: v.DAY15_KEY_PREFIX,
+      /** Partitions of the queue (each its own hash tag); 1 = the single-partition layout. */
+      partitions: v.DAY15_PARTITIONS,
     },
     webhook: {
       host: v.DAY15_WEBHOOK_HOST,

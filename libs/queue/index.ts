@@ -1,4 +1,8 @@
 export { ReliableQueue, type QueueOptions } from './reliable-queue.js';
+export { PartitionedQueue, type PartitionedQueueOptions } from './partitioned-queue.js';
+export type { DeadLetterStore } from './partitioned-dead-letters.js';
+export { PartitionLayoutError } from './partition-layout.js';
+export { partitionNames, partitionOfKey, placementHash } from './partition-placement.js';
 export { durabilityWarnings } from './durability-check.js';
 export { createQueue } from './create-queue.js';
 export type { DeadLetters, DeadLetterSelection } from './dead-letters.js';

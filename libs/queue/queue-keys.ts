@@ -19,6 +19,8 @@ export interface QueueKeys {
   readonly intake: string;
   /** Consumer id -> last heartbeat (ms). */
   readonly consumers: string;
+  /** The number of partitions the queue was written with (partition-layout.ts); kept under the queue's own name. */
+  readonly layout: string;
   event(id: string): string;
   seen(id: string): string;
   /** A key for data the queue stores on behalf of its users (analytics), under the same hash tag. */
@@ -46,6 +48,7 @@ export function queueKeys(prefix: string, name = 'events'): QueueKeys {
     counters: `${base}counters`,
     intake: `${base}intake`,
     consumers: `${base}consumers`,
+    layout: `${base}partitions`,
     event: (id) => `${base}ev:${id}`,
     seen: (id) => `${base}seen:${id}`,
     data: (dataName) => `${base}${dataName}`,

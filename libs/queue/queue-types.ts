@@ -6,6 +6,11 @@ export interface QueueItem {
   label?: string;
   /** The serialized event, stored and returned as is. */
   body: string;
+  /**
+   * What chooses the item's partition (partition-placement.ts): Day15 passes the user id, so a user's
+   * events share one partition; the id when absent. A resend must carry the same key to be seen as a duplicate.
+   */
+  placementKey?: string;
 }
 
 export type EnqueueVerdict = 'accepted' | 'duplicate';
@@ -13,6 +18,8 @@ export type EnqueueVerdict = 'accepted' | 'duplicate';
 /** One event leased to a consumer. `token` fences the lease: only its holder can ack, fail or extend it. */
 export interface Claim {
   id: string;
+  /** The partition it was claimed from: ack, fail and extend go back there. */
+  partition: number;
   token: string;
   /** Which delivery this is, from 1. */
   attempt: number;

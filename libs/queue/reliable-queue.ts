@@ -9,6 +9,7 @@ import {
   ReplicationTimeoutError,
   unavailableOnError,
 } from './queue-errors.js';
+import { placementHash } from './partition-placement.js';
 import { queueKeys, type QueueKeys } from './queue-keys.js';
 import { decodeAck, decodeClaim, decodeEnqueue, decodeExtend, decodeFail, decodeRecover } from './script-replies.js';
 import type {
@@ -31,6 +32,8 @@ export interface QueueOptions {
   prefix: string;
   /** Queue name, used as the hash tag of all its keys. */
   name?: string;
+  /** Which partition of a PartitionedQueue this is; claims carry it back to ack, fail and extend. 0 by default. */
+  partition?: number;
   idempotencyTtlMs: number;
   /** Processing attempts before an event is dead-lettered (DAY15_MAX_RETRIES). */
   maxAttempts: number;
@@ -87,7 +90,7 @@ export class ReliableQueue {
   async enqueue(items: readonly QueueItem[], { maxReadyDepth = 0 } = {}): Promise<EnqueueVerdict[]> {
     if (items.length === 0) return [];
     const args: ScriptArg[] = [this.options.idempotencyTtlMs, maxReadyDepth, this.clock()];
-    for (const item of items) args.push(item.id, item.label ?? 'unlabelled', item.body);
+    for (const item of items) args.push(item.id, item.label ?? 'unlabelled', item.body, placementHash(item));
     const reply = decodeEnqueue(await this.script('enqueue', args));
     if (reply.full) throw new BackpressureError({ depth: reply.depth, maxDepth: maxReadyDepth });
     // Duplicates wait too: the first copy may be the one whose replication timed out.
@@ -118,7 +121,10 @@ export class ReliableQueue {
     if (!Number.isInteger(max) || max < 1 || max > maxClaim) {
       throw new RangeError(`claim takes 1 to ${maxClaim} events, got ${max}`);
     }
-    return decodeClaim(await this.script('claim', [consumerId, max, leaseMs, this.clock()]));
+    return decodeClaim(
+      await this.script('claim', [consumerId, max, leaseMs, this.clock()]),
+      this.options.partition ?? 0,
+    );
   }
 
   /**

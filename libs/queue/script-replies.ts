@@ -54,13 +54,19 @@ export function decodeEnqueue(reply: unknown): EnqueueReply {
 }
 
 /** The claim script's reply: the fencing token, then id, attempt and body per claimed event. */
-export function decodeClaim(reply: unknown): Claim[] {
+export function decodeClaim(reply: unknown, partition: number): Claim[] {
   const values = reply as (string | number)[];
   if (values.length === 0) return [];
   const token = String(values[0]);
   const claims: Claim[] = [];
   for (let i = 1; i + 2 < values.length; i += 3) {
-    claims.push({ id: String(values[i]), token, attempt: Number(values[i + 1]), body: String(values[i + 2]) });
+    claims.push({
+      id: String(values[i]),
+      partition,
+      token,
+      attempt: Number(values[i + 1]),
+      body: String(values[i + 2]),
+    });
   }
   return claims;
 }

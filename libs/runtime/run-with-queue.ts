@@ -5,15 +5,16 @@ import {
   describeRedis,
   durabilityWarnings,
   openRedis,
+  PartitionLayoutError,
   type OpenedRedis,
-  type ReliableQueue,
+  type PartitionedQueue,
 } from '../queue/index.js';
 import { runMain, type MainContext, type RunMainOptions } from './run-main.js';
 
 /** What a process that works on the queue is started with. */
 export interface QueueContext extends MainContext {
   /** The pipeline's queue on the configured Redis (or the in-process ioredis-mock); Redis may not answer yet. */
-  queue: ReliableQueue;
+  queue: PartitionedQueue;
   /** Resolves once Redis first answers (at once in memory mode). */
   redisReady: Promise<void>;
   /** Fields for the process's settings line: where the queue is, and the configuration with secrets redacted. */
@@ -49,6 +50,25 @@ export function openQueueRedis({ config, logger }: MainContext): OpenedRedis {
 }
 
 /**
+ * Exits 1 with the reason and the way out when the data in Redis was written with another number of
+ * partitions (the queue refuses to enqueue or claim meanwhile); retries through Redis outages.
+ */
+async function refuseOtherLayout(queue: PartitionedQueue, { logger }: MainContext): Promise<void> {
+  for (;;) {
+    try {
+      await queue.verifyLayout();
+      return;
+    } catch (error) {
+      if (error instanceof PartitionLayoutError) {
+        logger.error(error.message);
+        process.exit(1);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000).unref());
+    }
+  }
+}
+
+/**
  * The bootstrap of every process that works on the queue (apps/receiver, apps/consumer, apps/pipeline), on
  * top of runMain's lifecycle: open Redis (without waiting for it), create the queue, run `start`, warn about
  * what the Redis setup risks (durability warnings once Redis answers in Redis mode, `inMemoryNote` in memory
@@ -63,7 +83,9 @@ export function runWithQueue(component: string, { inMemoryNote, start, ...option
       // Not awaited: the process starts while Redis is away (503s, consumer backoff) and proceeds once it answers.
       const { redis, ready } = openQueueRedis(context);
       const settings = { queue: describeRedis(config.redis), config: redactConfig(config) };
-      const app = await start({ ...context, queue: createQueue(redis, config), redisReady: ready, settings });
+      const queue = createQueue(redis, config);
+      const app = await start({ ...context, queue, redisReady: ready, settings });
+      void ready.then(() => refuseOtherLayout(queue, context)).catch(() => undefined);
       if (config.redis.useMock) logger.warn(`In-memory mode: ${inMemoryNote}`);
       else
         void ready

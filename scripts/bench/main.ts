@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { readMetrics } from '../../libs/analytics/index.js';
-import { ReliableQueue } from '../../libs/queue/index.js';
+import { PartitionedQueue } from '../../libs/queue/index.js';
 import { freePort } from '../../tools/free-port.js';
 import { startRedisServer, type RedisServer } from '../../tools/redis-server.js';
 import { waitForDrained, waitUntil } from '../../tools/wait.js';
@@ -72,8 +72,14 @@ function ingestRow(what: string, r: LoadResult, extra = ''): Row {
 }
 
 // The benchmark's queue handle on a prefix (stats, prefill, metrics); the processes it measures have their own.
-function benchQueue(client: Redis, prefix: string): ReliableQueue {
-  return new ReliableQueue({ redis: client, prefix, idempotencyTtlMs: 3_600_000, maxAttempts: 3, retryDelayMs: 1000 });
+function benchQueue(client: Redis, prefix: string): PartitionedQueue {
+  return new PartitionedQueue({
+    redis: client,
+    prefix,
+    idempotencyTtlMs: 3_600_000,
+    maxAttempts: 3,
+    retryDelayMs: 1000,
+  });
 }
 
 // Polls every 50 ms (not the default 25) so the measurement itself adds little load to Redis.

@@ -9,7 +9,7 @@ import {
   openRedis,
   type RedisClient,
   redisUnreachableHint,
-  type ReliableQueue,
+  type PartitionedQueue,
 } from '../../libs/queue/index.js';
 import { loadConfigOrExit } from '../../libs/runtime/index.js';
 import { banner } from './banner.js';
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   };
   let redis: RedisClient | undefined;
   let stopping = false;
-  let queue: ReliableQueue | undefined;
+  let queue: PartitionedQueue | undefined;
   const supervisor = new Supervisor({
     sink,
     logger,

@@ -28,18 +28,27 @@ export async function account(
   acceptedIds: readonly string[],
 ): Promise<Accounting> {
   const queue = testQueue(redis, { prefix });
-  const { keys } = queue;
-  const [ready, inFlight, delayed, dead] = await Promise.all([
-    redis.lrange(keys.ready, 0, -1),
-    redis.zrange(keys.inFlight, 0, -1),
-    redis.zrange(keys.delayed, 0, -1),
-    redis.zrange(keys.dead, 0, -1),
-  ]);
+  const perPartition = await Promise.all(
+    queue.partitions.map(async ({ keys }) => {
+      const [ready, inFlight, delayed, dead] = await Promise.all([
+        redis.lrange(keys.ready, 0, -1),
+        redis.zrange(keys.inFlight, 0, -1),
+        redis.zrange(keys.delayed, 0, -1),
+        redis.zrange(keys.dead, 0, -1),
+      ]);
+      const pipeline = redis.pipeline();
+      for (const id of acceptedIds) pipeline.exists(keys.event(id));
+      const exists = ((await pipeline.exec()) ?? []).map(([, value]) => Number(value) === 1);
+      return { listed: [...ready, ...inFlight, ...delayed, ...dead], inFlight, delayed, dead, exists };
+    }),
+  );
+  const inFlight = perPartition.flatMap((partition) => partition.inFlight);
+  const delayed = perPartition.flatMap((partition) => partition.delayed);
+  const dead = perPartition.flatMap((partition) => partition.dead);
   const places = new Map<string, number>();
-  for (const id of [...ready, ...inFlight, ...delayed, ...dead]) places.set(id, (places.get(id) ?? 0) + 1);
-  const pipeline = redis.pipeline();
-  for (const id of acceptedIds) pipeline.exists(keys.event(id));
-  const exists = ((await pipeline.exec()) ?? []).map(([, value]) => Number(value) === 1);
+  for (const id of perPartition.flatMap((partition) => partition.listed)) places.set(id, (places.get(id) ?? 0) + 1);
+  // An event's record is in at most one partition (the enqueue placed it there); none once it is acked.
+  const exists = acceptedIds.map((_, i) => perPartition.some((partition) => partition.exists[i]));
   let lost = 0;
   let processedIds = 0;
   acceptedIds.forEach((id, i) => {

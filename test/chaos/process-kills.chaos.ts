@@ -64,7 +64,7 @@ withRealRedis('chaos: processes killed under load (real processes, private redis
     await startConsumer(env);
     // Past its lease, the other consumer takes the zombie's events back and finishes them (an acked event's
     // record is deleted): waited for, not guessed with a sleep.
-    const unfinished = () => redis.exists(...held.map((id) => queue.keys.event(id)));
+    const unfinished = () => redis.exists(...held.map((id) => queue.home.keys.event(id)));
     await waitUntil(async () => (await unfinished()) === 0, 60_000, {
       what: `the other consumer to finish the ${held.length} event(s) the frozen zombie held`,
       state: async () =>

@@ -27,9 +27,9 @@ withBackends('GET /metrics (Prometheus)', (backend) => {
     // The rejected event is counted off the request path, after the 202: wait for the count to land
     // instead of assuming the consumer took long enough.
     await waitUntil(
-      async () => (await backend.redis.hget(queue.keys.intake, 'rejected:invalid')) === '1',
+      async () => (await backend.redis.hget(queue.home.keys.intake, 'rejected:invalid')) === '1',
       10_000,
-      async () => backend.redis.hgetall(queue.keys.intake),
+      async () => backend.redis.hgetall(queue.home.keys.intake),
     );
     // One event waits in the ready list (no consumer runs now); the next request finds the backlog full.
     const enqueuedBy = Date.now();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe } from '@jest/globals';
 import { Cluster, Redis } from 'ioredis';
 import RedisMock from 'ioredis-mock';
 import { parseHostPorts } from '../../libs/config/index.js';
-import { ReliableQueue, type QueueOptions, type RedisClient } from '../../libs/queue/index.js';
+import { PartitionedQueue, type PartitionedQueueOptions, type RedisClient } from '../../libs/queue/index.js';
 
 /**
  * A backend the tests run against: the in-process mock, a private real Redis, or a private local Redis
@@ -94,17 +94,35 @@ export function uniquePrefix(label = 't'): string {
   return `${label}${randomBytes(5).toString('hex')}`;
 }
 
+/** The partitions the contract suites give a queue on the cluster backend (DAY15_PARTITIONS=6 there). */
+export const clusterTestPartitions = 6;
+
 /**
- * A ReliableQueue for a test on `redis`: its own key prefix unless one is given, and settings that suit
- * tests (an idempotency TTL no test outlives, 3 attempts, 50 ms retry delay); `overrides` change any of them.
+ * The pipeline's queue for a test on `redis`: its own key prefix unless one is given, settings that suit
+ * tests (an idempotency TTL no test outlives, 3 attempts, 50 ms retry delay), and, on a Redis Cluster,
+ * clusterTestPartitions partitions spread over its shards (one elsewhere); `overrides` change any of them.
  */
-export function testQueue(redis: RedisClient, overrides: Partial<Omit<QueueOptions, 'redis'>> = {}): ReliableQueue {
-  return new ReliableQueue({
+export function testQueue(
+  redis: RedisClient,
+  overrides: Partial<Omit<PartitionedQueueOptions, 'redis'>> = {},
+): PartitionedQueue {
+  return new PartitionedQueue({
     redis,
     prefix: uniquePrefix(),
     idempotencyTtlMs: 3_600_000,
     maxAttempts: 3,
     retryDelayMs: 50,
+    partitions: redis instanceof Cluster ? clusterTestPartitions : 1,
     ...overrides,
   });
+}
+
+/** The sum of one field of a data hash (QueueKeys.data) over the queue's partitions. */
+export async function dataFieldSum(queue: PartitionedQueue, name: string, field: string): Promise<number> {
+  const hashes = await Promise.all(
+    queue.partitions.map(
+      async (partition) => (await partition.readData({ hashes: [partition.keys.data(name)] })).hashes[0],
+    ),
+  );
+  return hashes.reduce((sum, hash) => sum + Number(hash?.[field] ?? 0), 0);
 }

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Redis } from 'ioredis';
 import { readMetrics } from '../../../libs/analytics/index.js';
-import type { ReliableQueue } from '../../../libs/queue/index.js';
+import type { PartitionedQueue } from '../../../libs/queue/index.js';
 import { testQueue, uniquePrefix, withRealRedis } from '../../../test/support/backends.js';
 import { killAppProcesses, startAppProcess, type AppProcess } from '../../../tools/app-process.js';
 import { freePort } from '../../../tools/free-port.js';
@@ -42,13 +42,13 @@ function workload(count: number) {
 const processTestTimeoutMs = { kills: 300_000, start: 90_000 };
 
 // The ack script as the queue sends it (EVALSHA or EVAL, two keys, the first its in-flight set).
-const isAckOf = (queue: ReliableQueue) => (args: readonly string[]) =>
-  /^eval(sha)?$/i.test(args[0] ?? '') && args[2] === '2' && args[3] === queue.keys.inFlight;
+const isAckOf = (queue: PartitionedQueue) => (args: readonly string[]) =>
+  /^eval(sha)?$/i.test(args[0] ?? '') && args[2] === '2' && args[3] === queue.home.keys.inFlight;
 
 // Whether the consumer process with this pid holds a lease right now (its id is `<host>-<pid>-<random>`).
-async function holdsLeases(redis: Redis, queue: ReliableQueue, pid: number): Promise<boolean> {
-  const ids = await redis.zrange(queue.keys.inFlight, 0, -1);
-  const owners = await Promise.all(ids.map((id) => redis.hget(queue.keys.event(id), 'owner')));
+async function holdsLeases(redis: Redis, queue: PartitionedQueue, pid: number): Promise<boolean> {
+  const ids = await redis.zrange(queue.home.keys.inFlight, 0, -1);
+  const owners = await Promise.all(ids.map((id) => redis.hget(queue.home.keys.event(id), 'owner')));
   return owners.some((owner) => owner?.startsWith(`${hostname()}-${pid}-`));
 }
 

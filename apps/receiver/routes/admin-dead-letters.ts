@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { validateDeadLetterListQuery, validateReplayRequest, type InputVerdict } from '../../../libs/events/index.js';
-import type { ReliableQueue } from '../../../libs/queue/index.js';
+import type { PartitionedQueue } from '../../../libs/queue/index.js';
 import { expressJsonBody } from '../express-json-body.js';
 import { HttpError } from '../http-error.js';
 
@@ -12,7 +12,7 @@ export function adminDeadLetters({
   queue,
   clock,
 }: {
-  queue: Pick<ReliableQueue, 'deadLetters'>;
+  queue: Pick<PartitionedQueue, 'deadLetters'>;
   clock: () => number;
 }): Router {
   const router = Router();

@@ -44,11 +44,11 @@ withBackends('GET /api/metrics', (backend) => {
     // does not fill the 1 s metrics cache of the route under test.
     await waitUntil(
       async () => {
-        const intake = await backend.redis.hgetall(queue.keys.intake);
+        const intake = await backend.redis.hgetall(queue.home.keys.intake);
         return intake['rejected:user_signup'] === '1' && intake['rejected:invalid'] === '1';
       },
       10_000,
-      async () => backend.redis.hgetall(queue.keys.intake),
+      async () => backend.redis.hgetall(queue.home.keys.intake),
     );
     const res = await request(ops).get('/api/metrics?window=24h');
     expect(res.body.pipeline.intake).toEqual({

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import type { ReliableQueue } from '../../../libs/queue/index.js';
+import type { PartitionedQueue } from '../../../libs/queue/index.js';
 import { testQueue, uniquePrefix } from '../../../test/support/backends.js';
 import { killAppProcesses, startAppProcess } from '../../../tools/app-process.js';
 import { openApiDocument } from '../openapi/openapi-document.js';
@@ -44,7 +44,7 @@ const conditions = new Map(exchanges.flatMap(({ receiver }) => (receiver ? [[rec
 // dead-letter setups.
 const receivers = new Map<string, { ingest: string; ops: string }>();
 let redis: Redis | undefined;
-let queue: ReliableQueue;
+let queue: PartitionedQueue;
 // `operationId/example` of every example that got its documented answer.
 const proven = new Set<string>();
 

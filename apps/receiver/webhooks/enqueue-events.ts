@@ -1,4 +1,5 @@
 import { eventTypes, type Day15Event, type EventType } from '../../../libs/events/index.js';
+import { placementKey } from '../../../libs/analytics/index.js';
 import type { EnqueueVerdict } from '../../../libs/queue/index.js';
 import type { WebhookContext } from './webhook-types.js';
 
@@ -10,6 +11,7 @@ export async function enqueueEvents(events: readonly Day15Event[], context: Webh
       id: event.event_id,
       label: event.event_type,
       body: JSON.stringify({ ...event, received_at: receivedAt }),
+      placementKey: placementKey(event),
     })),
     { maxReadyDepth: context.maxQueueDepth },
   );

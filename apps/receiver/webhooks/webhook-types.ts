@@ -1,5 +1,5 @@
 import type { Logger } from '../../../libs/logging/index.js';
-import type { ReliableQueue } from '../../../libs/queue/index.js';
+import type { PartitionedQueue } from '../../../libs/queue/index.js';
 
 /** What a webhook action answers on success: the status and JSON body (errors are thrown as HttpError). */
 export interface Answer {
@@ -9,7 +9,7 @@ export interface Answer {
 
 /** What one webhook request needs: the receiver's collaborators and limits, and when it arrived. */
 export interface WebhookContext {
-  queue: Pick<ReliableQueue, 'enqueue' | 'countRejected'>;
+  queue: Pick<PartitionedQueue, 'enqueue' | 'countRejected'>;
   logger: Logger;
   clock: () => number;
   maxQueueDepth: number;

@@ -1,8 +1,8 @@
 import { expect, it } from '@jest/globals';
 import type { Day15Event } from '../../events/index.js';
-import type { ReliableQueue } from '../../queue/index.js';
+import type { PartitionedQueue } from '../../queue/index.js';
 import { testQueue, withContractBackends } from '../../../test/support/backends.js';
-import { effectsFor, readMetrics } from '../index.js';
+import { effectsFor, placementKey, readMetrics } from '../index.js';
 
 const now = Date.parse('2026-11-26T14:30:00Z');
 let counter = 0;
@@ -19,12 +19,12 @@ function event(type: string, change: Record<string, unknown> = {}): Day15Event {
 }
 
 withContractBackends('analytics through the queue', (backend) => {
-  let queue: ReliableQueue;
+  let queue: PartitionedQueue;
 
   // Each event goes the real way: enqueue, claim, ack with its effects.
   async function process(...events: Day15Event[]): Promise<void> {
     for (const e of events) {
-      await queue.enqueue([{ id: e.event_id, body: JSON.stringify(e) }]);
+      await queue.enqueue([{ id: e.event_id, body: JSON.stringify(e), placementKey: placementKey(e) }]);
       const claims = await queue.claim('c', 10, 10_000);
       await queue.ack(
         'c',

@@ -41,6 +41,7 @@ describe('loadConfig', () => {
         password: '',
         db: 0,
         keyPrefix: 'day15',
+        partitions: 1,
       },
       webhook: {
         host: '0.0.0.0',

@@ -20,18 +20,23 @@ function subscription(version: number, change: Partial<ContributionEffect>): Con
   };
 }
 
+// The effects here are one user's, so, as the pipeline places them, the events are all in u1's partition.
 withContractBackends('ack effects', (backend) => {
   let h: QueueHarness;
 
+  const enqueueForU1 = (...ids: string[]) =>
+    h.queue.enqueue(ids.map((id) => ({ id, body: JSON.stringify({ event_id: id }), placementKey: 'u1' })));
+  const data = (name: string) => h.queue.partitionFor('u1').keys.data(name);
+
   async function applyInOrder(...effectsPerEvent: Effect[][]): Promise<void> {
     for (const [i, effects] of effectsPerEvent.entries()) {
-      await h.enqueueIds(`ev${i}`);
+      await enqueueForU1(`ev${i}`);
       const [claim] = await h.queue.claim('c', 1, 10_000);
       expect(await h.queue.ack('c', [{ claim: claim!, effects }])).toEqual(['acked']);
     }
   }
-  const totals = async () => backend.redis.hgetall(h.queue.keys.data('subs'));
-  const byPlan = async () => backend.redis.hgetall(h.queue.keys.data('mrr_by_plan'));
+  const totals = async () => backend.redis.hgetall(data('subs'));
+  const byPlan = async () => backend.redis.hgetall(data('mrr_by_plan'));
 
   it('applies counters, float sums, set members and expiries under the queue key base', async () => {
     h = queueHarness(backend.redis);
@@ -47,10 +52,10 @@ withContractBackends('ack effects', (backend) => {
         { op: 'sadd', key: 'users:2026-11-26', member: 'u1' },
       ],
     );
-    expect(await backend.redis.hget(h.queue.keys.data('signups'), 'organic')).toBe('2');
-    expect(Number(await backend.redis.hget(h.queue.keys.data('usage'), 'seconds'))).toBeCloseTo(1.75);
-    expect(await backend.redis.smembers(h.queue.keys.data('users:2026-11-26'))).toEqual(['u1']);
-    const ttl = await backend.redis.ttl(h.queue.keys.data('users:2026-11-26'));
+    expect(await backend.redis.hget(data('signups'), 'organic')).toBe('2');
+    expect(Number(await backend.redis.hget(data('usage'), 'seconds'))).toBeCloseTo(1.75);
+    expect(await backend.redis.smembers(data('users:2026-11-26'))).toEqual(['u1']);
+    const ttl = await backend.redis.ttl(data('users:2026-11-26'));
     expect(ttl).toBeGreaterThan(3500);
     expect(ttl).toBeLessThanOrEqual(3600);
   });
@@ -63,7 +68,7 @@ withContractBackends('ack effects', (backend) => {
     );
     expect(await totals()).toEqual({ mrr: '99', active: '1' });
     expect(await byPlan()).toEqual({ basic: '0', premium: '99' });
-    expect(await backend.redis.hget(h.queue.keys.data('sub:u1'), 'status')).toBe('active');
+    expect(await backend.redis.hget(data('sub:u1'), 'status')).toBe('active');
   });
 
   it('ignores an older version that arrives late (last writer wins by version)', async () => {
@@ -73,7 +78,7 @@ withContractBackends('ack effects', (backend) => {
       [subscription(100, { group: 'basic', value: 29 })],
     );
     expect(await totals()).toEqual({ mrr: '99', active: '1' });
-    expect(await backend.redis.hget(h.queue.keys.data('sub:u1'), 'g')).toBe('premium');
+    expect(await backend.redis.hget(data('sub:u1'), 'g')).toBe('premium');
   });
 
   it('ends a live contribution once, keeping its group and value, and counts the end', async () => {
@@ -84,7 +89,7 @@ withContractBackends('ack effects', (backend) => {
       [subscription(300, { live: false })],
     );
     expect(await totals()).toEqual({ mrr: '0', active: '0', churned: '1' });
-    expect(await backend.redis.hmget(h.queue.keys.data('sub:u1'), 'g', 'x', 'live')).toEqual(['premium', '99', '0']);
+    expect(await backend.redis.hmget(data('sub:u1'), 'g', 'x', 'live')).toEqual(['premium', '99', '0']);
   });
 
   it('counts the end of an unknown entity as an orphan and never lets the sum go negative', async () => {
@@ -92,12 +97,12 @@ withContractBackends('ack effects', (backend) => {
     await applyInOrder([subscription(200, { live: false })], [subscription(100, { group: 'basic', value: 29 })]);
     expect(await totals()).toEqual({ unknown_cancellations: '1' });
     expect(await byPlan()).toEqual({});
-    expect(await backend.redis.hmget(h.queue.keys.data('sub:u1'), 'v', 'x', 'live')).toEqual(['200', '0', '0']);
+    expect(await backend.redis.hmget(data('sub:u1'), 'v', 'x', 'live')).toEqual(['200', '0', '0']);
   });
 
   it('applies nothing for an event whose lease was lost, even with effects attached', async () => {
     h = queueHarness(backend.redis);
-    await h.enqueueIds('lost');
+    await enqueueForU1('lost');
     const [claim] = await h.queue.claim('a', 1, 100);
     h.advance(200);
     await h.queue.recoverExpired();
@@ -107,12 +112,12 @@ withContractBackends('ack effects', (backend) => {
     ];
     expect(await h.queue.ack('a', [{ claim: claim!, effects }])).toEqual(['lost']);
     expect(await totals()).toEqual({});
-    expect(await backend.redis.exists(h.queue.keys.data('n'))).toBe(0);
+    expect(await backend.redis.exists(data('n'))).toBe(0);
   });
 
   it('parses mixed batches where some events are acked and others are skipped', async () => {
     h = queueHarness(backend.redis);
-    await h.enqueueIds('keep1', 'gone', 'keep2');
+    await enqueueForU1('keep1', 'gone', 'keep2');
     const claims = await h.queue.claim('c', 3, 10_000);
     const gone = { ...claims[1]!, token: 'forged' };
     const effects: Effect[] = [
@@ -125,7 +130,7 @@ withContractBackends('ack effects', (backend) => {
       { claim: claims[2]!, effects },
     ]);
     expect(verdicts).toEqual(['acked', 'lost', 'acked']);
-    expect(await backend.redis.hget(h.queue.keys.data('n'), 'x')).toBe('2');
-    expect(await backend.redis.hget(h.queue.keys.data('subs'), 'active')).toBe('1');
+    expect(await backend.redis.hget(data('n'), 'x')).toBe('2');
+    expect(await backend.redis.hget(data('subs'), 'active')).toBe('1');
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { BackpressureError } from '../index.js';
-import { withContractBackends } from '../../../test/support/backends.js';
+import { dataFieldSum, withContractBackends } from '../../../test/support/backends.js';
 import { waitUntil } from '../../../tools/wait.js';
-import { queueHarness } from './queue-harness.js';
+import { inOrderKey, queueHarness } from './queue-harness.js';
 
 const body = (id: string) => JSON.stringify({ event_id: id, event_type: 'user_signup' });
 
@@ -25,41 +25,37 @@ withContractBackends('queue contract', (backend) => {
 
     it('forgets an id once its own idempotency key expires, but never while the event is still queued', async () => {
       const { queue } = queueHarness(backend.redis, { idempotencyTtlMs: 150 });
-      await queue.enqueue([
-        { id: 'finished', body: body('finished') },
-        { id: 'waiting', body: body('waiting') },
-      ]);
+      const item = (id: string) => ({ id, body: body(id), placementKey: inOrderKey });
+      await queue.enqueue([item('finished'), item('waiting')]);
       const claims = await queue.claim('c1', 1, 10_000);
       expect(claims.map((c) => c.id)).toEqual(['finished']);
       await queue.ack('c1', [{ claim: claims[0]!, effects: [] }]);
       // Redis expires the idempotency keys on its own clock: wait until both are gone (no fixed sleep),
       // then the finished id is new again while the still-queued one stays a duplicate without its key.
+      const { keys } = queue.partitionFor(inOrderKey);
       await waitUntil(
-        async () => (await backend.redis.exists(queue.keys.seen('finished'), queue.keys.seen('waiting'))) === 0,
+        async () => (await backend.redis.exists(keys.seen('finished'), keys.seen('waiting'))) === 0,
         10_000,
         async () => ({
-          finished: await backend.redis.pttl(queue.keys.seen('finished')),
-          waiting: await backend.redis.pttl(queue.keys.seen('waiting')),
+          finished: await backend.redis.pttl(keys.seen('finished')),
+          waiting: await backend.redis.pttl(keys.seen('waiting')),
         }),
       );
-      expect(await queue.enqueue([{ id: 'finished', body: body('finished') }])).toEqual(['accepted']);
-      expect(await queue.enqueue([{ id: 'waiting', body: body('waiting') }])).toEqual(['duplicate']);
+      expect(await queue.enqueue([item('finished')])).toEqual(['accepted']);
+      expect(await queue.enqueue([item('waiting')])).toEqual(['duplicate']);
     });
 
     it('refuses the whole batch with backpressure when the ready backlog is at the maximum', async () => {
       const { queue } = queueHarness(backend.redis);
-      await queue.enqueue(
-        [
-          { id: 'x1', body: body('x1') },
-          { id: 'x2', body: body('x2') },
-        ],
-        { maxReadyDepth: 2 },
-      );
-      const attempt = queue.enqueue([{ id: 'x3', body: body('x3') }], { maxReadyDepth: 2 });
+      // The maximum is the whole queue's: each partition takes its share of it, here 2 in one partition.
+      const maxReadyDepth = 2 * queue.partitions.length;
+      const item = (id: string) => ({ id, body: body(id), placementKey: inOrderKey });
+      await queue.enqueue([item('x1'), item('x2')], { maxReadyDepth });
+      const attempt = queue.enqueue([item('x3')], { maxReadyDepth });
       await expect(attempt).rejects.toBeInstanceOf(BackpressureError);
       await expect(attempt).rejects.toMatchObject({ depth: 2 });
       expect((await queue.stats()).ready).toBe(2);
-      expect(await queue.enqueue([{ id: 'x3', body: body('x3') }])).toEqual(['accepted']);
+      expect(await queue.enqueue([item('x3')])).toEqual(['accepted']);
     });
   });
 
@@ -67,10 +63,10 @@ withContractBackends('queue contract', (backend) => {
     it('reads the enqueue time of the next event to be claimed only when asked, null when none is ready', async () => {
       const h = queueHarness(backend.redis);
       expect(await h.queue.stats({ oldestReady: true })).toMatchObject({ ready: 0, oldestReadyAt: null });
-      await h.enqueueIds('first');
-      const firstAt = (await h.redis.hget(h.queue.keys.event('first'), 'enqueued_at')) ?? '';
+      await h.enqueueInOrder('first');
+      const firstAt = (await h.redis.hget(h.queue.partitionFor(inOrderKey).keys.event('first'), 'enqueued_at')) ?? '';
       h.advance(1000);
-      await h.enqueueIds('second');
+      await h.enqueueInOrder('second');
       expect(await h.queue.stats({ oldestReady: true })).toMatchObject({ ready: 2, oldestReadyAt: Number(firstAt) });
       expect(await h.queue.stats()).not.toHaveProperty('oldestReadyAt');
       await h.queue.claim('c1', 1, 10_000);
@@ -79,9 +75,9 @@ withContractBackends('queue contract', (backend) => {
   });
 
   describe('claim', () => {
-    it('hands out at most max events, oldest first, with the stored body and attempt 1', async () => {
+    it('hands out at most max events, oldest first within a partition, with the stored body and attempt 1', async () => {
       const h = queueHarness(backend.redis);
-      await h.enqueueIds('e1', 'e2', 'e3');
+      await h.enqueueInOrder('e1', 'e2', 'e3');
       const first = await h.queue.claim('c1', 2, 10_000);
       expect(first.map((c) => [c.id, c.attempt])).toEqual([
         ['e1', 1],
@@ -118,7 +114,7 @@ withContractBackends('queue contract', (backend) => {
       expect(await h.queue.ack('b', [{ claim: second!, effects }])).toEqual(['acked']);
       expect(await h.queue.ack('a', [{ claim: first!, effects }])).toEqual(['lost']);
       expect(await h.queue.ack('b', [{ claim: second!, effects }])).toEqual(['lost']);
-      expect(await backend.redis.hget(h.queue.keys.data('totals'), 'processed')).toBe('1');
+      expect(await dataFieldSum(h.queue, 'totals', 'processed')).toBe(1);
       expect(await h.queue.stats()).toMatchObject({ ready: 0, inFlight: 0, counters: { acked: 1, redelivered: 1 } });
     });
 
@@ -136,7 +132,7 @@ withContractBackends('queue contract', (backend) => {
         'survivor',
         again.map((claim) => ({ claim, effects })),
       );
-      expect(await backend.redis.hget(h.queue.keys.data('totals'), 'processed')).toBe('3');
+      expect(await dataFieldSum(h.queue, 'totals', 'processed')).toBe(3);
       expect(await h.queue.stats()).toMatchObject({ ready: 0, inFlight: 0, delayed: 0, dead: 0 });
     });
 
@@ -188,6 +184,6 @@ withContractBackends('queue contract', (backend) => {
     expect(await two.queue.enqueue([{ id: 'same', body: body('same') }])).toEqual(['accepted']);
     expect((await one.queue.claim('c', 10, 1000)).map((c) => c.id)).toEqual(['same']);
     expect((await two.queue.stats()).ready).toBe(1);
-    expect(one.queue.keys.ready).not.toBe(two.queue.keys.ready);
+    expect(one.queue.home.keys.ready).not.toBe(two.queue.home.keys.ready);
   });
 });

@@ -32,7 +32,7 @@ describe('enqueue with replication (Redis WAIT) on a primary with one replica', 
     expect(await queue.enqueue([{ id: 'r1', body: '{}' }])).toEqual(['accepted']);
     const onReplica = new Redis(replica.url);
     try {
-      expect(await onReplica.lrange(queue.keys.ready, 0, -1)).toEqual(['r1']);
+      expect(await onReplica.lrange(queue.home.keys.ready, 0, -1)).toEqual(['r1']);
     } finally {
       onReplica.disconnect();
     }

@@ -1,5 +1,5 @@
 import { expect, it } from '@jest/globals';
-import { withContractBackends } from '../../../test/support/backends.js';
+import { dataFieldSum, withContractBackends } from '../../../test/support/backends.js';
 import { queueHarness, type QueueHarness } from './queue-harness.js';
 
 async function failOnce(h: QueueHarness, consumer: string, error: string) {
@@ -86,7 +86,7 @@ withContractBackends('retries and dead letters', (backend) => {
     expect(await h.queue.recoverExpired()).toEqual({ requeued: 0, deadLettered: 1 });
     const [letter] = await h.queue.deadLetters.list();
     expect(letter?.error).toBe('lease expired on attempt 2 (consumer crashed or stalled)');
-    expect(await backend.redis.hget(h.queue.keys.event('crasher'), 'attempts')).toBe('2');
+    expect(await backend.redis.hget(h.queue.partitionFor('crasher').keys.event('crasher'), 'attempts')).toBe('2');
   });
 
   it('dead-letters at once an event failed with retry: false, whatever its attempts', async () => {
@@ -103,7 +103,7 @@ withContractBackends('retries and dead letters', (backend) => {
     const h = queueHarness(backend.redis);
     expect(await h.queue.hasWork()).toBe(false);
     expect(await h.queue.claim('idle', 10, 1000)).toEqual([]);
-    expect(await backend.redis.exists(h.queue.keys.fence)).toBe(0);
+    for (const partition of h.queue.partitions) expect(await backend.redis.exists(partition.keys.fence)).toBe(0);
   });
 
   it('refuses a fail from a consumer that lost the lease, changing nothing', async () => {
@@ -139,7 +139,7 @@ withContractBackends('retries and dead letters', (backend) => {
       'c',
       claims.map((claim) => ({ claim, effects })),
     );
-    expect(await backend.redis.hget(h.queue.keys.data('totals'), 'processed')).toBe('3');
+    expect(await dataFieldSum(h.queue, 'totals', 'processed')).toBe(3);
     expect(await h.queue.stats()).toMatchObject({ ready: 0, dead: 0, counters: { replayed: 3 } });
   });
 
@@ -151,7 +151,7 @@ withContractBackends('retries and dead letters', (backend) => {
     expect((await h.queue.deadLetters.list()).map((d) => d.id)).toEqual(['g2']);
     expect(await h.queue.deadLetters.purge('all')).toBe(1);
     expect(await h.queue.stats()).toMatchObject({ dead: 0, counters: { purged: 2 } });
-    expect(await backend.redis.exists(h.queue.keys.event('g1'))).toBe(0);
+    expect(await backend.redis.exists(h.queue.partitionFor('g1').keys.event('g1'))).toBe(0);
     expect(await h.queue.enqueue([{ id: 'g1', body: '{}' }])).toEqual(['duplicate']);
   });
 
