@@ -11,9 +11,10 @@ export function banner(config: Day15Config): string[] {
     config.ops.token === undefined
       ? 'no credentials, this machine only'
       : 'credential DAY15_OPS_TOKEN (Bearer or Basic)';
+  const partitions = config.redis.partitions > 1 ? `, queue in ${config.redis.partitions} partitions` : '';
   const mode = config.redis.useMock
     ? 'in-memory (ioredis-mock): receiver and consumer run together in one process; events are lost when it stops'
-    : `Redis at ${describeRedis(config.redis)}${config.redis.embedded ? ' (embedded redis-server, append-only, data/redis/port-${config.redis.port}/)' : ''}, ${config.processing.consumerCount} consumer(s)`;
+    : `Redis at ${describeRedis(config.redis)}${config.redis.embedded ? ' (embedded redis-server, append-only, data/redis/port-${config.redis.port}/)' : ''}, ${config.processing.consumerCount} consumer(s)${partitions}`;
   return [
     rule,
     'Day 15 - Real-Time Analytics Orchestrator',

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { Cluster, Redis } from 'ioredis';
 import { parseHostPorts } from '../../libs/config/index.js';
-import { queueKeys } from '../../libs/queue/index.js';
+import { partitionNames, queueKeys } from '../../libs/queue/index.js';
 import { killAppProcesses, type AppProcess } from '../../tools/app-process.js';
 import { startRedisCluster, type RedisCluster } from '../../tools/redis-cluster.js';
 import { startRedisSentinels, type RedisSentinels } from '../../tools/redis-sentinel.js';
 import { waitUntil } from '../../tools/wait.js';
-import { uniquePrefix } from '../support/backends.js';
+import { clusterTestPartitions, uniquePrefix } from '../support/backends.js';
 import { drainAndAccount } from './accounting.js';
 import { startSending, waitForAccepted } from './load-sender.js';
 import { pipelineEnv, startConsumer, startReceiver } from './pipeline-processes.js';
@@ -50,13 +50,19 @@ describe('chaos: a Redis primary killed under load, its replica promoted (real c
     const cluster: RedisCluster = await startRedisCluster();
     stops.push(() => cluster.stop());
     const { prefix, sender, processes } = await pipelineUnderLoad(
-      { DAY15_REDIS_MODE: 'cluster', DAY15_REDIS_CLUSTER_NODES: cluster.seeds },
+      {
+        DAY15_REDIS_MODE: 'cluster',
+        DAY15_REDIS_CLUSTER_NODES: cluster.seeds,
+        DAY15_PARTITIONS: String(clusterTestPartitions),
+      },
       waitReplicas,
     );
     // No reconnecting once every node is gone (the cluster stopped): a client retrying forever kept jest alive.
     const client = new Cluster(parseHostPorts(cluster.seeds), { clusterRetryStrategy: () => null });
     client.on('error', () => undefined);
-    const slot = Number(await client.cluster('KEYSLOT', queueKeys(prefix).ready));
+    // The primary of partition 0's slot: with 6 partitions over 3 shards it holds two of them.
+    const [partition0 = ''] = partitionNames('events', clusterTestPartitions);
+    const slot = Number(await client.cluster('KEYSLOT', queueKeys(prefix, partition0).ready));
     const ranges = await client.cluster('SLOTS');
     const [, , [, queuePort] = ['', 0]] = ranges.find(([from, to]) => slot >= from && slot <= to) ?? [0, 0];
     cluster.nodes.find((node) => node.port === queuePort)!.process.kill('SIGKILL');

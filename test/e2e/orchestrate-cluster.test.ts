@@ -6,7 +6,8 @@ import { waitUntil } from '../../tools/wait.js';
 import { uniquePrefix } from '../support/backends.js';
 import { runGenerator, startOrchestrator } from './orchestrator-harness.js';
 
-// Issue 14's acceptance: the same seeded events give the same analytics on a Redis Cluster as on single Redis.
+// Issue 14's acceptance: the same seeded events give the same analytics on a Redis Cluster, the queue in 6
+// partitions spread over its 3 shards, as on single Redis (one partition).
 // Seed 40's story leaves live subscriptions on several plans and some churn, so no compared number is 0 by
 // chance (seed 15's ends with every subscription cancelled: no MRR to compare).
 const seed = '40';
@@ -77,18 +78,21 @@ describe('npm run orchestrate on a Redis Cluster (real processes)', () => {
   });
 
   it(
-    'in cluster mode: every seeded generator scenario passes, every accepted event is processed, and /api/metrics equals the same events on single Redis',
+    'in cluster mode with 6 partitions: every seeded generator scenario passes, every accepted event is processed, and /api/metrics equals the same events on single Redis',
     async () => {
       cluster = await startRedisCluster();
       const onCluster = await orchestrateSeededRun({
         DAY15_REDIS_MODE: 'cluster',
         DAY15_REDIS_CLUSTER_NODES: cluster.seeds,
+        DAY15_PARTITIONS: '6',
       });
       // A fresh key prefix per start attempt: the seeded event ids must meet no idempotency keys of an earlier run.
       const onSingle = await orchestrateSeededRun({ DAY15_REDIS_URL: process.env.REDIS_TEST_URL ?? '' }, async () => ({
         DAY15_KEY_PREFIX: uniquePrefix('e2e-cluster'),
       }));
-      expect(onCluster.startup).toContain(`Mode: Redis at the Redis Cluster of ${cluster.seeds}, 2 consumer(s)`);
+      expect(onCluster.startup).toContain(
+        `Mode: Redis at the Redis Cluster of ${cluster.seeds}, 2 consumer(s), queue in 6 partitions`,
+      );
       expect(onSingle.startup).toMatch(/Mode: Redis at redis:\/\/127\.0\.0\.1:\d+, 2 consumer\(s\)/);
       const analytics = analyticsOf(onSingle.metrics);
       expect(analyticsOf(onCluster.metrics)).toEqual(analytics);
