@@ -36,12 +36,14 @@ async function main(): Promise<number> {
   }
   const redis = await connectRedis(config.redis, { onError: () => undefined });
   try {
-    const { deadLetters } = createQueue(redis, config);
+    const queue = createQueue(redis, config);
+    // With another DAY15_PARTITIONS than the data's, it would look in partitions that hold nothing.
+    await queue.verifyLayout();
     return await run(
       command,
       ids,
       values,
-      deadLetters,
+      queue.deadLetters,
       `${describeRedis(config.redis)} (prefix ${config.redis.keyPrefix})`,
     );
   } finally {

@@ -140,7 +140,10 @@ function postBatch(limits: WebhookLimits): OperationSpec {
     description:
       `At most DAY15_MAX_BATCH_EVENTS (${limits.maxBatchEvents}) events and DAY15_MAX_BATCH_BYTES ` +
       `(${limits.maxBatchBytes}) bytes. Each event gets its own verdict; the valid ones are queued together in ` +
-      'one atomic step.',
+      'one atomic step per queue partition (DAY15_PARTITIONS; one partition by default, so the whole batch). ' +
+      'With several partitions the batch is atomic within each partition, not across them: if one partition ' +
+      'fails, the whole request gets the error answer (503) though other partitions may have stored their ' +
+      'events; the retry finds those as duplicates. An event is never answered 202 without being stored.',
     parameters: signatureHeaders,
     requestBody: {
       description: 'The events, as application/json (or application/*+json); any other media type is refused with 415.',
