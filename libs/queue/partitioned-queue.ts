@@ -56,8 +56,9 @@ export class PartitionedQueue {
 
   /**
    * Checks, once per process, that the data in Redis was written with this number of partitions and records
-   * it on first use (partition-layout.ts); PartitionLayoutError when it was not. Enqueue and claim wait for it,
-   * so nothing is written under another layout. A Redis outage does not stick: the next call checks again.
+   * it on first use (partition-layout.ts); PartitionLayoutError when it was not. Every operation that
+   * writes new data (enqueue, claim, recovery, heartbeats and counts) waits for it, so nothing is written
+   * under another layout. A Redis outage does not stick: the next call checks again.
    */
   verifyLayout(): Promise<void> {
     this.layoutChecked ??= verifyPartitionLayout(this.options.redis, {
@@ -139,14 +140,17 @@ export class PartitionedQueue {
   }
 
   async countRejected(labels: readonly string[]): Promise<void> {
+    await this.verifyLayout();
     await this.home.countRejected(labels);
   }
 
   async heartbeat(consumerId: string): Promise<void> {
+    await this.verifyLayout();
     await this.home.heartbeat(consumerId);
   }
 
   async incrementData(name: string, field: string, by = 1): Promise<void> {
+    await this.verifyLayout();
     await this.home.incrementData(name, field, by);
   }
 
@@ -176,6 +180,7 @@ export class PartitionedQueue {
   }
 
   async recoverExpired(now?: number, limit?: number): Promise<{ requeued: number; deadLettered: number }> {
+    await this.verifyLayout();
     const recovered = await Promise.all(this.partitions.map((partition) => partition.recoverExpired(now, limit)));
     return {
       requeued: recovered.reduce((sum, r) => sum + r.requeued, 0),

@@ -5,6 +5,7 @@ import { recordRestart } from '../../libs/analytics/index.js';
 import { createLogger } from '../../libs/logging/index.js';
 import {
   createQueue,
+  PartitionLayoutError,
   describeRedis,
   openRedis,
   type RedisClient,
@@ -82,6 +83,14 @@ async function main(): Promise<void> {
         if (!stopping) logger.info(`Redis at ${describeRedis(settings)} is reachable`);
       });
     }
+    // Said once here, rather than by every child crashing on it until the crash-loop limit.
+    const layoutChecked = queue;
+    void opened.ready
+      .then(() => layoutChecked.verifyLayout())
+      .catch(async (error: unknown) => {
+        if (error instanceof PartitionLayoutError && !stopping)
+          await fail(error.message, 'docs/scaling.md, "Changing the number of partitions"');
+      });
   }
 
   for (const line of banner(config)) logger.info(line);
