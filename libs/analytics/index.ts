@@ -8,5 +8,6 @@ export {
   type MetricsWindow,
 } from './metrics-document-schema.js';
 export { recordRestart } from './record-restart.js';
+export { dataKeyKind, type DataKeyKind } from './data-key-kinds.js';
 export { percentileFromBuckets, percentileOfSorted } from './percentiles.js';
 export { bucketLabel, latencyBucketsMs } from './analytics-keys.js';

@@ -1,5 +1,5 @@
 export { ReliableQueue, type QueueOptions } from './reliable-queue.js';
-export { PartitionedQueue, type PartitionedQueueOptions } from './partitioned-queue.js';
+export { layoutRecheckMs, PartitionedQueue, type PartitionedQueueOptions } from './partitioned-queue.js';
 export type { DeadLetterStore } from './partitioned-dead-letters.js';
 export { PartitionLayoutError } from './partition-layout.js';
 export { partitionNames, partitionOfKey, placementHash } from './partition-placement.js';

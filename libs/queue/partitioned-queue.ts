@@ -15,6 +15,9 @@ import type {
   QueueStats,
 } from './queue-types.js';
 
+/** How long a layout check holds before the next operation checks again (see verifyLayout). */
+export const layoutRecheckMs = 10_000;
+
 export interface PartitionedQueueOptions extends Omit<QueueOptions, 'partition'> {
   /** DAY15_PARTITIONS: 1 keeps the single-partition layout and keys. */
   partitions?: number;
@@ -34,6 +37,7 @@ export class PartitionedQueue {
   readonly deadLetters: DeadLetterStore;
   private readonly name: string;
   private layoutChecked: Promise<void> | undefined;
+  private layoutCheckedAt = 0;
   /** Rotates which busy partition gets the remainder of a claim's shares, so none is always last. */
   private cursor = 0;
 
@@ -55,20 +59,27 @@ export class PartitionedQueue {
   }
 
   /**
-   * Checks, once per process, that the data in Redis was written with this number of partitions and records
-   * it on first use (partition-layout.ts); PartitionLayoutError when it was not. Every operation that
-   * writes new data (enqueue, claim, recovery, heartbeats and counts) waits for it, so nothing is written
-   * under another layout. A Redis outage does not stick: the next call checks again.
+   * Checks that the data in Redis was written with this number of partitions, recording it on first use
+   * (partition-layout.ts); PartitionLayoutError when it was not. Every operation that writes new data
+   * (enqueue, claim, recovery, heartbeats and counts) waits for it, so nothing is written under another
+   * layout. The answer is kept for layoutRecheckMs, then checked again (one GET), so a process left running
+   * by mistake across `npm run repartition` stops writing within that time. A Redis outage does not stick:
+   * the next call checks again.
    */
   verifyLayout(): Promise<void> {
-    this.layoutChecked ??= verifyPartitionLayout(this.options.redis, {
-      prefix: this.options.prefix,
-      name: this.name,
-      partitions: this.partitions.length,
-    }).catch((error: unknown) => {
-      this.layoutChecked = undefined;
-      throw error;
-    });
+    const now = (this.options.clock ?? Date.now)();
+    if (now - this.layoutCheckedAt > layoutRecheckMs) this.layoutChecked = undefined;
+    if (this.layoutChecked === undefined) {
+      this.layoutCheckedAt = now;
+      this.layoutChecked = verifyPartitionLayout(this.options.redis, {
+        prefix: this.options.prefix,
+        name: this.name,
+        partitions: this.partitions.length,
+      }).catch((error: unknown) => {
+        this.layoutChecked = undefined;
+        throw error;
+      });
+    }
     return this.layoutChecked;
   }
 

@@ -5,6 +5,7 @@ import {
   describeRedis,
   durabilityWarnings,
   openRedis,
+  layoutRecheckMs,
   PartitionLayoutError,
   type OpenedRedis,
   type PartitionedQueue,
@@ -51,20 +52,21 @@ export function openQueueRedis({ config, logger }: MainContext): OpenedRedis {
 
 /**
  * Exits 1 with the reason and the way out when the data in Redis was written with another number of
- * partitions (the queue refuses to enqueue or claim meanwhile); retries through Redis outages.
+ * partitions (the queue refuses to write meanwhile): at start, and, checked again every layoutRecheckMs,
+ * when `npm run repartition` switched the layout under a process left running. Redis outages are waited out.
  */
-async function refuseOtherLayout(queue: PartitionedQueue, { logger }: MainContext): Promise<void> {
+async function refuseOtherLayout(queue: PartitionedQueue, { logger }: MainContext): Promise<never> {
   for (;;) {
     try {
       await queue.verifyLayout();
-      return;
     } catch (error) {
       if (error instanceof PartitionLayoutError) {
         logger.error(error.message);
         process.exit(1);
       }
-      await new Promise((resolve) => setTimeout(resolve, 1000).unref());
     }
+    // Unref'd: the checks never keep a stopping process alive.
+    await new Promise((resolve) => setTimeout(resolve, layoutRecheckMs + 100).unref());
   }
 }
 

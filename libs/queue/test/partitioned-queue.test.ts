@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { PartitionLayoutError, QueueUnavailableError, type PartitionedQueue, type QueueItem } from '../index.js';
+import {
+  layoutRecheckMs,
+  PartitionLayoutError,
+  queueKeys,
+  QueueUnavailableError,
+  type PartitionedQueue,
+  type QueueItem,
+} from '../index.js';
 import { dataFieldSum, uniquePrefix, withContractBackends } from '../../../test/support/backends.js';
 import { queueHarness, type QueueHarness } from './queue-harness.js';
 
@@ -156,6 +163,16 @@ withContractBackends(`a queue of ${partitions} partitions`, (backend) => {
       await expect(other.claim('c', 1, 1000)).rejects.toBeInstanceOf(PartitionLayoutError);
       const same = queueHarness(backend.redis, { prefix, partitions }).queue;
       expect(await same.enqueue([item('e3', 'u3')])).toEqual(['accepted']);
+    });
+
+    it('stops writing within layoutRecheckMs when the layout is switched under a running process', async () => {
+      const queue = fresh();
+      await queue.enqueue([item('before', 'u1')]);
+      await backend.redis.set(queueKeys(h.prefix).layout, '6');
+      h.advance(layoutRecheckMs + 1);
+      await expect(queue.enqueue([item('after', 'u1')])).rejects.toThrow(/written with DAY15_PARTITIONS=6/);
+      await expect(queue.claim('c', 1, 1000)).rejects.toBeInstanceOf(PartitionLayoutError);
+      expect((await queue.stats()).counters.accepted).toBe(1);
     });
 
     it('takes data written before the layout was recorded for single-partition data', async () => {

@@ -1,0 +1,137 @@
+import type { QueueKeys, RedisClient } from '../../libs/queue/index.js';
+import { inPipelines } from './key-space.js';
+import { keyClassifier, type Classified } from './key-kinds.js';
+
+/** A consumer whose last heartbeat is more recent than this counts as running (it beats every second). */
+const liveHeartbeatMs = 30_000;
+/** How many offending keys a refusal names. */
+const namedKeys = 10;
+
+/** One partition of the layout being surveyed: its keys (QueueKeys) and the keys found under its hash tag. */
+export interface SurveyedPartition {
+  keys: QueueKeys;
+  found: readonly string[];
+}
+
+/** A key that moves to the new layout: where it came from, what it is, its name after the key base. */
+export interface MovingKey {
+  partition: number;
+  key: string;
+  suffix: string;
+  kind: Classified;
+}
+
+export interface Survey {
+  moving: MovingKey[];
+  /** Why the layout may not be moved yet, each with what to do; empty when it may. */
+  refusals: string[];
+}
+
+/**
+ * Reads the layout's keys (types, backlog sizes, consumer heartbeats) without writing anything, and says
+ * what would move and whatever forbids moving it: a backlog or dead letters (they would be lost), a live
+ * consumer (it would write to the old layout), or a key of an unknown name or type (it cannot be placed).
+ */
+export async function surveyLayout(
+  redis: RedisClient,
+  partitions: readonly SurveyedPartition[],
+  now: number,
+): Promise<Survey> {
+  const found = partitions.flatMap(({ keys, found: partitionKeys }, partition) => {
+    const classify = keyClassifier(keys);
+    return partitionKeys.map((key) => ({ partition, key, suffix: key.slice(keys.base.length), kind: classify(key) }));
+  });
+  const types = await inPipelines(redis, found, {
+    keyOf: (entry) => entry.key,
+    add: (pipeline, entry) => pipeline.type(entry.key),
+  });
+  // Keys gone since the scan (expired) are left out.
+  const present = found.map((entry, i) => ({ ...entry, type: String(types[i]?.[0]) })).filter((e) => e.type !== 'none');
+  const misplaced = present.filter((entry) => entry.type !== entry.kind.type);
+  const valid = present.filter((entry) => entry.type === entry.kind.type);
+  const refusals = drainRefusals(await drainState(redis, valid, now));
+  const unmovable = misplaced.map(({ key, kind, type }) =>
+    kind.kind === 'unknown' ? `${key} (not a key Day15 writes)` : `${key} (a ${type}, expected a ${kind.type})`,
+  );
+  // An event's hash outside every backlog: its state is unknown. Named only once the backlogs are empty,
+  // since until then every waiting event has one.
+  if (refusals.length === 0) {
+    unmovable.push(
+      ...valid
+        .filter((entry) => entry.kind.kind === 'event')
+        .map((entry) => `${entry.key} (an event outside every backlog and the dead letters)`),
+    );
+  }
+  if (unmovable.length > 0) {
+    refusals.push(
+      `${unmovable.length} key(s) it cannot place in the new layout: ${unmovable.slice(0, namedKeys).join(', ')}` +
+        `${unmovable.length > namedKeys ? `, and ${unmovable.length - namedKeys} more` : ''}. Remove them or tell ` +
+        'libs/analytics/data-key-kinds.ts how they move',
+    );
+  }
+  const moves = new Set<Classified['kind']>(['seen', 'per-user', 'users-set', 'summable', 'queue hash']);
+  return {
+    moving: valid.filter((entry) => moves.has(entry.kind.kind)).map(({ type: _type, ...entry }) => entry),
+    refusals,
+  };
+}
+
+interface DrainState {
+  sizes: { ready: number; 'in flight': number; delayed: number; dead: number };
+  /** Consumers with a heartbeat within liveHeartbeatMs, with its age. */
+  live: string[];
+}
+
+// Backlog sizes and live consumers in the surveyed keys, in one pipeline per partition.
+async function drainState(
+  redis: RedisClient,
+  entries: readonly Omit<MovingKey, 'suffix'>[],
+  now: number,
+): Promise<DrainState> {
+  const checked = entries.filter((entry) => ['backlog', 'dead letters', 'consumers'].includes(entry.kind.kind));
+  const replies = await inPipelines(redis, checked, {
+    keyOf: (entry) => entry.key,
+    add: (pipeline, entry) => {
+      if (entry.kind.kind === 'consumers') pipeline.hgetall(entry.key);
+      else if (entry.kind.type === 'list') pipeline.llen(entry.key);
+      else pipeline.zcard(entry.key);
+    },
+  });
+  const state: DrainState = { sizes: { ready: 0, 'in flight': 0, delayed: 0, dead: 0 }, live: [] };
+  checked.forEach(({ kind }, i) => {
+    const reply = replies[i]?.[0];
+    if (kind.kind === 'backlog') state.sizes[kind.what] += Number(reply);
+    else if (kind.kind === 'dead letters') state.sizes.dead += Number(reply);
+    else {
+      for (const [id, at] of Object.entries(reply as Record<string, string>)) {
+        const ageMs = now - Number(at);
+        if (ageMs < liveHeartbeatMs) state.live.push(`${id} (${Math.max(0, Math.round(ageMs / 1000))} s ago)`);
+      }
+    }
+  });
+  return state;
+}
+
+// What a backlog, dead letters or a live consumer forbid, each with what to do.
+function drainRefusals({ sizes, live }: DrainState): string[] {
+  const refusals: string[] = [];
+  if (sizes.ready + sizes['in flight'] + sizes.delayed > 0) {
+    refusals.push(
+      `The queue is not drained: ${sizes.ready} ready, ${sizes['in flight']} in flight, ${sizes.delayed} delayed ` +
+        'event(s). Stop the receivers, let the consumers drain the queue, then stop the consumers',
+    );
+  }
+  if (sizes.dead > 0) {
+    refusals.push(
+      `${sizes.dead} dead letter(s) would be lost: replay them (npm run dlq -- replay --all) and let the consumers ` +
+        'process them, or purge them (npm run dlq -- purge --all), first',
+    );
+  }
+  if (live.length > 0) {
+    refusals.push(
+      `Consumer(s) still running, last heartbeat: ${live.join(', ')}. Stop every consumer first (a crashed one ` +
+        `counts as stopped ${liveHeartbeatMs / 1000} s after its last heartbeat)`,
+    );
+  }
+  return refusals;
+}
