@@ -14,6 +14,12 @@ export interface BenchProcess {
 
 const ticksPerSecond = 100;
 
+/** CPU seconds (user + system, all threads) a process has used so far, from /proc/<pid>/stat. */
+export function cpuSecondsOfPid(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
 /**
  * Starts a TypeScript entry point with `node --import tsx` (so the pid measured is node itself), writes
  * its output to logs/bench-<name>.log (log lines cost what they cost in production), and resolves once a
@@ -55,10 +61,7 @@ export async function startBenchProcess(
   return {
     name,
     child,
-    cpuSeconds: () => {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
-    },
+    cpuSeconds: () => cpuSecondsOfPid(pid),
     peakRssMb: () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
     stop: async () => {
       if (child.exitCode !== null) return;

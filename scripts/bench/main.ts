@@ -1,17 +1,24 @@
 import { writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { readMetrics } from '../../libs/analytics/index.js';
-import { PartitionedQueue } from '../../libs/queue/index.js';
 import { freePort } from '../../tools/free-port.js';
 import { startRedisServer, type RedisServer } from '../../tools/redis-server.js';
 import { waitForDrained, waitUntil } from '../../tools/wait.js';
 import { startBenchProcess, type BenchProcess } from './bench-processes.js';
-import { benchEvent, drive, type LoadResult } from './load.js';
-import { machineFacts, markdown, table, type BenchReport, type Row } from './report.js';
+import { appEnv, benchQueue, drainPollMs, fmt, ingestRow, prefill, receiverOn, say } from './harness.js';
+import { drive, type LoadResult } from './load.js';
+import { machineFacts, markdown, table, type BenchReport } from './report.js';
+import { measureScaling } from './scaling.js';
 
-// npm run bench [-- --quick]: measures ingest, drain and end-to-end latency against a private redis-server,
-// with the bare ceiling server in the same run, and writes docs/benchmarks.md + .json.
+// npm run bench [-- --quick] [-- --no-cluster | --cluster-only]: measures ingest, drain and end-to-end latency
+// against a private redis-server, with the bare ceiling server in the same run, then ingest and drain on a
+// private local Redis Cluster with 1, 3 and 6 partitions against single Redis (scaling.ts), and writes
+// docs/benchmarks.md + .json.
 const quick = process.argv.includes('--quick');
+// --no-cluster skips the Redis Cluster scaling rows; --cluster-only measures only them (written to
+// logs/bench-cluster.*, not to docs/).
+const clusterOnly = process.argv.includes('--cluster-only');
+const withCluster = !process.argv.includes('--no-cluster');
 const plan = quick
   ? { seconds: 2, connections: [16], drainEvents: 5000, drainBatches: [100, 500], e2eSeconds: 3, e2eRate: 500 }
   : {
@@ -22,87 +29,51 @@ const plan = quick
       e2eSeconds: 30,
       e2eRate: 1000,
     };
-
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const say = (line: string) => process.stderr.write(`${line}\n`);
-
-async function receiverOn(
-  redis: RedisServer,
-  name: string,
-  prefix: string,
-  extra: Record<string, string> = {},
-): Promise<{ process: BenchProcess; url: string }> {
-  const port = await freePort();
-  const process_ = await startBenchProcess(
-    name,
-    'apps/receiver/main.ts',
-    [],
-    appEnv(redis, prefix, { DAY15_WEBHOOK_PORT: String(port), ...extra }),
-    /Receiver listening/,
-  );
-  const url = `http://127.0.0.1:${port}`;
-  // It listens before its first Redis connection is up (and answers 503 until then): measure from ready on.
-  await waitUntil(
-    async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200,
-    30_000,
-    `${name} ready`,
-  );
-  return { process: process_, url };
-}
-
-function appEnv(redis: RedisServer, prefix: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    DAY15_USE_MOCK_REDIS: 'false',
-    DAY15_REDIS_URL: redis.url,
-    DAY15_KEY_PREFIX: prefix,
-    DAY15_WEBHOOK_HOST: '127.0.0.1',
-    // Receivers measured side by side must not contend for the fixed ops port; the benchmark never uses it.
-    DAY15_OPS_PORT: '0',
-    ...extra,
-  };
-}
-
-function ingestRow(what: string, r: LoadResult, extra = ''): Row {
-  return {
-    what,
-    figure: `${fmt(r.eventsPerSecond)} events/s`,
-    detail: `p50 ${fmt(r.p50Ms, 1)} ms, p99 ${fmt(r.p99Ms, 1)} ms${r.non2xx + r.errors > 0 ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}${extra}`,
-  };
-}
-
-// The benchmark's queue handle on a prefix (stats, prefill, metrics); the processes it measures have their own.
-function benchQueue(client: Redis, prefix: string): PartitionedQueue {
-  return new PartitionedQueue({
-    redis: client,
-    prefix,
-    idempotencyTtlMs: 3_600_000,
-    maxAttempts: 3,
-    retryDelayMs: 1000,
-  });
-}
-
-// Polls every 50 ms (not the default 25) so the measurement itself adds little load to Redis.
-const drainPollMs = 50;
+// The drain batch size of the target row, the 2-consumer row and the cluster rows.
+const drainBatchSize = plan.drainBatches.at(-1) ?? 500;
 
 async function main(): Promise<void> {
   const report: BenchReport = {
-    mode: quick ? 'quick' : 'full',
+    mode: clusterOnly ? 'cluster-only' : quick ? 'quick' : 'full',
     targets: [],
     started_at: new Date().toISOString(),
     machine: machineFacts(),
     settings: {
       'seconds per ingest run': plan.seconds,
       'drain events': plan.drainEvents,
-      'end-to-end rate': `${plan.e2eRate}/s for ${plan.e2eSeconds} s`,
+      ...(clusterOnly ? {} : { 'end-to-end rate': `${plan.e2eRate}/s for ${plan.e2eSeconds} s` }),
+      'cluster rows': withCluster
+        ? 'on a local Redis Cluster (3 primaries + 3 replicas) with 1, 3 and 6 partitions, against single Redis'
+        : 'skipped (--no-cluster)',
     },
     rows: [],
     raw: {},
   };
+  const m = report.machine;
+  say(
+    `machine: ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GiB, Node.js ${m.node}, Redis ${m.redis}, commit ${m.commit}`,
+  );
+  const started: BenchProcess[] = [];
+  try {
+    if (!clusterOnly) await measureSingleRedis(report, started);
+    if (withCluster) await measureScaling({ plan: { ...plan, drainBatch: drainBatchSize }, report, started });
+  } finally {
+    for (const process_ of started) await process_.stop().catch(() => undefined);
+  }
+
+  console.log(table(report.rows));
+  const base = clusterOnly ? 'logs/bench-cluster' : quick ? 'logs/bench-quick' : 'docs/benchmarks';
+  writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(`${base}.md`, markdown(report));
+  say(`written: ${base}.md and ${base}.json`);
+}
+
+// The figures on one private redis-server: ingest (bare ceiling, receiver, AOF, replica and WAIT), batch
+// ingest, drain and end-to-end latency.
+async function measureSingleRedis(report: BenchReport, started: BenchProcess[]): Promise<void> {
   const redis = await startRedisServer();
   const redisAof = await startRedisServer({ args: ['--appendonly', 'yes', '--appendfsync', 'always'] });
   const client = new Redis(redis.url);
-  const started: BenchProcess[] = [];
   const replicas: RedisServer[] = [];
   try {
     say('single-event ingest: bare ceiling vs receiver');
@@ -211,7 +182,7 @@ async function main(): Promise<void> {
       await drainRun(redis, client, started, report, batchSize, 1);
     }
     say('consumer drain with 2 consumer processes (scale-out figure)');
-    await drainRun(redis, client, started, report, plan.drainBatches.at(-1) ?? 500, 2);
+    await drainRun(redis, client, started, report, drainBatchSize, 2);
 
     say(`end-to-end latency at ${plan.e2eRate} events/s`);
     const e2e = await receiverOn(redis, 'receiver-e2e', 'e2e');
@@ -247,12 +218,6 @@ async function main(): Promise<void> {
     await redisAof.stop();
     for (const replica of replicas) await replica.stop();
   }
-
-  console.log(table(report.rows));
-  const base = quick ? 'logs/bench-quick' : 'docs/benchmarks';
-  writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(`${base}.md`, markdown(report));
-  say(`written: ${base}.md and ${base}.json`);
 }
 
 // Prefills the queue with realistic events, then times `consumers` consumer processes draining it.
@@ -266,15 +231,7 @@ async function drainRun(
 ): Promise<void> {
   const prefix = `drain${batchSize}x${consumers}`;
   const queue = benchQueue(client, prefix);
-  const receivedAt = new Date().toISOString();
-  for (let offset = 0; offset < plan.drainEvents; offset += 1000) {
-    await queue.enqueue(
-      Array.from({ length: Math.min(1000, plan.drainEvents - offset) }, () => {
-        const event = { ...benchEvent(), received_at: receivedAt };
-        return { id: event.event_id, label: 'usage_tracked', body: JSON.stringify(event) };
-      }),
-    );
-  }
+  await prefill(queue, plan.drainEvents);
   const env = appEnv(redis, prefix, { DAY15_BATCH_SIZE: String(batchSize) });
   const processes = await Promise.all(
     Array.from({ length: consumers }, (_, i) =>
@@ -369,6 +326,10 @@ function targetsOf(report: BenchReport): BenchReport['targets'] {
   ];
 }
 
+if (clusterOnly && !withCluster) {
+  console.error('--cluster-only and --no-cluster leave nothing to measure');
+  process.exit(2);
+}
 main().catch((error: unknown) => {
   console.error(`bench failed: ${(error as Error).stack ?? String(error)}`);
   process.exit(1);

@@ -15,13 +15,45 @@ export interface Target {
   met: string;
 }
 
+/** One run of the Redis Cluster scaling part (scaling.ts): what it did, and where the CPU time went. */
+export interface ScalingRun {
+  configuration: string;
+  partitions: number;
+  run: string;
+  events: number;
+  events_per_second: number;
+  /** events/s over the single Redis figure of the same run. */
+  vs_single: number;
+  /** Wall time the CPU figures cover: the measured run itself (not the warm-up, not the prefill). */
+  seconds: number;
+  /** CPU seconds of each Redis primary (one for single Redis). */
+  primary_cpu_seconds: number[];
+  replica_cpu_seconds: number;
+  /** The receiver (ingest) or consumer (drain) process. */
+  app_cpu_seconds: number;
+  /** The benchmark process: autocannon (ingest), or polling the queue's stats (drain). */
+  bench_cpu_seconds: number;
+  /** Busy share of all cores of the machine during the run, and the share idle while waiting for the disk. */
+  box_busy: number;
+  box_iowait: number;
+  events_per_primary_cpu_second: number;
+  events_per_partition: number[];
+  p50_ms?: number;
+  p99_ms?: number;
+  non2xx?: number;
+  errors?: number;
+  dead?: number;
+}
+
 export interface BenchReport {
-  mode: 'full' | 'quick';
+  mode: 'full' | 'quick' | 'cluster-only';
   targets: Target[];
   started_at: string;
   machine: { cpu: string; cores: number; memory_gb: number; node: string; redis: string; commit: string };
   settings: Record<string, string | number>;
   rows: Row[];
+  /** The Redis Cluster scaling runs, when measured. */
+  scaling?: ScalingRun[];
   raw: Record<string, unknown>;
 }
 
@@ -69,7 +101,36 @@ default configuration (log level info, one log line per event, written to \`logs
 names a setting. Each request carries events with ids never used before, so every event is a fresh accept.
 
 ${table(report.rows)}
+${report.targets.length > 0 ? targetsSection(report) : ''}${report.scaling ? scalingSection(report) : ''}
+How each figure is measured:
+- **single-event ingest**: autocannon against \`POST /webhook/events\` for the stated time and connections; events/s
+  counts 2xx answers; p50/p99 are autocannon's request latencies. The **bare server** (\`scripts/bench/bare-server.ts\`)
+  is a reference ceiling, not a product: \`node:http\` + \`JSON.parse\` + one \`LPUSH\`, no validation, no
+  deduplication, no logging. The ratio is ours / bare from the same run.
+- **AOF on**: the same single-event run against a Redis with \`appendonly yes\` and \`appendfsync always\`.
+- **batch ingest**: \`POST /webhook/batch\` with 100 or 1000 events per request.
+- **consumer drain**: the queue is prefilled directly with realistic events (placed by user id, as the
+  receiver places them), then one consumer process (\`apps/consumer/main.ts\`) with the stated batch size
+  runs until every event is acked with its full analytics; events/s = events / time.
+- **end-to-end latency**: receiver + one consumer with default settings, autocannon offering a fixed rate;
+  p50/p99 from the Redis latency histogram (received -> processed), interpolated inside its buckets.
+- **peak RSS**: VmHWM of the process; **CPU per 10k events**: user + system CPU seconds of the receiver
+  during the 16-connection single-event run, per 10,000 events accepted.
+- **single Redis / cluster, N partitions** (\`scripts/bench/scaling.ts\`): the same single-event, batch-of-100
+  and drain measurements, each with a fresh receiver or consumer started with \`DAY15_PARTITIONS=N\` (and
+  \`DAY15_REDIS_MODE=cluster\`, \`DAY15_REDIS_CLUSTER_NODES\` for the cluster), a key prefix of its own and
+  a clean Redis (FLUSHALL on every primary), after a 1 s warm-up for ingest; the drain's prefill goes
+  through a \`PartitionedQueue\` with the same N. The ratio is over the single Redis figure of the same run.
 
+Rerun: \`npm run bench\` (about 6 minutes on a 2-core machine; needs \`redis-server\` and \`redis-cli\` on
+PATH), or \`npm run bench -- --quick\` for a smoke run of about 80 s (written to \`logs/bench-quick.*\`, not
+here). \`-- --no-cluster\` leaves out the cluster rows (about 3 minutes); \`-- --cluster-only\` measures only
+them (written to \`logs/bench-cluster.*\`). Raw figures: \`docs/benchmarks.json\`.
+`;
+}
+
+function targetsSection(report: BenchReport): string {
+  return `
 ## Against the targets
 
 The targets were set on a machine where the bare ceiling server reached ~30,000 events/s; the
@@ -79,23 +140,68 @@ slower or busier machine is judged by what it can do.
 | target | measured | scaled to this run's ceiling | met |
 |---|---|---|---|
 ${report.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.relative} | ${t.met} |`).join('\n')}
+`;
+}
 
-How each figure is measured:
-- **single-event ingest**: autocannon against \`POST /webhook/events\` for the stated time and connections; events/s
-  counts 2xx answers; p50/p99 are autocannon's request latencies. The **bare server** (\`scripts/bench/bare-server.ts\`)
-  is a reference ceiling, not a product: \`node:http\` + \`JSON.parse\` + one \`LPUSH\`, no validation, no
-  deduplication, no logging. The ratio is ours / bare from the same run.
-- **AOF on**: the same single-event run against a Redis with \`appendonly yes\` and \`appendfsync always\`.
-- **batch ingest**: \`POST /webhook/batch\` with 100 or 1000 events per request.
-- **consumer drain**: the queue is prefilled directly with realistic events, then one consumer process
-  (\`apps/consumer/main.ts\`) with the stated batch size runs until every event is acked with its full
-  analytics; events/s = events / time.
-- **end-to-end latency**: receiver + one consumer with default settings, autocannon offering a fixed rate;
-  p50/p99 from the Redis latency histogram (received -> processed), interpolated inside its buckets.
-- **peak RSS**: VmHWM of the process; **CPU per 10k events**: user + system CPU seconds of the receiver
-  during the 16-connection single-event run, per 10,000 events accepted.
+/** Cores busy outside the measured processes above which a cluster row says so (idle nodes and the kernel stay below). */
+export const sharedCoresThreshold = 0.25;
 
-Rerun: \`npm run bench\` (about 5 minutes; needs \`redis-server\` on PATH), or \`npm run bench -- --quick\` for a
-smoke run under a minute (written to \`logs/bench-quick.*\`, not here). Raw figures: \`docs/benchmarks.json\`.
+/**
+ * Cores busy with anything but the processes measured: the idle Redis nodes, AOF rewrites (forked children),
+ * the kernel's writeback, and whatever else ran on the machine; a large figure means the run shared it.
+ */
+export function otherCores(r: ScalingRun, cores: number): number {
+  const measured = r.primary_cpu_seconds.reduce((a, b) => a + b, 0) + r.replica_cpu_seconds;
+  return r.box_busy * cores - (measured + r.app_cpu_seconds + r.bench_cpu_seconds) / Math.max(r.seconds, 1e-9);
+}
+
+// Where the CPU time of each cluster run went, so the figures can be read per primary core.
+function scalingSection(report: BenchReport): string {
+  const runs = report.scaling ?? [];
+  const n = (x: number, digits = 0) =>
+    x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  const cores = (cpuSeconds: number, seconds: number) => n(cpuSeconds / Math.max(seconds, 1e-9), 2);
+  const other = (r: ScalingRun) => otherCores(r, report.machine.cores);
+  const line = (r: ScalingRun) => {
+    const primaries = r.primary_cpu_seconds.reduce((a, b) => a + b, 0);
+    const each =
+      r.primary_cpu_seconds.length > 1 ? ` (${r.primary_cpu_seconds.map((c) => cores(c, r.seconds)).join(' + ')})` : '';
+    return (
+      `| ${r.configuration} | ${r.run} | ${n(r.events_per_second)} | ${n(r.vs_single, 2)} | ` +
+      `${cores(primaries, r.seconds)}${each} | ${n(r.events_per_primary_cpu_second)} | ` +
+      `${cores(r.replica_cpu_seconds, r.seconds)} | ${cores(r.app_cpu_seconds, r.seconds)} | ` +
+      `${cores(r.bench_cpu_seconds, r.seconds)} | ${n(Math.max(0, other(r)), 2)} | ${n(r.box_busy * 100)} % (${n(r.box_iowait * 100)} %) | ${r.events_per_partition.map((e) => n(e)).join(' / ')} |`
+    );
+  };
+  return `
+## Scaling on a local Redis Cluster
+
+The rows "single Redis" and "cluster, N partitions" come from a private Redis Cluster of 3 primaries and
+3 replicas on this machine (\`tools/redis-cluster.js\`: every node appends to its AOF with \`appendfsync
+always\`), with the queue in 1, 3 and 6 partitions (\`DAY15_PARTITIONS\`, events placed by user id), against
+a single redis-server set up like one of its shards (\`appendfsync always\`, one replica), in the same run.
+With 3 partitions each primary holds one (\`{events-3p0}\` ... \`{events-3p2}\` hash to slots of three
+different shards), with 6 each holds two; with 1 partition the whole queue is on one shard.
+
+**This machine has ${report.machine.cores} cores** for all six Redis nodes, the receiver or consumer and the
+load generator, and all six nodes fsync every write to the same disk: these ratios show where this box
+runs out of CPU (or of fsyncs), not what the design does with a core per process. The table says where
+the time went, in cores (CPU seconds over the run's wall time; box busy counts all processes on all cores,
+iowait the share idle while waiting for the disk; "other" is the busy cores no measured process accounts
+for: idle nodes, AOF rewrites, the kernel, anything else running on the machine);
+"events per primary CPU-s" is the run's events over the CPU seconds of the Redis primaries: what one fully
+busy primary core gives for this work, the figure to size a bigger cluster from (the apps scale
+separately, by adding receivers and consumers). It is measured at part load: a primary that gets fewer
+commands per event-loop turn (a third of the load with 3 partitions) pays its per-turn costs (the fsync, the
+replication write, the system calls) over fewer events, so the spread runs give the conservative figure.
+On one machine more partitions cannot add cores; they only show what spreading costs. Events per
+partition: where the events went, by user id (ingest: including the 1 s warm-up). Each run starts once the
+machine is quiet; a row says "other cores busy" when more than ${sharedCoresThreshold} cores were busy
+outside the measured processes during its run. In the batch runs that is mostly AOF rewrites (forked
+children of primaries and replicas) that the run's own writes trigger: part of its cost, not a neighbour.
+
+| configuration | run | events/s | x single Redis | primaries, cores (each) | events per primary CPU-s | replicas, cores | receiver or consumer, cores | load generator, cores | other, cores | box busy (iowait) | events per partition |
+|---|---|---|---|---|---|---|---|---|---|---|---|
+${runs.map(line).join('\n')}
 `;
 }
