@@ -17,39 +17,96 @@ const chromiumArgs = [
   '--disable-sync',
 ];
 
-const at = new Date().toISOString();
+const dayMs = 86_400_000;
+const now = Date.now();
+const at = new Date(now).toISOString();
+const today = at.slice(0, 10);
+const daysAgo = (days: number) => new Date(now - days * dayMs).toISOString();
+type Metadata = Record<string, string | number>;
+const event = (id: string, event_type: string, user_id: string, timestamp: string, metadata: Metadata) => ({
+  event_id: `evt_dash_${id}`,
+  event_type,
+  user_id,
+  timestamp,
+  metadata,
+});
+const signup = (user: string, source: string) => event(`signup_${user}`, 'user_signup', user, at, { source });
+const subscription = (type: string, user: string, days: number, metadata: Metadata) =>
+  event(`${type}_${user}_${days}`, `subscription_${type}`, user, daysAgo(days), metadata);
+
+// What the receiver converts at: base USD (the default), one rate for EUR, none for GBP.
+const fxEnv = { DAY15_FX_RATES: 'EUR=1.1', DAY15_FX_RATES_DATE: today };
+
+// Three signups today; subscription histories over the last 60 days (dated by their timestamps, oldest first
+// for each user, as a sender sends them) that make every kind of MRR movement, in USD, in EUR (converted at
+// 1.1) and in GBP (no rate: left out of MRR and movements); and a user who only tracks usage. All arrive
+// today, so all 8 users are active today, this week and this month.
 const events = [
-  ...['u1', 'u2', 'u3'].map((user, i) => ({
-    event_id: `evt_dash_signup_${i}`,
-    event_type: 'user_signup',
-    user_id: user,
-    timestamp: at,
-    metadata: { source: i === 0 ? 'ads' : 'organic' },
-  })),
-  {
-    event_id: 'evt_dash_sub_1',
-    event_type: 'subscription_created',
-    user_id: 'u1',
-    timestamp: at,
-    metadata: { plan: 'basic', amount: 29 },
-  },
-  {
-    event_id: 'evt_dash_sub_2',
-    event_type: 'subscription_created',
-    user_id: 'u2',
-    timestamp: at,
-    metadata: { plan: 'premium', amount: 1188, billing_cycle: 'annual' },
-  },
-  {
-    event_id: 'evt_dash_usage_1',
-    event_type: 'usage_tracked',
-    user_id: 'u3',
-    timestamp: at,
-    metadata: { feature: 'api_calls', quantity: 42 },
-  },
+  signup('u1', 'ads'),
+  signup('u2', 'organic'),
+  signup('u3', 'organic'),
+  subscription('created', 'u1', 60, { plan: 'basic', amount: 29 }), // new +29
+  subscription('created', 'u2', 45, { plan: 'premium', amount: 1188, billing_cycle: 'annual' }), // new +99
+  subscription('created', 'u3', 30, { plan: 'basic', amount: 49, currency: 'EUR' }), // new +53.90
+  subscription('created', 'u4', 25, { plan: 'pro', amount: 79 }), // new +79
+  subscription('created', 'u5', 20, { plan: 'pro', amount: 79 }), // new +79
+  subscription('updated', 'u4', 12, { plan: 'basic', amount: 29 }), // contraction -50
+  subscription('cancelled', 'u5', 8, { plan: 'pro' }), // churn -79
+  subscription('updated', 'u1', 5, { plan: 'pro', amount: 79 }), // expansion +50
+  subscription('created', 'u5', 0, { plan: 'basic', amount: 29 }), // reactivation +29 today
+  subscription('cancelled', 'u4', 0, { plan: 'basic' }), // churn -29 today
+  subscription('created', 'u6', 0, { plan: 'basic', amount: 20, currency: 'GBP' }), // unconverted
+  subscription('created', 'u7', 0, { plan: 'premium', amount: 99 }), // new +99 today
+  event('usage_u8', 'usage_tracked', 'u8', at, { feature: 'api_calls', quantity: 42 }),
 ];
 
-const mrrShown = '$128.00';
+// Live MRR: u1 pro $79 + u2 premium $99 + u3 €49 (= $53.90) + u5 basic $29 + u7 premium $99; u6's £20 has no rate.
+const mrrShown = '$359.90';
+// The movements chart starts at the first day with data: 60 days ago, so 61 days with today.
+const movementsShown =
+  'MRR movements over the last 61 days: new +$438.90, expansion +$50.00, reactivation +$29.00, ' +
+  'contraction -$50.00, churn -$108.00, net +$359.90; MRR from $0.00 to $359.90';
+const movementKinds = ['new', 'expansion', 'reactivation', 'contraction', 'churn'] as const;
+
+// The parts of /api/metrics the dashboard shows.
+type Movements = Record<(typeof movementKinds)[number] | 'net', number>;
+interface Metrics {
+  signups: { today: number };
+  subscriptions: {
+    active: number;
+    churned: number;
+    currency: string;
+    mrr: number;
+    mrr_by_currency: Record<string, number>;
+    unconverted: Record<string, number>;
+    fx: { date: string | null; rates: Record<string, number> };
+    by_plan: Record<string, number>;
+    movements: { today: Movements; by_day: (Movements & { date: string; mrr_end: number })[] };
+  };
+  active_users: { dau: number; wau: number; mau: number };
+  unique_users_today: number;
+}
+
+// The page formats money with Intl in the browser's locale; the test's browser runs in en-US, like this.
+const money = (amount: number, currency: string, signed = false) =>
+  new Intl.NumberFormat('en-US', { style: 'currency', currency, signDisplay: signed ? 'exceptZero' : 'auto' }).format(
+    amount,
+  );
+
+// The movements chart's text alternative as the page should write it from the document: the days from the first
+// with data (at least 7) to today, their totals, and MRR before and after them.
+function movementsDescription({ currency, movements }: Metrics['subscriptions']): string {
+  const all = movements.by_day;
+  const hasData = (d: (typeof all)[number]) => d.mrr_end !== 0 || movementKinds.some((k) => d[k] !== 0);
+  const first = all.findIndex(hasData);
+  const days = all.slice(Math.min(first === -1 ? all.length : first, all.length - 7));
+  const total = (key: keyof Movements) => days.reduce((sum, d) => sum + d[key], 0);
+  const kinds = movementKinds.map((k) => `${k} ${money(total(k), currency, true)}`).join(', ');
+  return (
+    `MRR movements over the last ${days.length} days: ${kinds}, net ${money(total('net'), currency, true)}; ` +
+    `MRR from ${money(Math.round((days[0]!.mrr_end - days[0]!.net) * 100) / 100 + 0, currency)} to ${money(days.at(-1)!.mrr_end, currency)}`
+  );
+}
 
 // The ops credential: the browser logs in with it as the password of HTTP Basic (any user name), as a person
 // does at the browser's prompt; the test's own reads send it as a bearer token.
@@ -90,9 +147,9 @@ describe('the live dashboard in headless Chromium', () => {
   });
 
   it(
-    'asks for the ops credential, then shows the sent events in its tiles within 2 s of processing, matching /api/metrics, without page errors',
+    'asks for the ops credential, then shows the sent events within 2 s of processing, money in its currency and the MRR movements, matching /api/metrics, without page errors',
     async () => {
-      const { orchestrator, url, ops } = await startOrchestrator({ DAY15_OPS_TOKEN: opsToken });
+      const { orchestrator, url, ops } = await startOrchestrator({ DAY15_OPS_TOKEN: opsToken, ...fxEnv });
       // Without the credential, the page is a Basic challenge (a browser then shows its log-in prompt).
       const refused = await fetch(`${ops.url}/dashboard`);
       expect([refused.status, refused.headers.get('www-authenticate')]).toEqual([
@@ -102,6 +159,7 @@ describe('the live dashboard in headless Chromium', () => {
 
       const context = await browser.newContext({
         viewport: { width: 1280, height: 1100 },
+        locale: 'en-US',
         httpCredentials: { username: 'analyst', password: opsToken },
       });
       const page = await context.newPage();
@@ -140,20 +198,78 @@ describe('the live dashboard in headless Chromium', () => {
       expect(shownOnPoll).not.toBeNull();
       expect(shownOnPoll).toBeLessThanOrEqual(pollsBeforeProcessed + 1);
 
-      const tile = (id: string) => page.textContent(`#${id}`);
-      expect(await tile('kpi-signups-today')).toBe('3');
-      expect(await tile('kpi-active')).toBe('2');
-      expect(await tile('kpi-users')).toBe('3');
-      expect(await tile('processed')).toBe('6');
-      const metrics = (await (await fetch(`${ops.url}/api/metrics`, { headers: opsAuth })).json()) as {
-        signups: { today: number };
-        subscriptions: { active: number; churned: number };
-      };
-      expect(await tile('kpi-signups-today')).toBe(String(metrics.signups.today));
-      expect(await tile('kpi-active')).toBe(String(metrics.subscriptions.active));
-      expect(await tile('kpi-churned')).toBe(String(metrics.subscriptions.churned));
+      // Every part of the page comes from one document; wait for the one with every event processed.
+      await page.locator('#processed', { hasText: String(events.length) }).waitFor({ timeout: 10_000 });
+      const metrics = (await (await fetch(`${ops.url}/api/metrics`, { headers: opsAuth })).json()) as Metrics;
+      const subs = metrics.subscriptions;
+      // What the sent events make, by the rules of issue 15.
+      expect([subs.currency, subs.mrr_by_currency, subs.unconverted, subs.fx]).toEqual([
+        'USD',
+        { USD: 306, EUR: 49, GBP: 20 },
+        { GBP: 20 },
+        { date: today, rates: { EUR: 1.1 } },
+      ]);
+      expect(subs.mrr).toBeCloseTo(359.9, 2);
+      const todayMoves = [...movementKinds, 'net'] as const;
+      expect(todayMoves.map((k) => Math.round(subs.movements.today[k] * 100) / 100 + 0)).toEqual([
+        99, 0, 29, 0, -29, 99,
+      ]);
+      expect([subs.movements.by_day.length, subs.movements.by_day.at(-1)!.date]).toEqual([90, today]);
+      expect(metrics.active_users).toEqual({ dau: 8, wau: 8, mau: 8 });
+      expect(metrics.unique_users_today).toBe(metrics.active_users.dau);
+
+      const text = async (id: string) => (await page.textContent(`#${id}`))?.trim();
+      // Tiles: counts as in the document, MRR in the base currency with the currency it leaves out.
+      expect(await text('kpi-signups-today')).toBe(String(metrics.signups.today));
+      expect(await text('kpi-signups-today')).toBe('3');
+      expect(await text('kpi-active')).toBe(String(subs.active));
+      expect(await text('kpi-churned')).toBe(String(subs.churned));
+      expect([await text('kpi-dau'), await text('kpi-wau'), await text('kpi-mau')]).toEqual(['8', '8', '8']);
+      expect(await text('processed')).toBe(String(events.length));
+      expect(await text('kpi-mrr')).toBe(money(subs.mrr, subs.currency));
+      expect(await text('kpi-mrr-note')).toBe('excludes £20.00 (no rate)');
+      expect(await page.isVisible('#kpi-mrr-note')).toBe(true);
+
+      // The movements panel: today's movements, MRR in each currency, the currency without a rate, the rates.
+      for (const kind of todayMoves) {
+        expect([kind, await text(`mv-${kind}`)]).toEqual([
+          kind,
+          money(subs.movements.today[kind], subs.currency, true),
+        ]);
+      }
+      expect([await text('mv-new'), await text('mv-churn'), await text('mv-net')]).toEqual([
+        '+$99.00',
+        '-$29.00',
+        '+$99.00',
+      ]);
+      expect(await page.locator('#mrr-by-currency li').allTextContents()).toEqual([
+        'USD $306.00',
+        'EUR €49.00 ≈ $53.90',
+        'GBP £20.00 (no rate: not in MRR)',
+      ]);
+      expect(await page.isVisible('#mrr-unconverted')).toBe(true);
+      expect(await text('mrr-unconverted')).toContain(
+        'No exchange rate for GBP: £20.00 left out of MRR and movements.',
+      );
+      expect(await text('fx-rates')).toBe(`Rates of ${today}: 1 EUR = $1.10`);
+      // Its chart: the days from the first with data to today, five stacked movement series and the MRR line.
+      expect(await page.getAttribute('#chart-movements', 'aria-label')).toBe(movementsDescription(subs));
+      expect(await page.getAttribute('#chart-movements', 'aria-label')).toBe(movementsShown);
+      const drawn = await page.evaluate<{ label: string; type: string | undefined; points: number; last: number }[]>(
+        `Chart.getChart('chart-movements').data.datasets.map((d) => ({ label: d.label, type: d.type, points: d.data.length, last: d.data.at(-1) }))`,
+      );
+      expect(drawn.map(({ label, points }) => [label, points])).toEqual(
+        ['New', 'Expansion', 'Reactivation', 'Contraction', 'Churn', 'MRR at end of day'].map((l) => [l, 61]),
+      );
+      expect(drawn.at(-1)!.type).toBe('line');
+      expect(drawn.at(-1)!.last).toBeCloseTo(subs.mrr, 2);
+      expect(await text('movements-caption')).toBe(
+        'Movements per day and MRR at the end of each day, last 61 days (USD)',
+      );
       expect(await page.getAttribute('#chart-mrr-plan', 'aria-label')).toBe(
-        'MRR by plan: basic $29.00, premium $99.00',
+        `MRR by plan: ${Object.entries(subs.by_plan)
+          .map(([plan, v]) => `${plan} ${money(v, subs.currency)}`)
+          .join(', ')}`,
       );
       await page.screenshot({ path: 'docs/dashboard.png', fullPage: true });
       await context.close();
