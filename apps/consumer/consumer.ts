@@ -90,6 +90,7 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
           logger,
           now: clock(),
           dryRun,
+          baseCurrency: config.analytics.baseCurrency,
           effectsFor: deps.effectsFor ?? analyticsEffects,
         });
         held = [];

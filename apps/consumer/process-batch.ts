@@ -9,6 +9,8 @@ export interface BatchContext {
   logger: Logger;
   now: number;
   dryRun: boolean;
+  /** DAY15_BASE_CURRENCY: the currency of subscription amounts that name none. */
+  baseCurrency: string;
   effectsFor: (event: Day15Event, context: EffectContext) => Effect[];
 }
 
@@ -101,7 +103,10 @@ function prepare(claim: Claim, ctx: BatchContext): Prepared {
     };
   }
   try {
-    return { event: verdict.event, effects: ctx.effectsFor(verdict.event, { now: ctx.now }) };
+    return {
+      event: verdict.event,
+      effects: ctx.effectsFor(verdict.event, { now: ctx.now, baseCurrency: ctx.baseCurrency }),
+    };
   } catch (error) {
     return { error: `analytics rule failed: ${(error as Error).message}`, retry: true };
   }

@@ -115,10 +115,30 @@ export function createPrometheusRegistry(read: ReadMetrics, own: readonly client
     ['consumer'],
     (m) => m.pipeline.consumers.map((c): Sample => [{ consumer: c.id }, c.last_seen_s]),
   );
-  fromDocument('gauge', 'day15_mrr', 'Monthly recurring revenue', [], (m) => [[{}, m.subscriptions.mrr]]);
+  fromDocument(
+    'gauge',
+    'day15_mrr',
+    'Monthly recurring revenue in the base currency (label currency), converted at the configured rates',
+    ['currency'],
+    (m) => [[{ currency: m.subscriptions.currency }, m.subscriptions.mrr]],
+  );
+  fromDocument(
+    'gauge',
+    'day15_mrr_by_currency',
+    'Monthly recurring revenue in each currency, unconverted',
+    ['currency'],
+    (m) => Object.entries(m.subscriptions.mrr_by_currency).map(([currency, mrr]): Sample => [{ currency }, mrr]),
+  );
   fromDocument('gauge', 'day15_active_subscriptions', 'Active subscriptions', [], (m) => [
     [{}, m.subscriptions.active],
   ]);
+  fromDocument(
+    'gauge',
+    'day15_active_users',
+    'Distinct users with an event arrived in the last 1, 7 and 30 UTC days',
+    ['window'],
+    (m) => Object.entries(m.active_users).map(([window, users]): Sample => [{ window }, users]),
+  );
 
   registry.registerMetric(latencyHistogram(metrics) as unknown as client.Metric);
   return registry;

@@ -5,7 +5,10 @@ import type { PartitionedQueue } from '../../libs/queue/index.js';
 /** Everything the receiver needs, passed in so tests can build it around any queue and clock. */
 export interface ReceiverDeps {
   config: Day15Config;
-  queue: Pick<PartitionedQueue, 'enqueue' | 'countRejected' | 'stats' | 'partitions' | 'deadLetters' | 'ping'>;
+  queue: Pick<
+    PartitionedQueue,
+    'enqueue' | 'countRejected' | 'stats' | 'partitions' | 'deadLetters' | 'eventStatus' | 'ping'
+  >;
   logger: Logger;
   /** Set `stopping` when a graceful stop begins: GET /readyz answers 503 from then on, before the listener drains. */
   shutdown?: ShutdownState;

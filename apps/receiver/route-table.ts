@@ -6,6 +6,7 @@ import { cachedMetrics } from './metrics-cache.js';
 import { createPrometheusRegistry, unavailableCounter } from './prometheus.js';
 import type { ReceiverDeps } from './receiver-deps.js';
 import { adminDeadLetters } from './routes/admin-dead-letters.js';
+import { adminEvents } from './routes/admin-events.js';
 import { dashboard } from './routes/dashboard.js';
 import { getHealth } from './routes/get-health.js';
 import { getMetrics } from './routes/get-metrics.js';
@@ -76,7 +77,7 @@ export function receiverRoutes(
     node: webhook(path, limitBytes, action),
   });
   // One cached read of the metrics document, shared by /api/metrics (and so the dashboard) and /metrics.
-  const readMetrics = cachedMetrics(deps.queue, clock);
+  const readMetrics = cachedMetrics(deps.queue, clock, deps.config.analytics);
   return {
     ingest: {
       endpoints: [
@@ -98,7 +99,7 @@ export function receiverRoutes(
         },
         { method: 'GET', path: '/openapi.json', express: getOpenApi(servers, config.webhook) },
       ],
-      routers: [dashboard(), adminDeadLetters({ queue: deps.queue, clock })],
+      routers: [dashboard(), adminDeadLetters({ queue: deps.queue, clock }), adminEvents({ queue: deps.queue })],
     },
   };
 }

@@ -7,7 +7,10 @@ export const analyticsKeys = {
   signupsBySource: 'a:signups:by_source',
   signupsByCountry: 'a:signups:by_country',
   signupsByDay: 'a:signups:by_day',
-  usersOfDay: (day: string) => `a:users:${day}`,
+  /** User id -> the last day (days since the epoch, UTC) an event of theirs arrived: DAU, WAU and MAU. */
+  activeUsers: 'a:active',
+  /** The MRR movements dated on a UTC day (fields `<kind>:<currency>`, signed amounts in cents). */
+  movements: (day: string) => `a:mov:${day}`,
   subscription: (userId: string) => `a:sub:${userId}`,
   subscriptions: 'a:subs',
   mrrByPlan: 'a:subs:mrr_by_plan',
@@ -29,8 +32,14 @@ export const subscriptionFields = {
   unknownCancellations: 'unknown_cancellations',
 } as const;
 
-/** Per-minute series and per-day user sets are kept this long. */
+/** Per-minute series are kept this long. */
 export const seriesRetentionSeconds = 48 * 3600;
+/** Active users are remembered this many days back: enough for MAU (the last 30 days, today included). */
+export const activeUserDays = 31;
+/** MRR movements are kept this long: the 90 days the metrics show, and a margin. */
+export const movementRetentionSeconds = 92 * 24 * 3600;
+/** The days shown in subscriptions.movements.by_day. */
+export const movementDays = 90;
 /** Per-hour series are kept this long (a 7-day window plus a day). */
 export const hourlyRetentionSeconds = 8 * 24 * 3600;
 /** Field of the latency hash holding the sum of all latencies (ms), for averages and Prometheus. */
@@ -57,6 +66,8 @@ export const latencyBucketsMs = [
 export const bucketLabel = (upperMs: number): string => (upperMs === Infinity ? 'inf' : String(upperMs));
 
 /** UTC day and minute stamps used in key names: 20261126 and 202611261430. */
+/** Days since the epoch (UTC) of a time in ms: the score of an active user. */
+export const dayNumber = (ms: number): number => Math.floor(ms / 86_400_000);
 export const dayStamp = (ms: number): string => new Date(ms).toISOString().slice(0, 10).replaceAll('-', '');
 export const minuteStamp = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace(/[-T:]/g, '');
 export const hourStamp = (ms: number): string => new Date(ms).toISOString().slice(0, 13).replace(/[-T:]/g, '');

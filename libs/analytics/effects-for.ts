@@ -2,13 +2,16 @@ import type { Day15Event, EventType, MetadataByType } from '../events/index.js';
 import type { Effect } from '../queue/index.js';
 import {
   analyticsKeys as k,
+  activeUserDays,
   bucketLabel,
+  dayNumber,
   dayStamp,
   hourStamp,
   hourlyRetentionSeconds,
   latencyBucketsMs,
   latencySumField,
   minuteStamp,
+  movementRetentionSeconds,
   seriesRetentionSeconds,
   subscriptionFields as f,
 } from './analytics-keys.js';
@@ -16,16 +19,27 @@ import {
 export interface EffectContext {
   /** Processing time (ms); with the event's received_at it gives the end-to-end latency. */
   now: number;
+  /** DAY15_BASE_CURRENCY: the currency of subscription amounts that name none (USD when omitted). */
+  baseCurrency?: string;
 }
 
-type Rules = { [T in EventType]: (event: Extract<Day15Event, { event_type: T }>, receivedAt: number) => Effect[] };
+type Rules = {
+  [T in EventType]: (event: Extract<Day15Event, { event_type: T }>, at: Times) => Effect[];
+};
+
+/** When the event arrived and when it is processed (ms), and the base currency: what the rules depend on besides the event. */
+interface Times {
+  receivedAt: number;
+  now: number;
+  baseCurrency: string;
+}
 
 /**
  * What one processed event changes in the analytics, as data for the queue's atomic ack.
- * Time buckets (per-minute series, users of the day) use the time the event was received, so the live
- * dashboard moves with arrivals; subscription ordering uses the event's own timestamp.
+ * Time buckets (per-minute series, active users) use the time the event was received, so the live
+ * dashboard moves with arrivals; subscription ordering and MRR movements use the event's own timestamp.
  */
-export function effectsFor(event: Day15Event, { now }: EffectContext): Effect[] {
+export function effectsFor(event: Day15Event, { now, baseCurrency = 'USD' }: EffectContext): Effect[] {
   const receivedAt = parseTime(event.received_at) ?? now;
   const minuteKey = k.minute(minuteStamp(receivedAt));
   const hourKey = k.hour(hourStamp(receivedAt));
@@ -39,42 +53,39 @@ export function effectsFor(event: Day15Event, { now }: EffectContext): Effect[] 
     { op: 'hincrby', key: hourKey, field: event.event_type, by: 1 },
     { op: 'expire', key: hourKey, seconds: hourlyRetentionSeconds },
   ];
-  const rule = rules[event.event_type] as (e: Day15Event, receivedAt: number) => Effect[];
-  return [...common, ...rule(event, receivedAt)];
+  if (event.user_id) {
+    const day = dayNumber(receivedAt);
+    common.push(
+      { op: 'zmax', key: k.activeUsers, member: event.user_id, score: day },
+      { op: 'ztrimbelow', key: k.activeUsers, score: day - activeUserDays + 1 },
+    );
+  }
+  const rule = rules[event.event_type] as (e: Day15Event, at: Times) => Effect[];
+  return [...common, ...rule(event, { receivedAt, now, baseCurrency })];
 }
 
 const rules: Rules = {
-  user_signup: (event, receivedAt) => {
+  user_signup: (event, { receivedAt }) => {
     const meta: MetadataByType['user_signup'] = event.metadata ?? {};
-    const day = dayStamp(receivedAt);
-    const effects: Effect[] = [
+    return [
       { op: 'hincrby', key: k.signups, field: 'total', by: 1 },
       { op: 'hincrby', key: k.signupsBySource, field: meta.source ?? 'unknown', by: 1 },
       { op: 'hincrby', key: k.signupsByCountry, field: meta.country ?? 'unknown', by: 1 },
-      { op: 'hincrby', key: k.signupsByDay, field: day, by: 1 },
+      { op: 'hincrby', key: k.signupsByDay, field: dayStamp(receivedAt), by: 1 },
     ];
-    if (event.user_id) {
-      effects.push(
-        { op: 'sadd', key: k.usersOfDay(day), member: event.user_id },
-        { op: 'expire', key: k.usersOfDay(day), seconds: seriesRetentionSeconds },
-      );
-    }
-    return effects;
   },
-  subscription_created: (event) => subscriptionChange(event),
-  subscription_updated: (event) => subscriptionChange(event),
-  subscription_cancelled: (event) => {
+  subscription_created: (event, at) => subscriptionChange(event, at),
+  subscription_updated: (event, at) => subscriptionChange(event, at),
+  subscription_cancelled: (event, at) => {
     if (!event.user_id) return [];
-    return [
-      subscriptionState(event.user_id, event.timestamp, {
-        live: false,
-        fields: {
-          status: 'cancelled',
-          cancelled_at: event.timestamp,
-          ...(event.metadata?.reason ? { reason: event.metadata.reason } : {}),
-        },
-      }),
-    ];
+    return subscriptionState(event.user_id, event.timestamp, at, {
+      live: false,
+      fields: {
+        status: 'cancelled',
+        cancelled_at: event.timestamp,
+        ...(event.metadata?.reason ? { reason: event.metadata.reason } : {}),
+      },
+    });
   },
   usage_tracked: (event) => {
     const meta: MetadataByType['usage_tracked'] = event.metadata ?? {};
@@ -89,17 +100,18 @@ const rules: Rules = {
 
 function subscriptionChange(
   event: Extract<Day15Event, { event_type: 'subscription_created' | 'subscription_updated' }>,
+  at: Times,
 ): Effect[] {
   if (!event.user_id) return [];
   const meta: MetadataByType['subscription_created'] = event.metadata ?? {};
-  return [
-    subscriptionState(event.user_id, event.timestamp, {
-      live: true,
-      group: meta.plan,
-      value: meta.amount === undefined ? undefined : monthlyCents(meta.amount, meta.billing_cycle),
-      fields: { status: 'active', updated_at: event.timestamp, ...(meta.currency ? { currency: meta.currency } : {}) },
-    }),
-  ];
+  return subscriptionState(event.user_id, event.timestamp, at, {
+    live: true,
+    group: meta.plan,
+    value: meta.amount === undefined ? undefined : monthlyCents(meta.amount, meta.billing_cycle),
+    // An update without a currency keeps the stored one; a new subscription without one is in the base.
+    unit: meta.currency ?? (event.event_type === 'subscription_created' ? at.baseCurrency : undefined),
+    fields: { status: 'active', updated_at: event.timestamp },
+  });
 }
 
 /** MRR counts in whole cents, so adding and removing a subscription's share never leaves float dust. */
@@ -107,23 +119,35 @@ export function monthlyCents(amount: number, cycle: 'monthly' | 'annual' | undef
   return Math.round((cycle === 'annual' ? amount / 12 : amount) * 100);
 }
 
+/**
+ * The subscription's new state as a versioned contribution (last writer wins by event time), with its MRR
+ * movement recorded on the event's UTC day, or on the processing day for an event stamped in the future (a
+ * day that has not happened yet has no movements to show).
+ */
 function subscriptionState(
   userId: string,
   timestamp: string,
-  change: { live: boolean; group?: string; value?: number; fields: Record<string, string> },
-): Effect {
-  return {
-    op: 'contribution',
-    key: k.subscription(userId),
-    version: parseTime(timestamp) ?? 0,
-    ...change,
-    totalsKey: k.subscriptions,
-    valueField: f.mrrCents,
-    liveField: f.active,
-    endField: f.churned,
-    orphanField: f.unknownCancellations,
-    byGroupKey: k.mrrByPlan,
-  };
+  at: Times,
+  change: { live: boolean; group?: string; value?: number; unit?: string; fields: Record<string, string> },
+): Effect[] {
+  const version = parseTime(timestamp) ?? at.now;
+  const movementsKey = k.movements(dayStamp(Math.min(version, at.now)));
+  return [
+    {
+      op: 'contribution',
+      key: k.subscription(userId),
+      version,
+      ...change,
+      totalsKey: k.subscriptions,
+      valueField: f.mrrCents,
+      liveField: f.active,
+      endField: f.churned,
+      orphanField: f.unknownCancellations,
+      byGroupKey: k.mrrByPlan,
+      movementsKey,
+    },
+    { op: 'expire', key: movementsKey, seconds: movementRetentionSeconds },
+  ];
 }
 
 function latencyBucket(ms: number): string {

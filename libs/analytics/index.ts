@@ -1,6 +1,7 @@
 export { placementKey } from './placement-key.js';
 export { effectsFor, monthlyCents, type EffectContext } from './effects-for.js';
 export { readMetrics, type MetricsOptions, type MetricsSource } from './read-metrics.js';
+export { convertedMovements, defaultMoney, type Money, type MovementDay } from './subscription-figures.js';
 export {
   metricsDocumentSchema,
   metricsWindows,

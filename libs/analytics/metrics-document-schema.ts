@@ -17,6 +17,20 @@ const seriesPoint = {
   properties: { at: dateTime, by_type: counts },
 } as const;
 const series = { type: 'array', items: seriesPoint } as const;
+const signedAmount = { type: 'number' } as const;
+const amounts = { type: 'object', additionalProperties: amount } as const;
+const movementKinds = ['new', 'expansion', 'contraction', 'churn', 'reactivation', 'net'] as const;
+const movementFigures = Object.fromEntries(movementKinds.map((kind) => [kind, signedAmount])) as Record<
+  (typeof movementKinds)[number],
+  typeof signedAmount
+>;
+const movements = {
+  description: 'why MRR changed, in the base currency (signed: contraction and churn are negative; net is their sum)',
+  type: 'object',
+  additionalProperties: false,
+  required: movementKinds,
+  properties: movementFigures,
+} as const;
 
 /** The metrics windows: 1h (per minute), 24h and 7d (per hour as well). */
 export const metricsWindows = ['1h', '24h', '7d'] as const;
@@ -34,6 +48,7 @@ export const metricsDocumentSchema = {
     'subscriptions',
     'usage',
     'unique_users_today',
+    'active_users',
     'latency_ms',
     'queue',
     'pipeline',
@@ -66,13 +81,61 @@ export const metricsDocumentSchema = {
     subscriptions: {
       type: 'object',
       additionalProperties: false,
-      required: ['active', 'mrr', 'by_plan', 'churned', 'unknown_cancellations'],
+      required: [
+        'active',
+        'currency',
+        'mrr',
+        'mrr_by_currency',
+        'unconverted',
+        'fx',
+        'by_plan',
+        'churned',
+        'unknown_cancellations',
+        'movements',
+      ],
       properties: {
         active: count,
-        mrr: { ...amount, description: 'monthly recurring revenue' },
-        by_plan: { type: 'object', additionalProperties: amount },
+        currency: {
+          type: 'string',
+          description: 'the base currency (DAY15_BASE_CURRENCY) of mrr, by_plan and movements',
+        },
+        mrr: {
+          ...amount,
+          description:
+            'monthly recurring revenue in the base currency, converted at fx; unconverted currencies left out',
+        },
+        mrr_by_currency: { ...amounts, description: 'exact MRR in each currency' },
+        unconverted: { ...amounts, description: 'MRR in currencies without a rate, left out of mrr and movements' },
+        fx: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['date', 'rates'],
+          properties: {
+            date: { type: ['string', 'null'], description: 'the day the rates are valid for (DAY15_FX_RATES_DATE)' },
+            rates: { ...amounts, description: 'base units per one unit of each currency (DAY15_FX_RATES)' },
+          },
+        },
+        by_plan: { ...amounts, description: 'MRR by plan in the base currency' },
         churned: count,
         unknown_cancellations: count,
+        movements: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['today', 'by_day'],
+          properties: {
+            today: movements,
+            by_day: {
+              description: "the last 90 UTC days, oldest first: each day's movements and the MRR at its end",
+              type: 'array',
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['date', ...movementKinds, 'mrr_end'],
+                properties: { date: { type: 'string' }, ...movementFigures, mrr_end: signedAmount },
+              },
+            },
+          },
+        },
       },
     },
     usage: {
@@ -92,7 +155,14 @@ export const metricsDocumentSchema = {
         total_duration_ms: amount,
       },
     },
-    unique_users_today: count,
+    unique_users_today: { ...count, description: 'distinct users with any event arrived today: active_users.dau' },
+    active_users: {
+      description: 'distinct users with any event arrived in the last 1, 7 and 30 UTC days',
+      type: 'object',
+      additionalProperties: false,
+      required: ['dau', 'wau', 'mau'],
+      properties: { dau: count, wau: count, mau: count },
+    },
     latency_ms: {
       type: 'object',
       additionalProperties: false,

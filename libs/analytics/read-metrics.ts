@@ -2,19 +2,23 @@ import { eventTypes } from '../events/index.js';
 import type { DataSnapshot, PartitionedQueue, QueueStats } from '../queue/index.js';
 import {
   analyticsKeys as k,
+  dayNumber,
   dayStamp,
   hourStamp,
   latencySumField,
   minuteStamp,
-  subscriptionFields as f,
+  movementDays,
 } from './analytics-keys.js';
 import type { MetricsDocument, MetricsWindow } from './metrics-document-schema.js';
 import { percentileFromBuckets } from './percentiles.js';
+import { defaultMoney, subscriptionFigures, type Money } from './subscription-figures.js';
 
 export interface MetricsOptions {
   now?: number;
   /** 1h: the last 60 minutes per minute; 24h and 7d: per hour as well. */
   window?: MetricsWindow;
+  /** The base currency and conversion rates (the configuration's analytics settings); USD and none by default. */
+  money?: Money;
 }
 
 type Counts = Record<string, number>;
@@ -44,9 +48,9 @@ export type MetricsSource = Pick<PartitionedQueue, 'partitions' | 'stats'>;
 /**
  * The metrics document behind GET /api/metrics, the dashboard and /metrics: queue stats in one pipeline per
  * partition (then, when events are ready, one read of the oldest one's enqueue time), everything else in one
- * more per partition, all partitions at once. The partitions' figures add up exactly: counters and histogram
- * buckets are summed (percentiles come from the merged buckets), and per-user sets are disjoint because a
- * user's events all go to one partition. Consumer heartbeats and restarts are kept in partition 0 only.
+ * more per partition, all partitions at once. The partitions' figures add up exactly: counters, money sums and
+ * histogram buckets are summed (percentiles come from the merged buckets), and active users are disjoint
+ * because a user's events all go to one partition. Consumer heartbeats and restarts are kept in partition 0 only.
  * Fails with the queue's QueueUnavailableError when Redis is away.
  */
 export async function readMetrics(queue: MetricsSource, options: MetricsOptions = {}): Promise<MetricsDocument> {
@@ -54,18 +58,25 @@ export async function readMetrics(queue: MetricsSource, options: MetricsOptions 
   const window = options.window ?? '1h';
   const minutes = Array.from({ length: 60 }, (_, i) => now - (59 - i) * 60_000);
   const hours = Array.from({ length: hoursOf[window] }, (_, i) => now - (hoursOf[window] - 1 - i) * 3_600_000);
+  const movementDates = Array.from({ length: movementDays }, (_, i) => now - (movementDays - 1 - i) * 86_400_000);
   const names = [
     ...fixedHashes,
     ...minutes.map((at) => k.minute(minuteStamp(at))),
     ...hours.map((at) => k.hour(hourStamp(at))),
+    ...movementDates.map((at) => k.movements(dayStamp(at))),
   ];
+  const today = dayNumber(now);
   const [stats, snapshots] = await Promise.all([
     queue.stats({ oldestReady: true }),
     Promise.all(
       queue.partitions.map((partition) =>
         partition.readData({
           hashes: [...names.map((name) => partition.keys.data(name)), partition.keys.intake, partition.keys.consumers],
-          sets: [partition.keys.data(k.usersOfDay(dayStamp(now)))],
+          scoreCounts: [1, 7, 30].map((days) => ({
+            key: partition.keys.data(k.activeUsers),
+            min: today - days + 1,
+            max: today,
+          })),
         }),
       ),
     ),
@@ -87,7 +98,11 @@ export async function readMetrics(queue: MetricsSource, options: MetricsOptions 
   ] = fixedHashes.map((_, i) => counts(i)) as CountsOf<typeof fixedHashes>;
   const series = (stamps: number[], offset: number, unitMs: number): SeriesPoint[] =>
     stamps.map((at, i) => ({ at: new Date(at - (at % unitMs)).toISOString(), by_type: counts(offset + i) }));
-  const tail = fixedHashes.length + minutes.length + hours.length;
+  const movementsAt = fixedHashes.length + minutes.length + hours.length;
+  const tail = movementsAt + movementDates.length;
+  const [dau = 0, wau = 0, mau = 0] = [0, 1, 2].map((i) =>
+    snapshots.reduce((sum, snapshot) => sum + (snapshot.scoreCounts[i] ?? 0), 0),
+  );
   const latencyCount = Object.entries(latency)
     .filter(([field]) => field !== latencySumField)
     .reduce((sum, [, n]) => sum + n, 0);
@@ -102,17 +117,12 @@ export async function readMetrics(queue: MetricsSource, options: MetricsOptions 
       by_source: bySource,
       by_country: byCountry,
     },
-    subscriptions: {
-      active: subs[f.active] ?? 0,
-      mrr: centsToAmount(subs[f.mrrCents] ?? 0),
-      by_plan: Object.fromEntries(
-        Object.entries(byPlan)
-          .filter(([, cents]) => cents !== 0)
-          .map(([plan, cents]) => [plan, centsToAmount(cents)]),
-      ),
-      churned: subs[f.churned] ?? 0,
-      unknown_cancellations: subs[f.unknownCancellations] ?? 0,
-    },
+    subscriptions: subscriptionFigures(
+      subs,
+      byPlan,
+      movementDates.map((at, i) => ({ date: new Date(at).toISOString().slice(0, 10), cents: counts(movementsAt + i) })),
+      options.money ?? defaultMoney,
+    ),
     usage: {
       by_feature: Object.fromEntries(
         Object.keys(usageEvents).map((feature) => [
@@ -122,7 +132,8 @@ export async function readMetrics(queue: MetricsSource, options: MetricsOptions 
       ),
       total_duration_ms: usageTotals.duration_ms ?? 0,
     },
-    unique_users_today: snapshots.reduce((sum, snapshot) => sum + (snapshot.setSizes[0] ?? 0), 0),
+    unique_users_today: dau,
+    active_users: { dau, wau, mau },
     latency_ms: {
       p50: percentileFromBuckets(latency, 0.5),
       p95: percentileFromBuckets(latency, 0.95),
@@ -195,5 +206,3 @@ function toCounts(hash: Record<string, string> | undefined): Counts {
 // Tenths of a second, never negative (hosts' clocks may differ a little; see QueueOptions.clock).
 const ageSeconds = (at: number | null | undefined, now: number): number =>
   at == null ? 0 : Math.max(0, Math.round((now - at) / 100) / 10);
-
-const centsToAmount = (cents: number): number => Math.round(cents) / 100;

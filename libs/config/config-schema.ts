@@ -6,6 +6,7 @@
 // no run-time cost), as in libs/events/event-schemas.ts; keywords are in the order the schema has always been
 // serialised in (`type` after the limits, default and description).
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import { currencyCodes } from '../events/index.js';
 
 /**
  * The rule for a Redis key namespace part (DAY15_KEY_PREFIX, queue names): 1-64 of `A-Z a-z 0-9 _ . -`.
@@ -269,6 +270,27 @@ export const configSchema = variables({
     default: false,
     description: 'log what each event would change, apply nothing, ack',
     type: 'boolean',
+  },
+  DAY15_BASE_CURRENCY: {
+    default: 'USD',
+    description:
+      'the currency MRR and its movements are reported in (ISO 4217); subscription events without ' +
+      '`metadata.currency` are in it',
+    type: 'string',
+    enum: currencyCodes,
+  },
+  DAY15_FX_RATES: {
+    pattern: '^[A-Z]{3}=[0-9]+(\\.[0-9]+)?(,[A-Z]{3}=[0-9]+(\\.[0-9]+)?)*$',
+    description:
+      'conversion rates to the base currency, as base units per one unit of each currency, e.g. ' +
+      '`EUR=1.08,GBP=1.27`; applied when the metrics are read. A currency without a rate is reported under ' +
+      '`subscriptions.unconverted` and left out of MRR, never added as if it were the base',
+    type: 'string',
+  },
+  DAY15_FX_RATES_DATE: {
+    pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
+    description: 'the day `DAY15_FX_RATES` are valid for (`YYYY-MM-DD`), shown with the figures',
+    type: 'string',
   },
   DAY15_DASHBOARD_UPDATE_ENABLED: {
     default: false,

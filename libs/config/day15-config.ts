@@ -80,6 +80,14 @@ export function toConfig(v: ConfigValues) {
       idempotencyTtlMs: Math.round(v.DAY15_IDEMPOTENCY_TTL_HOURS * 3_600_000),
       dryRun: v.DAY15_DRY_RUN,
     },
+    analytics: {
+      /** DAY15_BASE_CURRENCY: what MRR and movements are reported in. */
+      baseCurrency: v.DAY15_BASE_CURRENCY,
+      /** Base units per one unit of each other currency (DAY15_FX_RATES); none by default. */
+      fxRates: parseRates(v.DAY15_FX_RATES),
+      /** The day the rates are valid for (DAY15_FX_RATES_DATE); null when not given. */
+      fxRatesDate: v.DAY15_FX_RATES_DATE ?? null,
+    },
     dashboard: {
       updateEnabled: v.DAY15_DASHBOARD_UPDATE_ENABLED,
       apiUrl: v.DAY15_DASHBOARD_API_URL,
@@ -90,6 +98,17 @@ export function toConfig(v: ConfigValues) {
       file: v.DAY15_LOG_FILE,
     },
   };
+}
+
+/** `EUR=1.08,GBP=1.27` (as the schema validates it) as { EUR: 1.08, GBP: 1.27 }; {} when unset. */
+export function parseRates(list: string | undefined): Record<string, number> {
+  if (list === undefined) return {};
+  return Object.fromEntries(
+    list.split(',').map((entry) => {
+      const [code = '', rate = ''] = entry.split('=');
+      return [code, Number(rate)];
+    }),
+  );
 }
 
 /** `host:port,host:port` (as the schema validates it) as addresses, `[v6]` without its brackets; none when unset. */

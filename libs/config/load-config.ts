@@ -10,7 +10,8 @@ import {
   isConfigVariable,
   type ConfigValues,
 } from './config-schema.js';
-import { toConfig, type Day15Config } from './day15-config.js';
+import { parseRates, toConfig, type Day15Config } from './day15-config.js';
+import { currencyCodes } from '../events/index.js';
 import { isLoopbackHost } from './ops-endpoint.js';
 
 // Variables that were renamed: naming the new one beats "not a known variable".
@@ -43,7 +44,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Day15Config {
     .map((name) => renamed[name] ?? `${name} is not a known variable (known: ${configVariables.join(', ')})`);
   const values: Record<string, unknown> = { ...raw };
   if (validate(values)) {
-    problems.push(...exposureProblems(values), ...redisModeProblems(values));
+    problems.push(...exposureProblems(values), ...redisModeProblems(values), ...rateProblems(values));
     if (problems.length === 0) return deepFreeze(toConfig(values));
   } else {
     for (const error of validate.errors ?? []) {
@@ -63,6 +64,17 @@ function exposureProblems(values: ConfigValues): string[] {
       'listener serves revenue numbers, metrics and the dead-letter admin API, so it refuses to listen beyond this ' +
       'machine without a credential. Set DAY15_OPS_TOKEN (16+ characters) or bind DAY15_OPS_HOST to 127.0.0.1',
   ];
+}
+
+/** Conversion rates the metrics could not use: unknown currencies, zero rates, a rate for the base itself. */
+function rateProblems(v: ConfigValues): string[] {
+  return Object.entries(parseRates(v.DAY15_FX_RATES)).flatMap(([code, rate]) => {
+    if (!currencyCodes.includes(code)) return [`DAY15_FX_RATES names ${code}, which is not an ISO 4217 currency code`];
+    if (code === v.DAY15_BASE_CURRENCY)
+      return [`DAY15_FX_RATES gives a rate for ${code}, the base currency (DAY15_BASE_CURRENCY): remove it`];
+    if (!(rate > 0)) return [`DAY15_FX_RATES gives ${code} the rate ${rate}: a rate must be above 0`];
+    return [];
+  });
 }
 
 /** Redis settings that are each valid but do not fit the chosen DAY15_REDIS_MODE. */

@@ -9,6 +9,7 @@
 // Keywords are written in the order the schemas have always been serialised in (`type` after the limits), so the
 // JSON ajv compiles is unchanged byte for byte.
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import { currencyCodes } from './currencies.js';
 
 /** Keys that could poison prototypes if a consumer ever merged metadata into another object. */
 const forbiddenKeys = { not: { enum: ['__proto__', 'constructor', 'prototype'] } } as const;
@@ -55,7 +56,7 @@ const subscriptionChange = metadata({
   plan: text(64),
   amount: { minimum: 0, maximum: 1e9, type: 'number' },
   billing_cycle: { type: 'string', enum: ['monthly', 'annual'] },
-  currency: { pattern: '^[A-Z]{3}$', type: 'string' },
+  currency: { type: 'string', enum: currencyCodes },
 });
 
 /** JSON Schema of the `metadata` of each event type; its keys are the event types. */

@@ -1,4 +1,5 @@
 export { validateEvent, type EventVerdict } from './validate-event.js';
+export { currencyCodes } from './currencies.js';
 export { envelopeSchema, eventTypes, metadataSchemas, type Envelope, type EventType } from './event-schemas.js';
 export type { Day15Event, MetadataByType, ValidationIssue } from './event-types.js';
 export {

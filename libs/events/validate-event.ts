@@ -9,6 +9,7 @@ import {
   type EventType,
 } from './event-schemas.js';
 import type { Day15Event, ValidationIssue } from './event-types.js';
+import { currencyCodes } from './currencies.js';
 
 /** validateEvent's answer: the event, typed, or every reason it is refused (one per path). */
 export type EventVerdict = { ok: true; event: Day15Event } | { ok: false; issues: ValidationIssue[] };
@@ -56,8 +57,12 @@ function toIssue(error: ErrorObject, base: string): ValidationIssue {
       return { path: `${path}/${String(params.missingProperty)}`, message: 'is required' };
     case 'additionalProperties':
       return { path: `${path}/${String(params.additionalProperty)}`, message: 'is not an allowed field' };
-    case 'enum':
-      return { path, message: `must be one of: ${(params.allowedValues as unknown[]).join(', ')}` };
+    case 'enum': {
+      // A long list (the currency codes) is named by what it is rather than printed.
+      const allowed = params.allowedValues as unknown[];
+      if (allowed === currencyCodes) return { path, message: 'must be an ISO 4217 currency code, e.g. USD, EUR, GBP' };
+      return { path, message: `must be one of: ${allowed.join(', ')}` };
+    }
     case 'not':
       return { path, message: 'is a reserved key name and not allowed' };
     case 'type':

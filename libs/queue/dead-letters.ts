@@ -15,6 +15,8 @@ export class DeadLetters {
     private readonly redis: RedisClient,
     private readonly keys: QueueKeys,
     private readonly run: RunScript,
+    /** The time replay and purge record as the events' status change (the queue's clock). */
+    private readonly clock: () => number,
   ) {}
 
   /**
@@ -41,12 +43,12 @@ export class DeadLetters {
 
   /** Back to the ready list with a fresh attempt budget; returns how many moved. */
   async replay(selection: DeadLetterSelection): Promise<number> {
-    return this.inPages(selection, (ids) => this.run('replay', ids));
+    return this.inPages(selection, (ids) => this.run('replay', [this.clock(), ...ids]));
   }
 
   /** Deleted for good; returns how many were removed. */
   async purge(selection: DeadLetterSelection): Promise<number> {
-    return this.inPages(selection, (ids) => this.run('purge', ids));
+    return this.inPages(selection, (ids) => this.run('purge', [this.clock(), ...ids]));
   }
 
   private async inPages(selection: DeadLetterSelection, apply: (ids: string[]) => Promise<unknown>): Promise<number> {

@@ -10,6 +10,10 @@ export type Effect =
   | { op: 'hincrbyfloat'; key: string; field: string; by: number }
   | { op: 'sadd'; key: string; member: string }
   | { op: 'expire'; key: string; seconds: number }
+  /** Sets member's score in the sorted set to `score` unless it already has a higher one (e.g. a user's last active day). */
+  | { op: 'zmax'; key: string; member: string; score: number }
+  /** Removes the members scored below `score` (keeps a sorted set bounded, e.g. to the last 31 days). */
+  | { op: 'ztrimbelow'; key: string; score: number }
   | ContributionEffect;
 
 /** A versioned entity (e.g. a subscription) contributing a value to totals and per-group sums while live. */
@@ -23,6 +27,17 @@ export interface ContributionEffect {
   group?: string;
   /** Value contributed while live (e.g. monthly amount); omitted = keep the stored value. */
   value?: number;
+  /**
+   * What the value is counted in (e.g. a currency); omitted = keep the stored one. Sums are kept per unit:
+   * totals field `<valueField>:<unit>` and group field `<group>:<unit>` (without the suffix when no unit).
+   */
+  unit?: string;
+  /**
+   * Hash that receives the value's movements (e.g. one per day): fields `<kind>:<unit>` += signed amount,
+   * kind new | expansion | contraction | churn | reactivation (see lua/includes/apply-effects.lua);
+   * omitted = none recorded.
+   */
+  movementsKey?: string;
   live: boolean;
   totalsKey: string;
   valueField: string;
@@ -38,13 +53,15 @@ export interface ContributionEffect {
 
 /**
  * Merges the effects of a batch into as few ops as give the same result: counter increments summed per
- * field, set members and expiries once each (expiries last, so their keys exist), contributions kept in
- * order. One batch then costs Redis a handful of commands instead of a dozen per event.
+ * field, set members and expiries once each (expiries last, so their keys exist), the highest score per
+ * sorted-set member and trim, contributions kept in order. One batch then costs Redis a handful of commands instead of a dozen per event.
  */
 export function mergeEffects(effects: readonly Effect[]): Effect[] {
   const sums = new Map<string, Extract<Effect, { op: 'hincrby' | 'hincrbyfloat' }>>();
   const members = new Map<string, Extract<Effect, { op: 'sadd' }>>();
   const expiries = new Map<string, Extract<Effect, { op: 'expire' }>>();
+  const maxima = new Map<string, Extract<Effect, { op: 'zmax' }>>();
+  const trims = new Map<string, Extract<Effect, { op: 'ztrimbelow' }>>();
   const ordered: ContributionEffect[] = [];
   for (const effect of effects) {
     if (effect.op === 'hincrby' || effect.op === 'hincrbyfloat') {
@@ -56,15 +73,29 @@ export function mergeEffects(effects: readonly Effect[]): Effect[] {
     } else if (effect.op === 'expire') {
       const seen = expiries.get(effect.key);
       if (!seen || seen.seconds < effect.seconds) expiries.set(effect.key, effect);
+    } else if (effect.op === 'zmax') {
+      const id = `${effect.key}\u0000${effect.member}`;
+      const seen = maxima.get(id);
+      if (!seen || seen.score < effect.score) maxima.set(id, effect);
+    } else if (effect.op === 'ztrimbelow') {
+      const seen = trims.get(effect.key);
+      if (!seen || seen.score < effect.score) trims.set(effect.key, effect);
     } else {
       ordered.push(effect);
     }
   }
-  return [...sums.values(), ...members.values(), ...ordered, ...expiries.values()];
+  return [
+    ...sums.values(),
+    ...members.values(),
+    ...maxima.values(),
+    ...trims.values(),
+    ...ordered,
+    ...expiries.values(),
+  ];
 }
 
 /**
- * The encoding's opcodes and how many arguments follow each (a contribution's 12 are followed by 2 per
+ * The encoding's opcodes and how many arguments follow each (a contribution's 14 are followed by 2 per
  * extra field). The interpreter in lua/includes/apply-effects.lua knows exactly these; a test checks it.
  */
 export const effectOps = {
@@ -72,7 +103,9 @@ export const effectOps = {
   hincrbyfloat: 3,
   sadd: 2,
   expire: 2,
-  contribution: 12,
+  zmax: 3,
+  ztrimbelow: 2,
+  contribution: 14,
 } as const satisfies Record<Effect['op'], number>;
 
 /** Flattens effects into the ack script's arguments: per op, its name then its arguments (see effectOps). */
@@ -93,6 +126,14 @@ export function encodeEffects(effects: readonly Effect[]): ScriptArg[] {
         break;
       case 'expire':
         args.push(effect.op, effect.key, Math.max(1, Math.round(effect.seconds)));
+        break;
+      case 'zmax':
+        if (!Number.isFinite(effect.score)) throw new TypeError(`zmax needs a finite score, got ${effect.score}`);
+        args.push(effect.op, effect.key, effect.member, effect.score);
+        break;
+      case 'ztrimbelow':
+        if (!Number.isFinite(effect.score)) throw new TypeError(`ztrimbelow needs a finite score, got ${effect.score}`);
+        args.push(effect.op, effect.key, effect.score);
         break;
       case 'contribution':
         args.push(...encodeContribution(effect));
@@ -120,6 +161,8 @@ function encodeContribution(effect: ContributionEffect): ScriptArg[] {
     effect.endField,
     effect.orphanField,
     effect.byGroupKey,
+    effect.unit ?? '',
+    effect.movementsKey ?? '',
     fields.length,
     ...fields.flat(),
   ];

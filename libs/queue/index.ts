@@ -3,6 +3,7 @@ export { layoutRecheckMs, PartitionedQueue, type PartitionedQueueOptions } from 
 export type { DeadLetterStore } from './partitioned-dead-letters.js';
 export { PartitionLayoutError } from './partition-layout.js';
 export { partitionNames, partitionOfKey, placementHash } from './partition-placement.js';
+export { parseSeenValue, type SeenValue, type SeenOutcome } from './seen-value.js';
 export { durabilityWarnings } from './durability-check.js';
 export { createQueue } from './create-queue.js';
 export type { DeadLetters, DeadLetterSelection } from './dead-letters.js';

@@ -1,3 +1,4 @@
+import { mostInformative } from './event-status.js';
 import { PartitionedDeadLetters, type DeadLetterStore } from './partitioned-dead-letters.js';
 import { verifyPartitionLayout } from './partition-layout.js';
 import { partitionNames, partitionOfHash, partitionOfKey, placementHash } from './partition-placement.js';
@@ -8,6 +9,7 @@ import type {
   AckVerdict,
   Claim,
   EnqueueVerdict,
+  EventStatus,
   FailItem,
   FailVerdict,
   QueueCounters,
@@ -197,6 +199,14 @@ export class PartitionedQueue {
       requeued: recovered.reduce((sum, r) => sum + r.requeued, 0),
       deadLettered: recovered.reduce((sum, r) => sum + r.deadLettered, 0),
     };
+  }
+
+  /**
+   * Where the event is (event-status.ts). Its partition follows its placement key, which an id does not
+   * tell, so every partition is asked, all at once, and the one that knows it answers.
+   */
+  async eventStatus(id: string): Promise<EventStatus> {
+    return mostInformative(await Promise.all(this.partitions.map((partition) => partition.eventStatus(id))));
   }
 
   /** Depths and counters summed over the partitions; the oldest ready event is the oldest of their heads. */

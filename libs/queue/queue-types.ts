@@ -78,8 +78,59 @@ export interface DeadLetter {
   deadAt: string | undefined;
 }
 
-/** What ReliableQueue.readData returns: each hash's fields (empty when absent) and each set's size, in request order. */
+/** What ReliableQueue.readData returns: each hash's fields (empty when absent), each set's size and each score count, in request order. */
 export interface DataSnapshot {
   hashes: Record<string, string>[];
   setSizes: number[];
+  /** Each requested sorted-set count, in request order. */
+  scoreCounts: number[];
 }
+
+/** A count of the members of a sorted set whose score is within [min, max]. */
+export interface ScoreCount {
+  key: string;
+  min: number;
+  max: number;
+}
+
+/**
+ * Where an event is, as ReliableQueue.eventStatus reads it and GET /admin/events/:id answers it (times in ISO
+ * 8601). `since` is when it got this status. While the event's hash exists it is in exactly one of ready
+ * (queued), in flight, delayed (retry_scheduled) and dead; after that its idempotency key tells processed or
+ * purged until it expires; `finished`: the key was written before the queue recorded how events leave (it
+ * was processed or purged); `unknown`: neither exists, the id is outside the idempotency window.
+ */
+export type EventStatus =
+  | { event_id: string; status: 'queued'; since: string; enqueued_at: string; attempts: number }
+  | {
+      event_id: string;
+      status: 'in_flight';
+      since: string;
+      enqueued_at: string;
+      /** Which delivery this is, from 1. */
+      attempt: number;
+      consumer: string;
+      lease_expires_at: string;
+    }
+  | {
+      event_id: string;
+      status: 'retry_scheduled';
+      since: string;
+      enqueued_at: string;
+      attempts: number;
+      next_attempt_at: string;
+      last_error: string;
+    }
+  | { event_id: string; status: 'dead'; since: string; enqueued_at: string; attempts: number; last_error: string }
+  | {
+      event_id: string;
+      status: 'processed';
+      since: string;
+      consumer: string;
+      /** Absent (and so latency_ms) for events enqueued before the queue stored it with the idempotency key. */
+      enqueued_at?: string;
+      /** Ack time minus enqueue time. */
+      latency_ms?: number;
+    }
+  | { event_id: string; status: 'purged'; since: string; enqueued_at?: string }
+  | { event_id: string; status: 'finished' | 'unknown' };

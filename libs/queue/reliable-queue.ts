@@ -2,6 +2,7 @@ import type { RedisClient } from './redis-client.js';
 import { retryDelayMs } from './backoff.js';
 import { DeadLetters } from './dead-letters.js';
 import { encodeEffects, mergeEffects } from './effects.js';
+import { readEventStatus } from './event-status.js';
 import { scriptRunner, type RunScript, type ScriptArg, type ScriptName } from './lua-scripts.js';
 import {
   BackpressureError,
@@ -18,11 +19,13 @@ import type {
   Claim,
   DataSnapshot,
   EnqueueVerdict,
+  EventStatus,
   FailItem,
   FailVerdict,
   QueueCounters,
   QueueItem,
   QueueStats,
+  ScoreCount,
 } from './queue-types.js';
 
 export interface QueueOptions {
@@ -83,7 +86,7 @@ export class ReliableQueue {
     this.run = scriptRunner(options.redis, this.keys);
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
-    this.deadLetters = new DeadLetters(options.redis, this.keys, (name, args) => this.script(name, args));
+    this.deadLetters = new DeadLetters(options.redis, this.keys, (name, args) => this.script(name, args), this.clock);
   }
 
   /** Stores new events and makes them ready in one atomic step; ids seen within the TTL are duplicates. */
@@ -162,17 +165,20 @@ export class ReliableQueue {
   }
 
   /**
-   * Reads hashes and set sizes kept under the queue's hash tag (analytics, intake, consumers) in one round
-   * trip. Only keys under keys.base: a reader cannot wander out of the queue's slot.
+   * Reads hashes, set sizes and sorted-set counts (members scored within [min, max]) kept under the queue's
+   * hash tag (analytics, intake, consumers) in one round trip. Only keys under keys.base: a reader cannot
+   * wander out of the queue's slot.
    */
   async readData({
     hashes,
     sets = [],
+    scoreCounts = [],
   }: {
     hashes: readonly string[];
     sets?: readonly string[];
+    scoreCounts?: readonly ScoreCount[];
   }): Promise<DataSnapshot> {
-    for (const key of [...hashes, ...sets]) {
+    for (const key of [...hashes, ...sets, ...scoreCounts.map((count) => count.key)]) {
       if (!key.startsWith(this.keys.base))
         throw new RangeError(`${key} is not a key of this queue (${this.keys.base}...)`);
     }
@@ -180,15 +186,18 @@ export class ReliableQueue {
       const pipeline = this.redis.pipeline();
       for (const key of hashes) pipeline.hgetall(key);
       for (const key of sets) pipeline.scard(key);
+      for (const { key, min, max } of scoreCounts) pipeline.zcount(key, min, max);
       return pipeline.exec();
     }, 'Reading queue data failed');
     const values = (replies ?? []).map(([error, value]) => {
       if (error) throw new QueueUnavailableError('Reading queue data failed', { cause: error });
       return value;
     });
+    const counts = values.slice(hashes.length).map(Number);
     return {
       hashes: values.slice(0, hashes.length) as Record<string, string>[],
-      setSizes: values.slice(hashes.length).map(Number),
+      setSizes: counts.slice(0, sets.length),
+      scoreCounts: counts.slice(sets.length),
     };
   }
 
@@ -213,7 +222,7 @@ export class ReliableQueue {
     const lost = new Set<string>();
     let pending = items;
     while (pending.length > 0) {
-      const args: ScriptArg[] = [consumerId, pending.length];
+      const args: ScriptArg[] = [consumerId, this.clock(), pending.length];
       for (const { claim } of pending) args.push(claim.id, claim.token);
       args.push(...encodeEffects(mergeEffects(pending.flatMap((item) => item.effects))));
       const reply = decodeAck(await this.script('ack', args));
@@ -239,6 +248,11 @@ export class ReliableQueue {
       args.push(claim.id, claim.token, delay, error.slice(0, 2000));
     }
     return decodeFail(await this.script('fail', args));
+  }
+
+  /** Where the event is within the idempotency window, and since when (event-status.ts); reads only. */
+  async eventStatus(id: string): Promise<EventStatus> {
+    return readEventStatus(this.redis, this.keys, id);
   }
 
   /** Returns events whose lease expired to the ready list (or dead letters at the max attempts). */

@@ -11,8 +11,8 @@ export interface CopiedKeys {
   legacySeen: number;
   /** Per-user analytics state (a:sub:<user>), into its user's partition. */
   perUser: number;
-  /** Per-day user sets, split by member. */
-  usersSets: number;
+  /** Active-user indexes (sorted sets of user ids), split by member. */
+  userScores: number;
   /** Analytics hashes of counts and sums, summed into the new partition 0. */
   summable: number;
   /** The queue's counters and intake hashes, summed into the new partition 0. */
@@ -35,7 +35,7 @@ export async function copyLayout(
   moving: readonly MovingKey[],
   target: readonly QueueKeys[],
 ): Promise<CopyResult> {
-  const copied: CopiedKeys = { seen: 0, legacySeen: 0, perUser: 0, usersSets: 0, summable: 0, queueHashes: 0 };
+  const copied: CopiedKeys = { seen: 0, legacySeen: 0, perUser: 0, userScores: 0, summable: 0, queueHashes: 0 };
   const layout = new LayoutWrites(target);
   // Old partitions in order, so sums add up in the order readMetrics added them.
   const byPartition = [...groupBy(moving, (entry) => entry.partition)].sort(([a], [b]) => a - b);
@@ -45,7 +45,7 @@ export async function copyLayout(
       perItem: 2,
       add: (pipeline, { key, kind }) => {
         if (kind.kind === 'seen') pipeline.get(key);
-        else if (kind.kind === 'users-set') pipeline.smembers(key);
+        else if (kind.kind === 'user-scores') pipeline.zrange(key, 0, -1, 'WITHSCORES');
         else pipeline.hgetall(key);
         pipeline.pttl(key);
       },
@@ -60,9 +60,9 @@ export async function copyLayout(
       } else if (kind.kind === 'per-user') {
         copied.perUser += 1;
         layout.perUser(suffix, kind.user, value as Record<string, string>, ttlMs);
-      } else if (kind.kind === 'users-set') {
-        copied.usersSets += 1;
-        layout.usersSet(suffix, value as string[], ttlMs);
+      } else if (kind.kind === 'user-scores') {
+        copied.userScores += 1;
+        layout.userScores(suffix, value as string[], ttlMs);
       } else {
         copied[kind.kind === 'queue hash' ? 'queueHashes' : 'summable'] += 1;
         layout.summed(suffix, value as Record<string, string>, ttlMs);

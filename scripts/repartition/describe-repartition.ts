@@ -21,7 +21,7 @@ export function describeStep(step: RepartitionStep): string {
         `  ${c.seen} idempotency key(s), each into its event's partition`,
         `  ${c.legacySeen} older idempotency key(s) (no placement stored), into every partition`,
         `  ${c.perUser} per-user hash(es), each into its user's partition`,
-        `  ${c.usersSets} per-day user set(s), split by user`,
+        `  ${c.userScores} active-user index(es), split by user`,
         `  ${c.summable} analytics and ${c.queueHashes} queue hash(es), summed into ${first}`,
         `Keys written per new partition: ${Object.entries(written)
           .map(([partition, keys]) => `${partition} ${keys}`)

@@ -43,6 +43,6 @@ export function keyClassifier(keys: QueueKeys): (key: string) => Classified {
     if (key.startsWith(seenHead)) return { kind: 'seen', id: key.slice(seenHead.length), type: 'string' };
     const data = key.startsWith(keys.base) ? dataKeyKind(key.slice(keys.base.length)) : undefined;
     if (!data) return { kind: 'unknown', type: 'none' };
-    return { ...data, type: data.kind === 'users-set' ? 'set' : 'hash' };
+    return { ...data, type: data.kind === 'user-scores' ? 'zset' : 'hash' };
   };
 }

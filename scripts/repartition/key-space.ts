@@ -13,7 +13,7 @@ const chunkSize = 500;
 export type Write =
   | { op: 'set'; key: string; value: string; ttlMs: number }
   | { op: 'hset'; key: string; fields: Record<string, string> }
-  | { op: 'sadd'; key: string; members: string[] }
+  | { op: 'zadd'; key: string; scored: string[] }
   | { op: 'pexpire'; key: string; ttlMs: number };
 
 /**
@@ -79,8 +79,8 @@ function queueWrite(pipeline: Pipeline, write: Write): void {
     case 'hset':
       pipeline.hset(write.key, write.fields);
       return;
-    case 'sadd':
-      pipeline.sadd(write.key, ...write.members);
+    case 'zadd':
+      pipeline.zadd(write.key, ...write.scored);
       return;
     case 'pexpire':
       pipeline.pexpire(write.key, write.ttlMs);

@@ -1,13 +1,10 @@
-import { partitionOfKey, type QueueKeys } from '../../libs/queue/index.js';
+import { parseSeenValue, partitionOfKey, type QueueKeys } from '../../libs/queue/index.js';
 import { groupBy, type Write } from './key-space.js';
-
-/** A placement hash is a CRC-32; idempotency keys from before it was stored hold a ms timestamp, far above. */
-const placementHashLimit = 2 ** 32;
 
 /**
  * The writes that rebuild old keys in a new layout, whose partitions' keys are `target`, and where each goes.
  * Each key keeps its name after the key base and its remaining TTL; where several old keys become one (sums,
- * a day's users), the new key gets the longest TTL among them. Plain SET/HSET/SADD: correct only into a
+ * the active users), the new key gets the longest TTL among them. Plain SET/HSET/ZADD: correct only into a
  * layout cleared first (repartition.ts clears it).
  */
 export class LayoutWrites {
@@ -23,10 +20,13 @@ export class LayoutWrites {
     this.keys = target.map(() => new Set<string>());
   }
 
-  /** An idempotency key: into the partition of the placement hash it holds, or, from before, into all. */
+  /**
+   * An idempotency key: into the partition of the placement hash it holds, or, from before, into all. Its value
+   * is copied as it is (with the enqueue time and outcome the status lookup reads).
+   */
   seen(suffix: string, value: string, ttlMs: number): 'placed' | 'legacy' {
-    const hash = Number(value);
-    const placed = Number.isInteger(hash) && hash >= 0 && hash < placementHashLimit;
+    const hash = parseSeenValue(value).placementHash;
+    const placed = hash !== undefined;
     const partitions = placed ? [hash % this.target.length] : this.target.map((_, p) => p);
     for (const p of partitions) this.add(p, { op: 'set', key: this.keyIn(p, suffix), value, ttlMs });
     return placed ? 'placed' : 'legacy';
@@ -39,10 +39,18 @@ export class LayoutWrites {
     if (ttlMs > 0) this.add(p, { op: 'pexpire', key: this.keyIn(p, suffix), ttlMs });
   }
 
-  /** A set of user ids: each member into its user's partition. */
-  usersSet(suffix: string, members: readonly string[], ttlMs: number): void {
-    for (const [p, share] of groupBy(members, (member) => partitionOfKey(member, this.target.length))) {
-      this.add(p, { op: 'sadd', key: this.keyIn(p, suffix), members: share });
+  /** A sorted set of user ids (ZRANGE WITHSCORES: member, score, ...): each member into its user's partition. */
+  userScores(suffix: string, withScores: readonly string[], ttlMs: number): void {
+    const pairs = Array.from({ length: withScores.length / 2 }, (_, i) => ({
+      member: withScores[2 * i] ?? '',
+      score: withScores[2 * i + 1] ?? '',
+    }));
+    for (const [p, share] of groupBy(pairs, ({ member }) => partitionOfKey(member, this.target.length))) {
+      this.add(p, {
+        op: 'zadd',
+        key: this.keyIn(p, suffix),
+        scored: share.flatMap(({ member, score }) => [score, member]),
+      });
       this.mergeTtl(this.keyIn(p, suffix), ttlMs);
     }
   }

@@ -69,7 +69,7 @@ export async function surveyLayout(
         'libs/analytics/data-key-kinds.ts how they move',
     );
   }
-  const moves = new Set<Classified['kind']>(['seen', 'per-user', 'users-set', 'summable', 'queue hash']);
+  const moves = new Set<Classified['kind']>(['seen', 'per-user', 'user-scores', 'summable', 'queue hash']);
   return {
     moving: valid.filter((entry) => moves.has(entry.kind.kind)).map(({ type: _type, ...entry }) => entry),
     refusals,

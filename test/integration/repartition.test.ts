@@ -121,7 +121,7 @@ withContractBackends('npm run repartition', (backend) => {
         unknown_cancellations: 1,
       },
       totals: { processed: 23, duplicates: 1 },
-      unique_users_today: 12,
+      unique_users_today: 13,
     });
 
     const toThree = await repartition(backend.redis, { prefix, to: 3, now });
@@ -129,15 +129,12 @@ withContractBackends('npm run repartition', (backend) => {
       outcome: 'repartitioned',
       from: 1,
       to: 3,
-      copied: { seen: 23, legacySeen: 1, perUser: 5, usersSets: 1, queueHashes: 2 },
+      copied: { seen: 23, legacySeen: 1, perUser: 5, userScores: 1, queueHashes: 2 },
       deleted: expect.any(Number),
     });
-    // Idempotency keys, series and the day's users kept their TTLs; nothing else expires.
+    // Idempotency keys, series and the days' MRR movements kept their TTLs; nothing else expires.
     for (const [key, entry] of Object.entries(await dump(backend.redis, prefix))) {
-      expect([key, (entry as { expires: boolean }).expires]).toEqual([
-        key,
-        /:(seen|a:minute|a:hour|a:users):/.test(key),
-      ]);
+      expect([key, (entry as { expires: boolean }).expires]).toEqual([key, /:(seen|a:minute|a:hour|a:mov):/.test(key)]);
     }
     await expect(queueOf(prefix, 1).enqueue([{ id: 'late', body: '{}' }])).rejects.toThrow(PartitionLayoutError);
     const three = queueOf(prefix, 3);
@@ -241,7 +238,7 @@ withContractBackends('npm run repartition', (backend) => {
     const { prefix } = await seeded();
     const keys = queueKeys(prefix);
     await backend.redis.set(keys.data('mystery'), '1');
-    await backend.redis.set(keys.data('a:users:20261126x'), 'not a set');
+    await backend.redis.set(keys.data('a:active'), 'not a sorted set');
     const before = await dump(backend.redis, prefix);
     const result = await repartition(backend.redis, { prefix, to: 3, now });
     expect(result.outcome === 'refused' && result.reasons).toEqual([
@@ -249,7 +246,7 @@ withContractBackends('npm run repartition', (backend) => {
     ]);
     const [reason] = result.outcome === 'refused' ? result.reasons : [];
     expect(reason).toContain(`${keys.data('mystery')} (not a key Day15 writes)`);
-    expect(reason).toContain(`${keys.data('a:users:20261126x')} (a string, expected a set)`);
+    expect(reason).toContain(`${keys.data('a:active')} (a string, expected a zset)`);
     expect(await dump(backend.redis, prefix)).toEqual(before);
   });
 

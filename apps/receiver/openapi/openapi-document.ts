@@ -64,7 +64,10 @@ export function openApiDocument(servers: OpenApiServers, limits: WebhookLimits =
     },
     tags: [
       { name: 'ingest', description: 'Webhooks, health and probes: the listener senders reach.' },
-      { name: 'ops', description: 'Dashboard, metrics and the dead-letter admin API: for operators only.' },
+      {
+        name: 'ops',
+        description: 'Dashboard, metrics and the admin API (dead letters, event status): for operators only.',
+      },
     ],
     paths: {
       ...pathItems(ingestPaths(limits), { url: servers.ingestUrl, description: 'ingest listener' }, 'ingest'),

@@ -1,48 +1,13 @@
 import { metricsWindows } from '../../../libs/analytics/index.js';
 import { replayRequestMessage } from '../../../libs/events/index.js';
-import { missingCredentialMessage } from '../ops-credentials.js';
-import type { ExampleSpec, OperationSpec, ResponseSpec } from './openapi-types.js';
+import { getEventStatus } from './admin-event-paths.js';
+import type { OperationSpec } from './openapi-types.js';
+import { guarded, unavailable } from './ops-guard.js';
 import { deadLetterListParameters, schemaRef } from './request-schemas.js';
 
-// The ops listener's operations. Every one sits behind the ops credential (see openapi-document.ts for the
-// security schemes), so each documents the 401 that requireOpsCredentials answers.
+// The ops listener's operations, each guarded (ops-guard.ts): behind the ops credential, with its 401.
 
-const unauthorized: ResponseSpec = {
-  description:
-    'No or wrong credential (when DAY15_OPS_TOKEN is set): send `Authorization: Bearer <token>`, or Basic with ' +
-    'the token as password.',
-  schema: schemaRef('Error'),
-  headers: {
-    'WWW-Authenticate': {
-      description: 'a Basic challenge, realm "Day15 ops"',
-      schema: { type: 'string', pattern: '^Basic realm="Day15 ops"' },
-    },
-  },
-};
-const unavailable: ResponseSpec = {
-  description: 'Redis is unreachable; retry later.',
-  schema: schemaRef('Error'),
-};
 const invalidRequest = (message: string) => ({ error: 'invalid_request', message });
-
-/**
- * An ops operation: its own responses, plus the 401 every ops request may get, with an example of a request
- * sent without the credential (`request` gives it the parts the operation needs, else it is the bare request).
- */
-function guarded(spec: OperationSpec, request: Pick<ExampleSpec, 'body' | 'params'> = {}): OperationSpec {
-  const unauthorizedExample: ExampleSpec = {
-    summary: 'Missing credential',
-    ...(request.body === undefined && request.params === undefined ? { plain: true } : request),
-    withoutCredential: true,
-    status: 401,
-    response: { error: 'unauthorized', message: missingCredentialMessage },
-  };
-  return {
-    ...spec,
-    responses: { ...spec.responses, 401: unauthorized },
-    examples: { ...spec.examples, unauthorized: unauthorizedExample },
-  };
-}
 
 const deadLetter = {
   event_id: 'evt_doc_dead_1',
@@ -102,9 +67,35 @@ const getMetrics = guarded({
           redelivered: 0,
         },
         signups: { total: 3, today: 3, by_source: { organic: 3 }, by_country: { US: 3 } },
-        subscriptions: { active: 0, mrr: 0, by_plan: {}, churned: 0, unknown_cancellations: 0 },
+        subscriptions: {
+          active: 0,
+          currency: 'USD',
+          mrr: 0,
+          mrr_by_currency: {},
+          unconverted: {},
+          fx: { date: null, rates: {} },
+          by_plan: {},
+          churned: 0,
+          unknown_cancellations: 0,
+          movements: {
+            today: { new: 0, expansion: 0, contraction: 0, churn: 0, reactivation: 0, net: 0 },
+            by_day: [
+              {
+                date: '2026-11-26',
+                new: 0,
+                expansion: 0,
+                contraction: 0,
+                churn: 0,
+                reactivation: 0,
+                net: 0,
+                mrr_end: 0,
+              },
+            ],
+          },
+        },
         usage: { by_feature: {}, total_duration_ms: 0 },
         unique_users_today: 3,
+        active_users: { dau: 3, wau: 3, mau: 3 },
         latency_ms: { p50: 12, p95: 20, p99: 20, average: 13.1, buckets: { '25': 3 }, sum: 39.3 },
         queue: { ready: 0, in_flight: 0, delayed: 0, dead: 0, oldest_ready_age_s: 0 },
         pipeline: { consumers: [{ id: 'consumer-1', last_seen_s: 1 }], heartbeat_age_s: 1, restarts: {}, intake: {} },
@@ -240,5 +231,6 @@ export const opsPaths: Record<string, Record<string, OperationSpec>> = {
   '/admin/dead-letters': { get: listDeadLetters },
   '/admin/dead-letters/replay': { post: replayDeadLetters },
   '/admin/dead-letters/{event_id}': { delete: purgeDeadLetter },
+  '/admin/events/{event_id}': { get: getEventStatus },
   '/openapi.json': { get: getOpenApi },
 };

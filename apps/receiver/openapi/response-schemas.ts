@@ -20,6 +20,16 @@ const closed = (properties: JsonObject, required: string[], description?: string
   properties,
 });
 
+// One status of EventStatus: event_id, the status and its own fields, of which `required` must be there.
+const eventStatus = (status: string, properties: JsonObject, required: string[], description: string) =>
+  closed(
+    { event_id: string, status: { const: status }, ...properties },
+    ['event_id', 'status', ...required],
+    description,
+  );
+const since = { ...dateTime, description: 'when the event got this status' } as const;
+const inQueue = ['since', 'enqueued_at', 'attempts'];
+
 const batchSummary = {
   total_events: integer,
   results: closed({ accepted: integer, duplicates: integer, errors: integer }, ['accepted', 'duplicates', 'errors']),
@@ -137,6 +147,61 @@ export const responseSchemas: Record<string, JsonObject> = {
     ['replayed'],
   ),
   Purged: closed({ purged: { ...integer, minimum: 1 } }, ['purged']),
+  EventStatus: {
+    description: 'Where an event is and since when; the other fields depend on `status`.',
+    oneOf: [
+      eventStatus(
+        'queued',
+        { since, enqueued_at: dateTime, attempts: integer },
+        inQueue,
+        'In the ready list, waiting for a consumer; `attempts` so far (a lease that expired counts).',
+      ),
+      eventStatus(
+        'in_flight',
+        {
+          since,
+          enqueued_at: dateTime,
+          attempt: { ...integer, minimum: 1, description: 'which delivery this is' },
+          consumer: string,
+          lease_expires_at: dateTime,
+        },
+        ['since', 'enqueued_at', 'attempt', 'consumer', 'lease_expires_at'],
+        'Leased to `consumer`; taken back by lease recovery if it is not finished by `lease_expires_at`.',
+      ),
+      eventStatus(
+        'retry_scheduled',
+        { since, enqueued_at: dateTime, attempts: integer, next_attempt_at: dateTime, last_error: string },
+        [...inQueue, 'next_attempt_at', 'last_error'],
+        'An attempt failed at `since`; the next one is due at `next_attempt_at`.',
+      ),
+      eventStatus(
+        'dead',
+        { since, enqueued_at: dateTime, attempts: integer, last_error: { ...string, description: 'the reason' } },
+        [...inQueue, 'last_error'],
+        'Dead-lettered at `since` (see /admin/dead-letters).',
+      ),
+      eventStatus(
+        'processed',
+        {
+          since,
+          consumer: string,
+          enqueued_at: dateTime,
+          latency_ms: { ...integer, description: 'ack time minus enqueue time' },
+        },
+        ['since', 'consumer'],
+        'Acked by `consumer` at `since`, its analytics applied. `enqueued_at` and `latency_ms` are absent for an ' +
+          'event enqueued by a version that did not store the enqueue time with its idempotency key.',
+      ),
+      eventStatus('purged', { since, enqueued_at: dateTime }, ['since'], 'Deleted from the dead letters at `since`.'),
+      eventStatus(
+        'finished',
+        {},
+        [],
+        'Left the queue, processed or purged, under a version that did not record which (its idempotency key predates it).',
+      ),
+      eventStatus('unknown', {}, [], 'Not accepted within the idempotency window (or never).'),
+    ],
+  },
   OpenApiDocument: {
     type: 'object',
     required: ['openapi', 'info', 'paths'],

@@ -65,6 +65,16 @@ async function deadLetter(ids: string[]): Promise<void> {
   expect(verdicts).toEqual(ids.map(() => 'dead'));
 }
 
+/** Makes a new event `id` wait in the queue, or leaves it where a consumer does after a claim, fail or ack. */
+async function eventLeft(id: string, where: 'queued' | 'in_flight' | 'retry_scheduled' | 'processed'): Promise<void> {
+  await queue.enqueue([{ id, body: JSON.stringify({ event_id: id }) }]);
+  if (where === 'queued') return;
+  const claim = (await queue.claim('openapi-examples', 2000, 60_000)).find((c) => c.id === id)!;
+  if (where === 'retry_scheduled')
+    expect(await queue.fail('openapi-examples', [{ claim, error: 'analytics rule failed' }])).toEqual(['retry']);
+  if (where === 'processed') expect(await queue.ack('openapi-examples', [{ claim, effects: [] }])).toEqual(['acked']);
+}
+
 /** The state an example's documented answer needs, by `operationId/example`. */
 const setups: Record<string, (exchange: Exchange) => Promise<void>> = {
   'postEvent/duplicate': async (exchange) => expect((await send(exchange)).status).toBe(202),
@@ -76,6 +86,15 @@ const setups: Record<string, (exchange: Exchange) => Promise<void>> = {
     await deadLetter(['evt_doc_dead_3', 'evt_doc_dead_5']);
   },
   'purgeDeadLetter/purged': () => deadLetter(['evt_doc_dead_4']),
+  'getEventStatus/queued': () => eventLeft('evt_doc_status_queued', 'queued'),
+  'getEventStatus/in_flight': () => eventLeft('evt_doc_status_in_flight', 'in_flight'),
+  'getEventStatus/retry_scheduled': () => eventLeft('evt_doc_status_retry', 'retry_scheduled'),
+  'getEventStatus/dead': () => deadLetter(['evt_doc_status_dead']),
+  'getEventStatus/processed': () => eventLeft('evt_doc_status_processed', 'processed'),
+  'getEventStatus/purged': async () => {
+    await deadLetter(['evt_doc_status_purged']);
+    expect(await queue.deadLetters.purge(['evt_doc_status_purged'])).toBe(1);
+  },
 };
 
 /** The state a receiver condition needs beyond its settings, by condition name. */
@@ -171,7 +190,7 @@ describe('the OpenAPI examples against real receiver processes', () => {
     if (!redisUrl) throw new Error('REDIS_TEST_URL is not set: the jest global setup starts a private redis-server');
     const prefix = uniquePrefix('openapi');
     redis = new Redis(redisUrl);
-    queue = testQueue(redis, { prefix, maxAttempts: 1 });
+    queue = testQueue(redis, { prefix });
     await Promise.all([
       startReceiver(defaults, redisUrl, prefix, {}),
       ...[...conditions.values()].map(({ name, settings }) =>

@@ -80,9 +80,10 @@ withContractBackends('analytics through the queue', (backend) => {
       }),
       event('subscription_cancelled', { user_id: 'b', timestamp: '2026-11-26T12:00:00Z' }),
     );
-    expect((await metrics()).subscriptions).toEqual({
+    expect((await metrics()).subscriptions).toMatchObject({
       active: 1,
       mrr: 99.99,
+      mrr_by_currency: { USD: 99.99 },
       by_plan: { premium: 99.99 },
       churned: 1,
       unknown_cancellations: 0,
@@ -118,12 +119,14 @@ withContractBackends('analytics through the queue', (backend) => {
         metadata: { plan: 'basic', amount: 29 },
       }),
     );
-    expect((await metrics()).subscriptions).toEqual({
+    expect((await metrics()).subscriptions).toMatchObject({
       active: 0,
       mrr: 0,
+      mrr_by_currency: {},
       by_plan: {},
       churned: 0,
       unknown_cancellations: 1,
+      movements: { today: { new: 0, churn: 0, net: 0 } },
     });
   });
 
@@ -171,5 +174,80 @@ withContractBackends('analytics through the queue', (backend) => {
     });
     expect(m.queue).toEqual({ ready: 0, in_flight: 0, delayed: 0, dead: 0, oldest_ready_age_s: 0 });
     expect(m.pipeline.intake).toEqual({ accepted: { unlabelled: 2 } });
+  });
+
+  describe('money: currencies, MRR movements and active users', () => {
+    const money = { baseCurrency: 'USD', fxRates: { EUR: 1.1 }, fxRatesDate: '2026-11-01' };
+    const day = (date: string) => `2026-11-${date}T10:00:00Z`;
+    const sub = (type: string, user: string, date: string, metadata: Record<string, unknown> = {}) =>
+      event(type, { user_id: user, timestamp: day(date), metadata });
+    const arrivedDaysAgo = (user: string, days: number) =>
+      event('usage_tracked', { user_id: user, received_at: new Date(now - days * 86_400_000).toISOString() });
+    const upgrade = sub('subscription_updated', 'a', '25', { plan: 'pro', amount: 99 });
+    // An upgrade, a downgrade (EUR), a cancel and a reactivation, a plan change at the same price, a currency
+    // without a rate (JPY), a stale event, a duplicate, and users active 3, 20 and 40 days ago.
+    const story = [
+      arrivedDaysAgo('z', 40),
+      arrivedDaysAgo('y', 20),
+      arrivedDaysAgo('x', 3),
+      sub('subscription_created', 'a', '24', { plan: 'basic', amount: 29 }),
+      sub('subscription_created', 'b', '24', { plan: 'premium', amount: 100, currency: 'EUR' }),
+      sub('subscription_created', 'c', '24', { plan: 'basic', amount: 49 }),
+      upgrade,
+      sub('subscription_updated', 'b', '25', { amount: 50, currency: 'EUR' }),
+      sub('subscription_cancelled', 'c', '25'),
+      sub('subscription_created', 'c', '26', { plan: 'pro', amount: 59 }),
+      sub('subscription_updated', 'b', '26', { plan: 'team', amount: 50, currency: 'EUR' }),
+      sub('subscription_created', 'd', '26', { plan: 'basic', amount: 1000, currency: 'JPY' }),
+      sub('subscription_updated', 'a', '23', { plan: 'basic', amount: 10 }),
+      upgrade,
+    ];
+    const read = () => readMetrics(queue, { now, window: '1h', money });
+    const expectContinuous = (byDay: { net: number; mrr_end: number }[]) => {
+      byDay.slice(1).forEach((today, i) => {
+        expect(Math.round((byDay[i]!.mrr_end + today.net) * 100)).toBe(Math.round(today.mrr_end * 100));
+      });
+    };
+
+    it('reports MRR per currency, converted to the base, every movement by day, mrr_end and DAU/WAU/MAU exactly', async () => {
+      fresh();
+      await process(...story);
+      const m = await read();
+      expect(m.totals).toMatchObject({ duplicates: 1 });
+      const { movements, ...subscriptions } = m.subscriptions;
+      expect(subscriptions).toEqual({
+        active: 4,
+        currency: 'USD',
+        mrr: 213,
+        mrr_by_currency: { USD: 158, EUR: 50, JPY: 1000 },
+        unconverted: { JPY: 1000 },
+        fx: { date: '2026-11-01', rates: { EUR: 1.1 } },
+        by_plan: { pro: 158, team: 55 },
+        churned: 1,
+        unknown_cancellations: 0,
+      });
+      expect(movements.by_day).toHaveLength(90);
+      const zero = { new: 0, expansion: 0, contraction: 0, churn: 0, reactivation: 0 };
+      expect(movements.by_day.slice(-4)).toEqual([
+        { date: '2026-11-23', ...zero, net: 0, mrr_end: 0 },
+        { date: '2026-11-24', ...zero, new: 188, net: 188, mrr_end: 188 },
+        { date: '2026-11-25', ...zero, expansion: 70, contraction: -55, churn: -49, net: -34, mrr_end: 154 },
+        { date: '2026-11-26', ...zero, reactivation: 59, net: 59, mrr_end: 213 },
+      ]);
+      expect(movements.today).toEqual({ ...zero, reactivation: 59, net: 59 });
+      expectContinuous(movements.by_day);
+      expect(m.active_users).toEqual({ dau: 4, wau: 5, mau: 6 });
+      expect(m.unique_users_today).toBe(4);
+    });
+
+    it('keeps mrr_end continuous and MRR exact when the same events arrive out of order', async () => {
+      fresh();
+      await process(...[...story].reverse());
+      const m = await read();
+      expect(m.subscriptions).toMatchObject({ mrr: 213, mrr_by_currency: { USD: 158, EUR: 50, JPY: 1000 } });
+      expectContinuous(m.subscriptions.movements.by_day);
+      expect(m.subscriptions.movements.by_day.at(-1)!.mrr_end).toBe(213);
+      expect(m.subscriptions.movements.by_day.at(0)!.mrr_end).toBe(0);
+    });
   });
 });

@@ -5,8 +5,10 @@ import { effectsFor, monthlyCents } from '../index.js';
 const now = Date.parse('2026-11-26T14:30:10Z');
 const received = '2026-11-26T14:30:00.000Z';
 const base = { timestamp: '2026-11-26T14:29:00Z', received_at: received };
-// Effects every event gets (type, minute, latency, hour); the type's own effects follow.
+// Effects every event gets (type, minute, latency, hour), then, with a user_id, the active-user index; the
+// type's own effects follow.
 const common = 7;
+const withUser = common + 2;
 const effectsOf = (event: Record<string, unknown>) => effectsFor({ ...base, ...event } as Day15Event, { now });
 
 describe('effectsFor', () => {
@@ -23,30 +25,36 @@ describe('effectsFor', () => {
     ]);
   });
 
-  it('counts a signup in total, by source and country (unknown when absent), per day, and the user in the day set', () => {
+  it('marks the user of any event active on its arrival day and forgets days older than 31', () => {
+    const day = Math.floor(Date.parse(received) / 86_400_000);
+    expect(effectsOf({ event_id: 'e1', event_type: 'usage_tracked', user_id: 'u1' }).slice(common, withUser)).toEqual([
+      { op: 'zmax', key: 'a:active', member: 'u1', score: day },
+      { op: 'ztrimbelow', key: 'a:active', score: day - 30 },
+    ]);
+  });
+
+  it('counts a signup in total, by source and country (unknown when absent), per day of arrival', () => {
     const effects = effectsOf({
       event_id: 'e1',
       event_type: 'user_signup',
       user_id: 'u1',
       metadata: { source: 'organic' },
-    }).slice(common);
+    }).slice(withUser);
     expect(effects).toEqual([
       { op: 'hincrby', key: 'a:signups', field: 'total', by: 1 },
       { op: 'hincrby', key: 'a:signups:by_source', field: 'organic', by: 1 },
       { op: 'hincrby', key: 'a:signups:by_country', field: 'unknown', by: 1 },
       { op: 'hincrby', key: 'a:signups:by_day', field: '20261126', by: 1 },
-      { op: 'sadd', key: 'a:users:20261126', member: 'u1' },
-      { op: 'expire', key: 'a:users:20261126', seconds: 172_800 },
     ]);
   });
 
-  it('turns an annual subscription into its monthly share in cents, versioned by the event time', () => {
-    const [state] = effectsOf({
+  it('turns an annual subscription into its monthly share in cents of its currency, versioned by the event time', () => {
+    const [state, expiry] = effectsOf({
       event_id: 'e1',
       event_type: 'subscription_created',
       user_id: 'u1',
-      metadata: { plan: 'enterprise', amount: 5988, billing_cycle: 'annual', currency: 'USD' },
-    }).slice(common);
+      metadata: { plan: 'enterprise', amount: 5988, billing_cycle: 'annual', currency: 'EUR' },
+    }).slice(withUser);
     expect(state).toMatchObject({
       op: 'contribution',
       key: 'a:sub:u1',
@@ -54,8 +62,24 @@ describe('effectsFor', () => {
       live: true,
       group: 'enterprise',
       value: 49_900,
-      fields: { status: 'active', updated_at: base.timestamp, currency: 'USD' },
+      unit: 'EUR',
+      movementsKey: 'a:mov:20261126',
+      fields: { status: 'active', updated_at: base.timestamp },
     });
+    expect(expiry).toEqual({ op: 'expire', key: 'a:mov:20261126', seconds: 92 * 86_400 });
+  });
+
+  it('puts a new subscription without a currency in the base currency, and dates a future event today', () => {
+    const event = {
+      event_id: 'e1',
+      event_type: 'subscription_created',
+      user_id: 'u1',
+      timestamp: '2026-12-24T00:00:00Z',
+      received_at: received,
+      metadata: { plan: 'basic', amount: 10 },
+    } as Day15Event;
+    const [state] = effectsFor(event, { now, baseCurrency: 'GBP' }).slice(withUser);
+    expect(state).toMatchObject({ unit: 'GBP', movementsKey: 'a:mov:20261126' });
   });
 
   it('keeps the stored plan and amount when an update omits them', () => {
@@ -64,8 +88,14 @@ describe('effectsFor', () => {
       event_type: 'subscription_updated',
       user_id: 'u1',
       metadata: {},
-    }).slice(common);
-    expect(state).toMatchObject({ op: 'contribution', live: true, group: undefined, value: undefined });
+    }).slice(withUser);
+    expect(state).toMatchObject({
+      op: 'contribution',
+      live: true,
+      group: undefined,
+      value: undefined,
+      unit: undefined,
+    });
   });
 
   it('ends the subscription on cancellation, keeping plan and amount for the record', () => {
@@ -74,7 +104,7 @@ describe('effectsFor', () => {
       event_type: 'subscription_cancelled',
       user_id: 'u1',
       metadata: { reason: 'price' },
-    }).slice(common);
+    }).slice(withUser);
     expect(state).toMatchObject({
       op: 'contribution',
       live: false,

@@ -20,6 +20,8 @@ assertType<
     | 'DAY15_REDIS_URL'
     | 'DAY15_WEBHOOK_SECRETS'
     | 'DAY15_OPS_TOKEN'
+    | 'DAY15_FX_RATES'
+    | 'DAY15_FX_RATES_DATE'
   >
 >();
 assertType<Equal<ConfigValues['DAY15_BATCH_SIZE'], number>>();
@@ -44,6 +46,8 @@ describe('the types derived from the config schema', () => {
       'DAY15_REDIS_URL',
       'DAY15_WEBHOOK_SECRETS',
       'DAY15_OPS_TOKEN',
+      'DAY15_FX_RATES',
+      'DAY15_FX_RATES_DATE',
     ]);
     expect([wrongBatchSize, wrongLevel]).toEqual(['10', 'trace']);
   });

@@ -65,6 +65,7 @@ describe('loadConfig', () => {
         idempotencyTtlMs: 86_400_000,
         dryRun: false,
       },
+      analytics: { baseCurrency: 'USD', fxRates: {}, fxRatesDate: null },
       dashboard: { updateEnabled: false, apiUrl: 'http://localhost:8000/api/metrics' },
       log: { level: 'info', format: 'text', file: 'logs/day15_pipeline.log' },
     });
@@ -240,6 +241,24 @@ describe('loadConfig', () => {
       ]);
     },
   );
+
+  it('reads conversion rates and refuses unknown currencies, a rate for the base and a zero rate', () => {
+    const config = loadConfig({
+      env: { DAY15_BASE_CURRENCY: 'EUR', DAY15_FX_RATES: 'USD=0.92,GBP=1.17', DAY15_FX_RATES_DATE: '2026-11-01' },
+      envFile: noFile,
+    });
+    expect(config.analytics).toEqual({
+      baseCurrency: 'EUR',
+      fxRates: { USD: 0.92, GBP: 1.17 },
+      fxRatesDate: '2026-11-01',
+    });
+    expect(() => loadConfig({ env: { DAY15_FX_RATES: 'XYZ=1,USD=1.0,EUR=0' }, envFile: noFile })).toThrow(
+      /XYZ, which is not an ISO 4217 currency code[\s\S]*rate for USD, the base currency[\s\S]*EUR the rate 0: a rate must be above 0/,
+    );
+    expect(() => loadConfig({ env: { DAY15_BASE_CURRENCY: 'usd' }, envFile: noFile })).toThrow(
+      /DAY15_BASE_CURRENCY="usd"/,
+    );
+  });
 
   it('reports every problem at once in one message', () => {
     expect(() => loadConfig({ env: { DAY15_BATCH_SIZE: 'x', DAY15_DRY_RUN: 'maybe' }, envFile: noFile })).toThrow(

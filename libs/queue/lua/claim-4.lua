@@ -1,6 +1,7 @@
 --[[
 claim: lease up to `max` events to one consumer. Due retries come first (they are the oldest work), then
-ready events in FIFO order. Every claim gets a new fencing token; ack/fail/extend must present it.
+ready events in FIFO order. Every claim gets a new fencing token; ack/fail/extend must present it, and
+its time as the event's `changed_at` (when its status last changed, for the status lookup).
 
 KEYS[1]  ready list
 KEYS[2]  in-flight sorted set (score = lease deadline ms)
@@ -45,7 +46,7 @@ for _, id in ipairs(ids) do
   local body = redis.call('HGET', key, 'body')
   if type(body) == 'string' then
     local attempt = redis.call('HINCRBY', key, 'attempts', 1)
-    redis.call('HSET', key, 'owner', owner, 'token', token)
+    redis.call('HSET', key, 'owner', owner, 'token', token, 'changed_at', ARGV[5])
     leases[#leases + 1] = deadline
     leases[#leases + 1] = id
     out[#out + 1] = id

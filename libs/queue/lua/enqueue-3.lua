@@ -10,8 +10,10 @@ ARGV[2]  idempotency TTL in ms (each event_id gets its own key with this TTL)
 ARGV[3]  max ready depth; 0 = unlimited. At or above it nothing is written.
 ARGV[4]  now (ms since epoch)
 ARGV[5..] quadruples: event id, label, serialized event, placement hash (the CRC-32 that chose the
-  partition, partition-placement.ts). The idempotency key stores the hash, so a change of the number of
-  partitions (npm run repartition) can move each key to its event's new partition.
+  partition, partition-placement.ts). The idempotency key stores "<hash>:<now>": the hash, so a change of
+  the number of partitions (npm run repartition) can move each key to its event's new partition; the
+  enqueue time, so the status lookup can tell the latency once ack (includes/outcome.lua) has deleted the
+  event's hash. seen-value.ts reads the format.
 
 Returns {V.full, depth} when the ready backlog is at the max depth, else {V.ok, verdicts}: verdicts is a
 string with one code per event, V.accepted or V.duplicate (seen within the TTL, still queued, or earlier
@@ -35,7 +37,7 @@ for i = 5, #ARGV, 4 do
   local outcome = 'duplicate:'
   -- An event still in the queue counts as seen even if its idempotency key has expired meanwhile.
   if redis.call('EXISTS', key) == 0
-      and redis.call('SET', seenKey(id), ARGV[i + 3], 'NX', 'PX', ARGV[2]) then
+      and redis.call('SET', seenKey(id), ARGV[i + 3] .. ':' .. ARGV[4], 'NX', 'PX', ARGV[2]) then
     redis.call('HSET', key, 'body', ARGV[i + 2], 'enqueued_at', ARGV[4], 'attempts', 0)
     readyIds[#readyIds + 1] = id
     outcome = 'accepted:'

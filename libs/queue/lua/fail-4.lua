@@ -1,6 +1,7 @@
 --[[
 fail: record a failed processing attempt of events this consumer still holds. Below the max attempts the
 event waits in the delayed set for its backoff; at the max it moves to the dead-letter set with its error.
+Either way `now` becomes the event's `changed_at` (when its status last changed, for the status lookup).
 
 KEYS[1]  in-flight sorted set
 KEYS[2]  delayed sorted set (score = due time ms)
@@ -29,7 +30,7 @@ for i = 5, #ARGV, 4 do
   if leaseHeld(key, owner, ARGV[i + 1]) then
     failed[#failed + 1] = id
     redis.call('HDEL', key, 'owner', 'token')
-    redis.call('HSET', key, 'last_error', ARGV[i + 3], 'last_failed_at', now)
+    redis.call('HSET', key, 'last_error', ARGV[i + 3], 'last_failed_at', now, 'changed_at', now)
     redis.call('HSETNX', key, 'first_failed_at', now)
     if ARGV[i + 2] == '-1' or tonumber(redis.call('HGET', key, 'attempts')) >= maxAttempts then
       redis.call('HSET', key, 'dead_at', now)

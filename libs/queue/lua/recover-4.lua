@@ -2,7 +2,8 @@
 recover: take back events whose lease expired (their consumer crashed or froze). Below the max attempts
 they go to the front of the ready list; at the max they are dead-lettered, so an event that kills every
 consumer that touches it cannot loop forever. Atomic, so any number of consumers may run it at once.
-The expired consumer's late ack or fail is refused afterwards: its owner/token fields are gone.
+The expired consumer's late ack or fail is refused afterwards: its owner/token fields are gone. `now`
+becomes the event's `changed_at` (when its status last changed, for the status lookup).
 
 KEYS[1]  in-flight sorted set
 KEYS[2]  ready list
@@ -28,11 +29,12 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0
     redis.call('HDEL', key, 'owner', 'token')
     if attempts >= maxAttempts then
       redis.call('HSET', key, 'last_error', 'lease expired on attempt ' .. attempts .. ' (consumer crashed or stalled)',
-        'last_failed_at', now, 'dead_at', now)
+        'last_failed_at', now, 'dead_at', now, 'changed_at', now)
       redis.call('HSETNX', key, 'first_failed_at', now)
       redis.call('ZADD', KEYS[3], now, id)
       dead = dead + 1
     else
+      redis.call('HSET', key, 'changed_at', now)
       redis.call('LPUSH', KEYS[2], id)
       requeued = requeued + 1
     end

@@ -100,6 +100,62 @@ withContractBackends('ack effects', (backend) => {
     expect(await backend.redis.hmget(data('sub:u1'), 'v', 'x', 'live')).toEqual(['200', '0', '0']);
   });
 
+  it('records every movement of a contribution, signed, per unit, and its totals equal their sum', async () => {
+    h = queueHarness(backend.redis);
+    const change = (version: number, extra: Partial<ContributionEffect>) =>
+      subscription(version, { unit: 'USD', movementsKey: 'mov', ...extra });
+    await applyInOrder(
+      [change(100, { group: 'basic', value: 29 })],
+      [change(200, { group: 'premium', value: 99 })],
+      [change(300, { group: 'pro', value: 49 })],
+      [change(400, { group: 'team', value: 49 })],
+      [change(500, { live: false })],
+      [change(450, { group: 'basic', value: 10 })],
+      [change(600, { group: 'basic', value: 59 })],
+    );
+    const movements = await backend.redis.hgetall(data('mov'));
+    expect(movements).toEqual({
+      'new:USD': '29',
+      'expansion:USD': '70',
+      'contraction:USD': '-50',
+      'churn:USD': '-49',
+      'reactivation:USD': '59',
+    });
+    const sum = Object.values(movements).reduce((total, amount) => total + Number(amount), 0);
+    expect(await totals()).toEqual({ 'mrr:USD': String(sum), active: '1', churned: '1' });
+    expect(await byPlan()).toEqual({ 'basic:USD': '59', 'premium:USD': '0', 'pro:USD': '0', 'team:USD': '0' });
+  });
+
+  it('moves a live contribution that changes unit as a contraction in the old unit and an expansion in the new', async () => {
+    h = queueHarness(backend.redis);
+    await applyInOrder(
+      [subscription(100, { group: 'basic', value: 29, unit: 'USD', movementsKey: 'mov' })],
+      [subscription(200, { value: 25, unit: 'EUR', movementsKey: 'mov' })],
+    );
+    expect(await backend.redis.hgetall(data('mov'))).toEqual({
+      'new:USD': '29',
+      'contraction:USD': '-29',
+      'expansion:EUR': '25',
+    });
+    expect(await totals()).toEqual({ 'mrr:USD': '0', 'mrr:EUR': '25', active: '1' });
+  });
+
+  it('keeps the highest score of each sorted-set member and trims the members scored below a bound', async () => {
+    h = queueHarness(backend.redis);
+    await applyInOrder(
+      [
+        { op: 'zmax', key: 'active', member: 'u1', score: 20 },
+        { op: 'zmax', key: 'active', member: 'u2', score: 5 },
+      ],
+      [
+        { op: 'zmax', key: 'active', member: 'u1', score: 10 },
+        { op: 'zmax', key: 'active', member: 'u3', score: 12 },
+        { op: 'ztrimbelow', key: 'active', score: 10 },
+      ],
+    );
+    expect(await backend.redis.zrange(data('active'), 0, -1, 'WITHSCORES')).toEqual(['u3', '12', 'u1', '20']);
+  });
+
   it('applies nothing for an event whose lease was lost, even with effects attached', async () => {
     h = queueHarness(backend.redis);
     await enqueueForU1('lost');

@@ -184,6 +184,8 @@ describe('the effect encoding', () => {
       { op: 'hincrbyfloat', key: 'k', field: 'f', by: 0.5 },
       { op: 'sadd', key: 's', member: 'm' },
       { op: 'expire', key: 's', seconds: 60 },
+      { op: 'zmax', key: 'z', member: 'm', score: 3 },
+      { op: 'ztrimbelow', key: 'z', score: 1 },
       {
         op: 'contribution',
         key: 'e',

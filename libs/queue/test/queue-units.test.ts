@@ -79,6 +79,8 @@ describe('encodeEffects', () => {
       'churned',
       'orphans',
       'g',
+      '',
+      '',
       1,
       'status',
       'cancelled',

@@ -9,13 +9,21 @@ relative to the key base (dataKey, like QueueKeys.data), so they share the queue
   hincrbyfloat key field number
   sadd         key member
   expire       key seconds
+  zmax         key member score        the member's score becomes score unless it is already higher
+  ztrimbelow   key score               removes the members scored below score
   contribution key version group value live totalsKey valueField liveField endField orphanField
-               byGroupKey nFields [field value]*nFields
-    An entity (e.g. one subscription) contributes value to totals[valueField] and byGroup[group], and 1
-    to totals[liveField], while live. A version lower than the stored one changes nothing (last writer
-    wins by event time). The old contribution is removed and the new one added, so sums never drift.
-    live 1 -> 0 counts totals[endField] + 1; a first-seen entity that is not live counts
-    totals[orphanField] + 1. Empty group or value keeps the stored one.
+               byGroupKey unit movementsKey nFields [field value]*nFields
+    An entity (e.g. one subscription) contributes value to totals[valueField:unit] and
+    byGroup[group:unit], and 1 to totals[liveField], while live (no ':unit' suffix when the unit is
+    empty). A version lower than the stored one changes nothing (last writer wins by event time). The old
+    contribution is removed and the new one added, so sums never drift. live 1 -> 0 counts
+    totals[endField] + 1; a first-seen entity that is not live counts totals[orphanField] + 1. Empty
+    group, value or unit keeps the stored one.
+    With a movementsKey, the same step records why the sum changed, signed, in movements[kind:unit]:
+    new (first time live), reactivation (live again after having been live), expansion / contraction
+    (live to live, higher / lower value; a change of unit is a contraction of the old value in the old
+    unit and an expansion of the new in the new), churn (live to not live). The movements of an entity
+    add up to its contribution, so the totals equal the sum of all movements ever recorded.
 ]]
 --- @include "keys"
 
@@ -26,38 +34,57 @@ local function contribution(i)
   local live = ARGV[i + 4] == '1'
   local totals, valueField, liveField = dataKey(ARGV[i + 5]), ARGV[i + 6], ARGV[i + 7]
   local endField, orphanField, byGroup = ARGV[i + 8], ARGV[i + 9], dataKey(ARGV[i + 10])
-  local nFields = tonumber(ARGV[i + 11])
-  local nextOp = i + 12 + 2 * nFields
+  local movements = ARGV[i + 12] ~= '' and dataKey(ARGV[i + 12]) or nil
+  local nFields = tonumber(ARGV[i + 13])
+  local nextOp = i + 14 + 2 * nFields
 
-  local old = redis.call('HMGET', key, 'v', 'g', 'x', 'live')
+  local old = redis.call('HMGET', key, 'v', 'g', 'x', 'live', 'u', 'e')
   local oldVersion = tonumber(old[1])
   if oldVersion and version < oldVersion then return nextOp end
   -- tostring/tonumber: ioredis-mock hands back what was stored (numbers stay numbers), Redis gives strings.
   local oldLive = tostring(old[4]) == '1'
+  local everLive = tostring(old[6]) == '1'
   local oldGroup = type(old[2]) == 'string' and old[2] or ''
+  local oldUnit = type(old[5]) == 'string' and old[5] or ''
   local oldValue = tonumber(old[3]) or 0
   local group = ARGV[i + 2] ~= '' and ARGV[i + 2] or oldGroup
+  local unit = ARGV[i + 11] ~= '' and ARGV[i + 11] or oldUnit
   -- Kept as the caller's text so no precision is lost to Lua's number formatting.
   local valueText = ARGV[i + 3] ~= '' and ARGV[i + 3] or (type(old[3]) == 'string' and old[3] or '0')
   local value = tonumber(valueText)
+  local function per(name, u) return u == '' and name or name .. ':' .. u end
+  local function move(kind, amount, u)
+    if movements and amount ~= 0 then redis.call('HINCRBYFLOAT', movements, per(kind, u), amount) end
+  end
 
   if oldLive then
-    redis.call('HINCRBYFLOAT', totals, valueField, -oldValue)
+    redis.call('HINCRBYFLOAT', totals, per(valueField, oldUnit), -oldValue)
     redis.call('HINCRBY', totals, liveField, -1)
-    redis.call('HINCRBYFLOAT', byGroup, oldGroup, -oldValue)
+    redis.call('HINCRBYFLOAT', byGroup, per(oldGroup, oldUnit), -oldValue)
   end
   if live then
-    redis.call('HINCRBYFLOAT', totals, valueField, value)
+    redis.call('HINCRBYFLOAT', totals, per(valueField, unit), value)
     redis.call('HINCRBY', totals, liveField, 1)
-    redis.call('HINCRBYFLOAT', byGroup, group, value)
+    redis.call('HINCRBYFLOAT', byGroup, per(group, unit), value)
   elseif oldLive then
     redis.call('HINCRBY', totals, endField, 1)
   elseif not oldVersion then
     redis.call('HINCRBY', totals, orphanField, 1)
   end
+  if oldLive and live and unit == oldUnit then
+    move(value > oldValue and 'expansion' or 'contraction', value - oldValue, unit)
+  elseif oldLive and live then
+    move('contraction', -oldValue, oldUnit)
+    move('expansion', value, unit)
+  elseif oldLive then
+    move('churn', -oldValue, oldUnit)
+  elseif live then
+    move(everLive and 'reactivation' or 'new', value, unit)
+  end
   -- The entity's state and its extra fields in one HSET (an extra field named like a state field wins).
-  local state = {'v', ARGV[i + 1], 'g', group, 'x', valueText, 'live', live and '1' or '0'}
-  for f = i + 12, nextOp - 1 do
+  local state = {'v', ARGV[i + 1], 'g', group, 'x', valueText, 'live', live and '1' or '0', 'u', unit,
+    'e', (everLive or live) and '1' or '0'}
+  for f = i + 14, nextOp - 1 do
     state[#state + 1] = ARGV[f]
   end
   redis.call('HSET', key, unpack(state))
@@ -79,6 +106,14 @@ local function applyOp(i)
     return i + 3
   elseif name == 'expire' then
     redis.call('EXPIRE', dataKey(ARGV[i + 1]), ARGV[i + 2])
+    return i + 3
+  elseif name == 'zmax' then
+    local key, score = dataKey(ARGV[i + 1]), tonumber(ARGV[i + 3])
+    local current = tonumber(redis.call('ZSCORE', key, ARGV[i + 2]))
+    if not current or current < score then redis.call('ZADD', key, ARGV[i + 3], ARGV[i + 2]) end
+    return i + 4
+  elseif name == 'ztrimbelow' then
+    redis.call('ZREMRANGEBYSCORE', dataKey(ARGV[i + 1]), '-inf', '(' .. ARGV[i + 2])
     return i + 3
   elseif name == 'contribution' then
     return contribution(i + 1)
