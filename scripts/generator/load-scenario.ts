@@ -1,5 +1,5 @@
 import { percentileOfSorted } from '../../libs/analytics/index.js';
-import type { ScenarioContext } from './scenarios.js';
+import type { ScenarioContext } from './scenario-context.js';
 import type { SyntheticEvent } from './synthetic-events.js';
 
 export interface LoadOptions {
@@ -54,7 +54,7 @@ export async function load(ctx: ScenarioContext, { count, rate, batchSize, progr
       outcome.accepted += results.accepted;
       outcome.duplicates += results.duplicates;
       outcome.rejected += results.errors;
-      for (const event of events) ctx.tally.count(event, 'accepted');
+      ctx.tally.countBatch(events, results);
     } catch {
       outcome.errors += events.length;
     }

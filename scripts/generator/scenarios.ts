@@ -1,51 +1,21 @@
-import type { SyntheticEvent, SyntheticEvents } from './synthetic-events.js';
-import type { Reply, WebhookClient } from './webhook-client.js';
+import { lifecycle } from './lifecycle-scenario.js';
+import { canChange } from './price-list.js';
+import { sendOne, type Scenario } from './scenario-context.js';
 
-export interface ScenarioContext {
-  client: WebhookClient;
-  events: SyntheticEvents;
-  say: (line: string) => void;
-  /** Tallies of what the receiver accepted, for the final check against /api/metrics. */
-  tally: Tally;
-}
-
-/** What the receiver answered for the events sent so far: accepted (in total and by type) and duplicates. */
-export class Tally {
-  accepted = 0;
-  duplicates = 0;
-  readonly acceptedByType: Record<string, number> = {};
-
-  count(event: SyntheticEvent, verdict: 'accepted' | 'duplicate'): void {
-    if (verdict === 'duplicate') {
-      this.duplicates += 1;
-      return;
-    }
-    this.accepted += 1;
-    this.acceptedByType[event.event_type] = (this.acceptedByType[event.event_type] ?? 0) + 1;
-  }
-}
-
-export type Scenario = (context: ScenarioContext) => Promise<boolean>;
-
-async function sendOne(ctx: ScenarioContext, event: SyntheticEvent): Promise<Reply> {
-  const reply = await ctx.client.postEvent(event);
-  const verdict = reply.status === 202 ? 'accepted' : reply.status === 200 ? 'duplicate' : undefined;
-  if (verdict) ctx.tally.count(event, verdict);
-  ctx.say(
-    `  ${event.event_type} (${event.event_id}) -> ${reply.status} ${String(reply.body.status ?? reply.body.error)} in ${reply.latencyMs.toFixed(1)} ms`,
-  );
-  return reply;
-}
-
-/** One event of each type, for one new user: signup, subscribe, upgrade, usage, cancel. */
+/**
+ * One event of each type for a new user: signup, subscribe, upgrade, usage, cancel. Each subscription
+ * event waits until the one before was processed (see SyntheticEvents' phases).
+ */
 export const basic: Scenario = async (ctx) => {
   const { events } = ctx;
-  const signup = events.signup();
+  const replies = [await sendOne(ctx, events.signup())];
   const user = events.lastUser();
-  const sequence = [signup, events.subscribe(user), events.upgrade(user), events.usage(user), events.cancel(user)];
-  const replies = [];
-  for (const event of sequence) replies.push(await sendOne(ctx, event));
-  return replies.every((reply) => reply.status === 202);
+  replies.push(await sendOne(ctx, events.subscribe(user, { priceWhere: (price) => canChange(price, 'up') })));
+  let settled = await ctx.settle();
+  replies.push(await sendOne(ctx, events.upgrade(user)), await sendOne(ctx, events.usage(user)));
+  settled = (await ctx.settle()) && settled;
+  replies.push(await sendOne(ctx, events.cancel(user)));
+  return settled && replies.every((reply) => reply.status === 202);
 };
 
 /** The same event three times: 1 accepted, 2 ignored as duplicates. */
@@ -80,9 +50,12 @@ export const batch: Scenario = async (ctx) => {
   ctx.say(
     `  batch of 20 -> ${reply.status} ${JSON.stringify(results ?? reply.body)} in ${reply.latencyMs.toFixed(1)} ms`,
   );
-  if (reply.status === 202) for (const event of sent) ctx.tally.count(event, 'accepted');
+  if (reply.status === 202 && results) ctx.tally.countBatch(sent, results);
   return reply.status === 202 && results?.accepted === 20;
 };
 
-/** The named scenarios `npm run generate` runs, in order, when none is named. */
-export const scenarios = { basic, idempotency, burst, batch } as const;
+/**
+ * The named scenarios `npm run generate` runs, in order, when none is named. After each, the generator
+ * waits until every accepted event is processed and starts a new phase of the events.
+ */
+export const scenarios = { basic, idempotency, burst, batch, lifecycle } as const;

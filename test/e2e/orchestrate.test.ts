@@ -1,30 +1,33 @@
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import type { MetricsDocument } from '../../libs/analytics/index.js';
 import { killAppProcesses, startAppProcess } from '../../tools/app-process.js';
 import { freePort } from '../../tools/free-port.js';
 import { startRedisServer, type RedisServer } from '../../tools/redis-server.js';
 import { sleep, waitUntil } from '../../tools/wait.js';
 import { uniquePrefix } from '../support/backends.js';
-import { isAlive, pidsOf, runGenerator, startOrchestrator } from './orchestrator-harness.js';
-
-interface Metrics {
-  totals: { by_type: Record<string, number>; processed: number; duplicates: number; accepted: number };
-  subscriptions: { mrr: number };
-  pipeline: { restarts: Record<string, number> };
-}
+import {
+  expectedRevenue,
+  isAlive,
+  pidsOf,
+  revenueOf,
+  runGenerator,
+  startOrchestrator,
+  type GeneratorSummary,
+} from './orchestrator-harness.js';
 
 // The metrics document, from the ops listener (`opsUrl`), where the orchestrator's receiver serves it.
-const metricsOf = async (opsUrl: string): Promise<Metrics> =>
-  (await (await fetch(`${opsUrl}/api/metrics`)).json()) as Metrics;
+const metricsOf = async (opsUrl: string): Promise<MetricsDocument> =>
+  (await (await fetch(`${opsUrl}/api/metrics`)).json()) as MetricsDocument;
 
 // Real processes (an orchestrator, its children, the generator), each a `node --import tsx` start that
 // takes seconds on a busy 2-core machine: generous limits, and every wait ends as soon as its condition holds.
 const timeoutMs = { short: 60_000, pipeline: 180_000, restarts: 300_000 };
 
-async function expectNumbersMatch(
-  opsUrl: string,
-  summary: Awaited<ReturnType<typeof runGenerator>>['summary'],
-): Promise<void> {
+// On a fresh pipeline, the generator's expected figures are the whole document's: counts, revenue (MRR per
+// currency, the movements of every day the run touched) and at least its users today. The generator checked
+// its own run's change already (metrics_checks); this compares the totals independently.
+async function expectNumbersMatch(opsUrl: string, summary: GeneratorSummary): Promise<void> {
   await waitUntil(
     async () => (await metricsOf(opsUrl)).totals.processed === summary.accepted,
     60_000,
@@ -34,7 +37,9 @@ async function expectNumbersMatch(
   for (const [type, count] of Object.entries(summary.accepted_by_type))
     expect(metrics.totals.by_type[type]).toBe(count);
   expect(metrics.totals.duplicates).toBe(summary.duplicates);
-  expect(metrics.subscriptions.mrr).toBeCloseTo(summary.expected_mrr, 2);
+  expect(revenueOf(metrics, summary)).toEqual(expectedRevenue(summary));
+  expect(metrics.active_users.dau).toBeGreaterThanOrEqual(summary.expected_active_users_today);
+  expect(summary.metrics_checks.filter((check) => !check.passed)).toEqual([]);
 }
 
 describe('npm run orchestrate end to end (real processes)', () => {
@@ -43,7 +48,7 @@ describe('npm run orchestrate end to end (real processes)', () => {
   it(
     'in memory mode: runs the whole pipeline in one supervised child, every generator scenario passes, numbers match',
     async () => {
-      const { orchestrator, url, ops, log } = await startOrchestrator();
+      const { orchestrator, url, ops, log } = await startOrchestrator({ DAY15_FX_RATES: 'EUR=1.08,GBP=1.27' });
       const startup = orchestrator.lines.join('\n');
       expect(startup).toMatch(/Mode: in-memory .*one process/);
       expect(startup).toContain(`Webhook endpoint: ${url}/webhook/events`);
@@ -53,6 +58,10 @@ describe('npm run orchestrate end to end (real processes)', () => {
       expect(output).toContain('1 accepted, 2 ignored as duplicates');
       expect(summary.scenarios.every((s) => s.passed)).toBe(true);
       await expectNumbersMatch(ops.url, summary);
+      // With rates, the lifecycle's EUR and GBP customers count in MRR and in its movements over four days.
+      expect(Object.keys(summary.expected_mrr_by_currency).sort()).toEqual(['EUR', 'GBP', 'USD']);
+      expect(summary.expected_unconverted).toEqual({});
+      expect(summary.expected_movements).toHaveLength(4);
 
       const [pipelinePid] = pidsOf(orchestrator, 'pipeline');
       orchestrator.child.kill('SIGTERM');
@@ -90,6 +99,8 @@ describe('npm run orchestrate end to end (real processes)', () => {
       const first = await runGenerator(url, ops.env);
       expect(first.code).toBe(0);
       await expectNumbersMatch(ops.url, first.summary);
+      // Without rates (the default), EUR and GBP are listed apart and left out of MRR and movements.
+      expect(Object.keys(first.summary.expected_unconverted).sort()).toEqual(['EUR', 'GBP']);
 
       const [consumerPid] = pidsOf(orchestrator, 'consumer-1');
       const [receiverPid] = pidsOf(orchestrator, 'receiver');

@@ -1,18 +1,50 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { MetricsDocument } from '../../libs/analytics/index.js';
 import { startAppProcess, type AppProcess } from '../../tools/app-process.js';
 import { freePort } from '../../tools/free-port.js';
 import { waitUntil } from '../../tools/wait.js';
 
+type DayMovements = MetricsDocument['subscriptions']['movements']['by_day'][number];
+
+// The generator's --json summary (scripts/generator/main.ts).
 export interface GeneratorSummary {
   scenarios: { name: string; passed: boolean }[];
   accepted: number;
   duplicates: number;
   accepted_by_type: Record<string, number>;
+  currency: string;
   expected_mrr: number;
+  expected_mrr_by_currency: Record<string, number>;
+  expected_unconverted: Record<string, number>;
+  expected_movements: DayMovements[];
+  expected_active_users_today: number;
+  metrics_checks: { name: string; passed: boolean; exact: boolean; expected: unknown; actual: unknown }[];
   processed: boolean;
 }
+
+// What a run's summary says the revenue figures of a fresh pipeline (nothing before the run) must be, and
+// what a metrics document shows for the same figures on the summary's days.
+export const expectedRevenue = (summary: GeneratorSummary) => ({
+  mrr: summary.expected_mrr,
+  mrr_by_currency: summary.expected_mrr_by_currency,
+  unconverted: summary.expected_unconverted,
+  by_day: summary.expected_movements,
+});
+export function revenueOf({ subscriptions }: MetricsDocument, summary: GeneratorSummary) {
+  const days = new Set(summary.expected_movements.map((day) => day.date));
+  return {
+    mrr: subscriptions.mrr,
+    mrr_by_currency: subscriptions.mrr_by_currency,
+    unconverted: subscriptions.unconverted,
+    by_day: subscriptions.movements.by_day.filter((day) => days.has(day.date)),
+  };
+}
+
+// The settings our scripts share with the pipeline they talk to, as config/.env would on a real host: the
+// generator converts money as the pipeline does.
+const sharedSettings = ['DAY15_BASE_CURRENCY', 'DAY15_FX_RATES', 'DAY15_FX_RATES_DATE'];
 
 // Logged once both listeners listen.
 const listening = /Ops listening on/;
@@ -25,7 +57,8 @@ const startAttempts = 5;
 // this attempt is stopped and the orchestrator started again on fresh ports: `freshEnv` gives the variables
 // that need a new value per attempt (e.g. DAY15_REDIS_PORT of an embedded Redis). A DAY15_WEBHOOK_PORT given
 // in `env` is used as is, without retries. `ops` is how a tool finds the ops listener: its URL, and the
-// variables that point our scripts at it (as config/.env would on a real host).
+// variables that point our scripts at it and the money settings they share with it (as config/.env would on a
+// real host).
 export async function startOrchestrator(
   env: Record<string, string> = {},
   freshEnv: () => Promise<Record<string, string>> = async () => ({}),
@@ -54,7 +87,8 @@ export async function startOrchestrator(
           timeoutMs,
           () => `${pattern} in ${logFile}; it ends with: ${log().slice(-800)}`,
         );
-      const ops = { url: `http://127.0.0.1:${opsEnv.DAY15_OPS_PORT}`, env: opsEnv };
+      const shared = Object.fromEntries(Object.entries(env).filter(([name]) => sharedSettings.includes(name)));
+      const ops = { url: `http://127.0.0.1:${opsEnv.DAY15_OPS_PORT}`, env: { ...opsEnv, ...shared } };
       return { orchestrator, url: `http://localhost:${port}`, ops, logFile, log, logged };
     }
     failures.push(`attempt ${attempt}: ${line}`);
