@@ -56,7 +56,7 @@ export function effectsFor(event: Day15Event, { now, baseCurrency = 'USD' }: Eff
   if (event.user_id) {
     const day = dayNumber(receivedAt);
     common.push(
-      { op: 'zmax', key: k.activeUsers, member: event.user_id, score: day },
+      { op: 'zmax', key: k.activeUsers, score: day, members: [event.user_id] },
       { op: 'ztrimbelow', key: k.activeUsers, score: day - activeUserDays + 1 },
     );
   }

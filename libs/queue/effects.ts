@@ -10,8 +10,8 @@ export type Effect =
   | { op: 'hincrbyfloat'; key: string; field: string; by: number }
   | { op: 'sadd'; key: string; member: string }
   | { op: 'expire'; key: string; seconds: number }
-  /** Sets member's score in the sorted set to `score` unless it already has a higher one (e.g. a user's last active day). */
-  | { op: 'zmax'; key: string; member: string; score: number }
+  /** Sets each member's score in the sorted set to `score` unless it already has a higher one (e.g. users' last active day). */
+  | { op: 'zmax'; key: string; score: number; members: readonly string[] }
   /** Removes the members scored below `score` (keeps a sorted set bounded, e.g. to the last 31 days). */
   | { op: 'ztrimbelow'; key: string; score: number }
   | ContributionEffect;
@@ -60,23 +60,26 @@ export function mergeEffects(effects: readonly Effect[]): Effect[] {
   const sums = new Map<string, Extract<Effect, { op: 'hincrby' | 'hincrbyfloat' }>>();
   const members = new Map<string, Extract<Effect, { op: 'sadd' }>>();
   const expiries = new Map<string, Extract<Effect, { op: 'expire' }>>();
-  const maxima = new Map<string, Extract<Effect, { op: 'zmax' }>>();
+  /** Sorted-set key -> member -> the highest score asked for it. */
+  const maxima = new Map<string, Map<string, number>>();
   const trims = new Map<string, Extract<Effect, { op: 'ztrimbelow' }>>();
   const ordered: ContributionEffect[] = [];
   for (const effect of effects) {
     if (effect.op === 'hincrby' || effect.op === 'hincrbyfloat') {
       const id = `${effect.op}\u0000${effect.key}\u0000${effect.field}`;
       const seen = sums.get(id);
-      sums.set(id, seen ? { ...seen, by: seen.by + effect.by } : effect);
+      // The sum is a copy made once, then added to in place: a batch merges thousands of these.
+      if (seen) seen.by += effect.by;
+      else sums.set(id, { ...effect });
     } else if (effect.op === 'sadd') {
       members.set(`${effect.key}\u0000${effect.member}`, effect);
     } else if (effect.op === 'expire') {
       const seen = expiries.get(effect.key);
       if (!seen || seen.seconds < effect.seconds) expiries.set(effect.key, effect);
     } else if (effect.op === 'zmax') {
-      const id = `${effect.key}\u0000${effect.member}`;
-      const seen = maxima.get(id);
-      if (!seen || seen.score < effect.score) maxima.set(id, effect);
+      const scores = maxima.get(effect.key) ?? new Map<string, number>();
+      for (const member of effect.members) scores.set(member, Math.max(scores.get(member) ?? -Infinity, effect.score));
+      maxima.set(effect.key, scores);
     } else if (effect.op === 'ztrimbelow') {
       const seen = trims.get(effect.key);
       if (!seen || seen.score < effect.score) trims.set(effect.key, effect);
@@ -87,16 +90,31 @@ export function mergeEffects(effects: readonly Effect[]): Effect[] {
   return [
     ...sums.values(),
     ...members.values(),
-    ...maxima.values(),
+    ...groupedByScore(maxima),
     ...trims.values(),
     ...ordered,
     ...expiries.values(),
   ];
 }
 
+// One zmax per sorted set and score (a batch's events mostly share their arrival day), members listed once.
+function groupedByScore(maxima: Map<string, Map<string, number>>): Effect[] {
+  const grouped: Effect[] = [];
+  for (const [key, scores] of maxima) {
+    const byScore = new Map<number, string[]>();
+    for (const [member, score] of scores) {
+      const members = byScore.get(score);
+      if (members) members.push(member);
+      else byScore.set(score, [member]);
+    }
+    for (const [score, members] of byScore) grouped.push({ op: 'zmax', key, score, members });
+  }
+  return grouped;
+}
+
 /**
  * The encoding's opcodes and how many arguments follow each (a contribution's 14 are followed by 2 per
- * extra field). The interpreter in lua/includes/apply-effects.lua knows exactly these; a test checks it.
+ * extra field, a zmax's 3 by its members). The interpreter in lua/includes/apply-effects.lua knows exactly these; a test checks it.
  */
 export const effectOps = {
   hincrby: 3,
@@ -129,7 +147,7 @@ export function encodeEffects(effects: readonly Effect[]): ScriptArg[] {
         break;
       case 'zmax':
         if (!Number.isFinite(effect.score)) throw new TypeError(`zmax needs a finite score, got ${effect.score}`);
-        args.push(effect.op, effect.key, effect.member, effect.score);
+        args.push(effect.op, effect.key, effect.score, effect.members.length, ...effect.members);
         break;
       case 'ztrimbelow':
         if (!Number.isFinite(effect.score)) throw new TypeError(`ztrimbelow needs a finite score, got ${effect.score}`);

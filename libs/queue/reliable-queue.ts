@@ -11,6 +11,7 @@ import {
   unavailableOnError,
 } from './queue-errors.js';
 import { placementHash } from './partition-placement.js';
+import { SentMaxima } from './sent-maxima.js';
 import { queueKeys, type QueueKeys } from './queue-keys.js';
 import { decodeAck, decodeClaim, decodeEnqueue, decodeExtend, decodeFail, decodeRecover } from './script-replies.js';
 import type {
@@ -79,6 +80,7 @@ export class ReliableQueue {
   private readonly run: RunScript;
   private readonly clock: () => number;
   private readonly random: () => number;
+  private readonly sentMaxima = new SentMaxima();
 
   constructor(private readonly options: QueueOptions) {
     this.keys = queueKeys(options.prefix, options.name);
@@ -224,9 +226,13 @@ export class ReliableQueue {
     while (pending.length > 0) {
       const args: ScriptArg[] = [consumerId, this.clock(), pending.length];
       for (const { claim } of pending) args.push(claim.id, claim.token);
-      args.push(...encodeEffects(mergeEffects(pending.flatMap((item) => item.effects))));
+      const effects = this.sentMaxima.unsent(mergeEffects(pending.flatMap((item) => item.effects)));
+      args.push(...encodeEffects(effects));
       const reply = decodeAck(await this.script('ack', args));
-      if (reply.applied) break;
+      if (reply.applied) {
+        this.sentMaxima.remember(effects);
+        break;
+      }
       pending.forEach((item, i) => {
         if (!reply.held[i]) lost.add(item.claim.id);
       });

@@ -28,7 +28,7 @@ describe('effectsFor', () => {
   it('marks the user of any event active on its arrival day and forgets days older than 31', () => {
     const day = Math.floor(Date.parse(received) / 86_400_000);
     expect(effectsOf({ event_id: 'e1', event_type: 'usage_tracked', user_id: 'u1' }).slice(common, withUser)).toEqual([
-      { op: 'zmax', key: 'a:active', member: 'u1', score: day },
+      { op: 'zmax', key: 'a:active', score: day, members: ['u1'] },
       { op: 'ztrimbelow', key: 'a:active', score: day - 30 },
     ]);
   });

@@ -144,12 +144,12 @@ withContractBackends('ack effects', (backend) => {
     h = queueHarness(backend.redis);
     await applyInOrder(
       [
-        { op: 'zmax', key: 'active', member: 'u1', score: 20 },
-        { op: 'zmax', key: 'active', member: 'u2', score: 5 },
+        { op: 'zmax', key: 'active', score: 20, members: ['u1'] },
+        { op: 'zmax', key: 'active', score: 5, members: ['u2'] },
       ],
       [
-        { op: 'zmax', key: 'active', member: 'u1', score: 10 },
-        { op: 'zmax', key: 'active', member: 'u3', score: 12 },
+        { op: 'zmax', key: 'active', score: 10, members: ['u1', 'u3'] },
+        { op: 'zmax', key: 'active', score: 12, members: ['u3'] },
         { op: 'ztrimbelow', key: 'active', score: 10 },
       ],
     );

@@ -169,6 +169,9 @@ describe('the effect encoding', () => {
       if (op === 'contribution') {
         expect(body).toMatch(/return contribution\(i \+ 1\)/);
         expect(interpreter).toMatch(new RegExp(`local nextOp = i \\+ ${effectOps.contribution} \\+ 2 \\* nFields`));
+      } else if (op === 'zmax') {
+        expect(body).toMatch(/return zmax\(i \+ 1\)/);
+        expect(interpreter).toMatch(new RegExp(`return i \\+ ${effectOps.zmax} \\+ n\n`));
       } else {
         expect({ op, next: /return i \+ (\d+)/.exec(body ?? '')?.[1] }).toEqual({
           op,
@@ -184,7 +187,7 @@ describe('the effect encoding', () => {
       { op: 'hincrbyfloat', key: 'k', field: 'f', by: 0.5 },
       { op: 'sadd', key: 's', member: 'm' },
       { op: 'expire', key: 's', seconds: 60 },
-      { op: 'zmax', key: 'z', member: 'm', score: 3 },
+      { op: 'zmax', key: 'z', score: 3, members: ['m1', 'm2'] },
       { op: 'ztrimbelow', key: 'z', score: 1 },
       {
         op: 'contribution',
@@ -202,7 +205,12 @@ describe('the effect encoding', () => {
     ];
     expect(samples.map((sample) => sample.op).sort()).toEqual(Object.keys(effectOps).sort());
     for (const sample of samples) {
-      const extra = sample.op === 'contribution' ? 2 * Object.keys(sample.fields ?? {}).length : 0;
+      const extra =
+        sample.op === 'contribution'
+          ? 2 * Object.keys(sample.fields ?? {}).length
+          : sample.op === 'zmax'
+            ? sample.members.length
+            : 0;
       expect(encodeEffects([sample])).toHaveLength(1 + effectOps[sample.op] + extra);
     }
   });

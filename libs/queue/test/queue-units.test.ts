@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { encodeEffects, mergeEffects, queueKeys, retryDelayMs, type Effect } from '../index.js';
+import { SentMaxima } from '../sent-maxima.js';
 
 describe('queueKeys', () => {
   it('puts every key of a queue under one hash tag after the prefix', () => {
@@ -94,6 +95,22 @@ describe('encodeEffects', () => {
 });
 
 describe('mergeEffects', () => {
+  it('keeps the highest score asked for each sorted-set member, one zmax per key and score, and the highest trim', () => {
+    const merged = mergeEffects([
+      { op: 'zmax', key: 'a', score: 7, members: ['u1'] },
+      { op: 'zmax', key: 'a', score: 9, members: ['u2'] },
+      { op: 'zmax', key: 'a', score: 9, members: ['u1'] },
+      { op: 'zmax', key: 'a', score: 8, members: ['u2', 'u3'] },
+      { op: 'ztrimbelow', key: 'a', score: 2 },
+      { op: 'ztrimbelow', key: 'a', score: 3 },
+    ]);
+    expect(merged).toEqual([
+      { op: 'zmax', key: 'a', score: 9, members: ['u1', 'u2'] },
+      { op: 'zmax', key: 'a', score: 8, members: ['u3'] },
+      { op: 'ztrimbelow', key: 'a', score: 3 },
+    ]);
+  });
+
   it('sums counters per field, keeps set members and the longest expiry once, expiries last, contributions in order', () => {
     const contribution = (version: number): Effect => ({
       op: 'contribution',
@@ -126,5 +143,24 @@ describe('mergeEffects', () => {
       contribution(2),
       { op: 'expire', key: 'm', seconds: 20 },
     ]);
+  });
+});
+
+describe('SentMaxima', () => {
+  const zmax = (score: number, ...members: string[]): Effect => ({ op: 'zmax', key: 'a', score, members });
+
+  it('leaves out the members an applied ack already set to that score or higher, and keeps every other effect', () => {
+    const sent = new SentMaxima();
+    sent.remember([zmax(9, 'u1'), zmax(7, 'u2')]);
+    const counter: Effect = { op: 'hincrby', key: 'n', field: 'x', by: 1 };
+    expect(sent.unsent([zmax(9, 'u1', 'u2', 'u3'), counter])).toEqual([zmax(9, 'u2', 'u3'), counter]);
+    expect(sent.unsent([zmax(8, 'u1')])).toEqual([]);
+  });
+
+  it('forgets everything once it holds more than its limit, so it stays bounded', () => {
+    const sent = new SentMaxima(2);
+    sent.remember([zmax(1, 'u1', 'u2', 'u3')]);
+    sent.remember([zmax(1, 'u4')]);
+    expect(sent.unsent([zmax(1, 'u1', 'u4')])).toEqual([zmax(1, 'u1')]);
   });
 });

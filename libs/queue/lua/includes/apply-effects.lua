@@ -9,7 +9,7 @@ relative to the key base (dataKey, like QueueKeys.data), so they share the queue
   hincrbyfloat key field number
   sadd         key member
   expire       key seconds
-  zmax         key member score        the member's score becomes score unless it is already higher
+  zmax         key score n [member]*n  each member's score becomes score unless it is already higher
   ztrimbelow   key score               removes the members scored below score
   contribution key version group value live totalsKey valueField liveField endField orphanField
                byGroupKey unit movementsKey nFields [field value]*nFields
@@ -91,6 +91,25 @@ local function contribution(i)
   return nextOp
 end
 
+-- Applies the zmax op whose args start at ARGV[i]: one ZADD GT (Redis 6.2+) for all its members, a
+-- member's score changing only where it grows. Where ZADD GT is missing (ioredis-mock), the same comparison
+-- per member. Returns the index of the next op.
+local function zmax(i)
+  local key, score, n = dataKey(ARGV[i]), ARGV[i + 1], tonumber(ARGV[i + 2])
+  local scored = {}
+  for m = 1, n do
+    scored[2 * m - 1] = score
+    scored[2 * m] = ARGV[i + 2 + m]
+  end
+  if n > 0 and not pcall(redis.call, 'ZADD', key, 'GT', unpack(scored)) then
+    for m = 1, n do
+      local current = tonumber(redis.call('ZSCORE', key, ARGV[i + 2 + m]))
+      if not current or current < tonumber(score) then redis.call('ZADD', key, score, ARGV[i + 2 + m]) end
+    end
+  end
+  return i + 3 + n
+end
+
 -- Applies the op at ARGV[i]; returns the index of the next op. One branch per opcode, each returning
 -- i + 1 + the op's argument count (effectOps in effects.ts).
 local function applyOp(i)
@@ -108,10 +127,7 @@ local function applyOp(i)
     redis.call('EXPIRE', dataKey(ARGV[i + 1]), ARGV[i + 2])
     return i + 3
   elseif name == 'zmax' then
-    local key, score = dataKey(ARGV[i + 1]), tonumber(ARGV[i + 3])
-    local current = tonumber(redis.call('ZSCORE', key, ARGV[i + 2]))
-    if not current or current < score then redis.call('ZADD', key, ARGV[i + 3], ARGV[i + 2]) end
-    return i + 4
+    return zmax(i + 1)
   elseif name == 'ztrimbelow' then
     redis.call('ZREMRANGEBYSCORE', dataKey(ARGV[i + 1]), '-inf', '(' .. ARGV[i + 2])
     return i + 3
