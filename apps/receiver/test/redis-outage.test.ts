@@ -42,6 +42,7 @@ const routes: { name: string; send: (app: ReceiverListeners) => request.Test }[]
     name: 'DELETE /admin/dead-letters/:id (purge)',
     send: (app) => request(app.ops).delete('/admin/dead-letters/evt_x').set(admin),
   },
+  { name: 'GET /admin/events/:id (status)', send: (app) => request(app.ops).get('/admin/events/evt_x').set(admin) },
   { name: 'GET /api/metrics', send: (app) => request(app.ops).get('/api/metrics?window=24h').set(admin) },
   { name: 'GET /metrics', send: (app) => request(app.ops).get('/metrics').set(admin) },
 ];
