@@ -4,6 +4,7 @@ export { readMetrics, type MetricsOptions, type MetricsSource } from './read-met
 export { convertedMovements, defaultMoney, type Money, type MovementDay } from './subscription-figures.js';
 export {
   metricsDocumentSchema,
+  movementKinds,
   metricsWindows,
   type MetricsDocument,
   type MetricsWindow,

@@ -19,16 +19,18 @@ const seriesPoint = {
 const series = { type: 'array', items: seriesPoint } as const;
 const signedAmount = { type: 'number' } as const;
 const amounts = { type: 'object', additionalProperties: amount } as const;
-const movementKinds = ['new', 'expansion', 'contraction', 'churn', 'reactivation', 'net'] as const;
-const movementFigures = Object.fromEntries(movementKinds.map((kind) => [kind, signedAmount])) as Record<
-  (typeof movementKinds)[number],
+/** The reasons MRR moves, in the order the metrics document lists them (each day adds their sum, `net`). */
+export const movementKinds = ['new', 'expansion', 'contraction', 'churn', 'reactivation'] as const;
+const movementFields = [...movementKinds, 'net'] as const;
+const movementFigures = Object.fromEntries(movementFields.map((kind) => [kind, signedAmount])) as Record<
+  (typeof movementFields)[number],
   typeof signedAmount
 >;
 const movements = {
   description: 'why MRR changed, in the base currency (signed: contraction and churn are negative; net is their sum)',
   type: 'object',
   additionalProperties: false,
-  required: movementKinds,
+  required: movementFields,
   properties: movementFigures,
 } as const;
 
@@ -130,7 +132,7 @@ export const metricsDocumentSchema = {
               items: {
                 type: 'object',
                 additionalProperties: false,
-                required: ['date', ...movementKinds, 'mrr_end'],
+                required: ['date', ...movementFields, 'mrr_end'],
                 properties: { date: { type: 'string' }, ...movementFigures, mrr_end: signedAmount },
               },
             },

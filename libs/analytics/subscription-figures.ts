@@ -1,5 +1,5 @@
 import { subscriptionFields as f } from './analytics-keys.js';
-import type { MetricsDocument } from './metrics-document-schema.js';
+import { movementKinds, type MetricsDocument } from './metrics-document-schema.js';
 
 /** How money is reported: DAY15_BASE_CURRENCY, DAY15_FX_RATES (base units per unit), DAY15_FX_RATES_DATE. */
 export interface Money {
@@ -13,8 +13,6 @@ export const defaultMoney: Money = { baseCurrency: 'USD', fxRates: {}, fxRatesDa
 type Counts = Record<string, number>;
 type Subscriptions = MetricsDocument['subscriptions'];
 type DayMovements = Subscriptions['movements']['by_day'][number];
-
-const movementKinds = ['new', 'expansion', 'contraction', 'churn', 'reactivation'] as const;
 
 /** One UTC day's movement hash (fields `<kind>:<currency>`, cents), summed over the partitions. */
 export interface MovementDay {
@@ -61,14 +59,9 @@ export function subscriptionFigures(
     churned: totals[f.churned] ?? 0,
     unknown_cancellations: totals[f.unknownCancellations] ?? 0,
     movements: {
-      today: {
-        new: last?.new ?? 0,
-        expansion: last?.expansion ?? 0,
-        contraction: last?.contraction ?? 0,
-        churn: last?.churn ?? 0,
-        reactivation: last?.reactivation ?? 0,
-        net: last?.net ?? 0,
-      },
+      today: Object.fromEntries(
+        [...movementKinds, 'net' as const].map((kind) => [kind, last?.[kind] ?? 0]),
+      ) as Subscriptions['movements']['today'],
       by_day: byDay,
     },
   };

@@ -256,19 +256,18 @@ export class PartitionedQueue {
     const settled = await Promise.allSettled(
       [...shares].map(([partition, share]) => run(this.partitions[partition] as ReliableQueue, share.items)),
     );
-    const results: R[] = new Array<R>(items.length);
-    [...shares.values()].forEach((share, i) => {
-      const outcome = settled[i];
-      if (outcome?.status !== 'fulfilled') return;
-      share.positions.forEach((position, j) => {
-        results[position] = outcome.value[j] as R;
-      });
-    });
     const failure = settled.find((outcome) => outcome.status === 'rejected');
     if (failure)
       throw failure.reason instanceof Error
         ? failure.reason
         : new QueueUnavailableError('Partition failed', { cause: failure.reason });
+    const results: R[] = new Array<R>(items.length);
+    [...shares.values()].forEach((share, i) => {
+      const values = (settled[i] as PromiseFulfilledResult<R[]>).value;
+      share.positions.forEach((position, j) => {
+        results[position] = values[j] as R;
+      });
+    });
     return results;
   }
 }

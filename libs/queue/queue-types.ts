@@ -78,11 +78,9 @@ export interface DeadLetter {
   deadAt: string | undefined;
 }
 
-/** What ReliableQueue.readData returns: each hash's fields (empty when absent), each set's size and each score count, in request order. */
+/** What ReliableQueue.readData returns: each hash's fields (empty when absent) and each score count, in request order. */
 export interface DataSnapshot {
   hashes: Record<string, string>[];
-  setSizes: number[];
-  /** Each requested sorted-set count, in request order. */
   scoreCounts: number[];
 }
 

@@ -167,27 +167,24 @@ export class ReliableQueue {
   }
 
   /**
-   * Reads hashes, set sizes and sorted-set counts (members scored within [min, max]) kept under the queue's
+   * Reads hashes and sorted-set counts (members scored within [min, max]) kept under the queue's
    * hash tag (analytics, intake, consumers) in one round trip. Only keys under keys.base: a reader cannot
    * wander out of the queue's slot.
    */
   async readData({
     hashes,
-    sets = [],
     scoreCounts = [],
   }: {
     hashes: readonly string[];
-    sets?: readonly string[];
     scoreCounts?: readonly ScoreCount[];
   }): Promise<DataSnapshot> {
-    for (const key of [...hashes, ...sets, ...scoreCounts.map((count) => count.key)]) {
+    for (const key of [...hashes, ...scoreCounts.map((count) => count.key)]) {
       if (!key.startsWith(this.keys.base))
         throw new RangeError(`${key} is not a key of this queue (${this.keys.base}...)`);
     }
     const replies = await this.guard(() => {
       const pipeline = this.redis.pipeline();
       for (const key of hashes) pipeline.hgetall(key);
-      for (const key of sets) pipeline.scard(key);
       for (const { key, min, max } of scoreCounts) pipeline.zcount(key, min, max);
       return pipeline.exec();
     }, 'Reading queue data failed');
@@ -195,11 +192,9 @@ export class ReliableQueue {
       if (error) throw new QueueUnavailableError('Reading queue data failed', { cause: error });
       return value;
     });
-    const counts = values.slice(hashes.length).map(Number);
     return {
       hashes: values.slice(0, hashes.length) as Record<string, string>[],
-      setSizes: counts.slice(0, sets.length),
-      scoreCounts: counts.slice(sets.length),
+      scoreCounts: values.slice(hashes.length).map(Number),
     };
   }
 

@@ -1,8 +1,6 @@
-import { convertedMovements, monthlyCents, type MetricsDocument } from '../../libs/analytics/index.js';
+import { convertedMovements, monthlyCents, movementKinds, type MetricsDocument } from '../../libs/analytics/index.js';
 import type { SyntheticEvent } from './synthetic-events.js';
 
-/** The kinds of MRR movement, in the order the metrics document lists them. */
-export const movementKinds = ['new', 'expansion', 'contraction', 'churn', 'reactivation'] as const;
 export type MovementKind = (typeof movementKinds)[number];
 
 /** One UTC day's movements in the base currency, as in `subscriptions.movements.by_day`. */

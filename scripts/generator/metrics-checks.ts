@@ -1,6 +1,6 @@
 import type { MetricsDocument } from '../../libs/analytics/index.js';
-import { convertedMovements } from '../../libs/analytics/index.js';
-import { movementKinds, type DayMovements, type ExpectedFigures } from './expected-metrics.js';
+import { convertedMovements, movementKinds } from '../../libs/analytics/index.js';
+import type { DayMovements, ExpectedFigures } from './expected-metrics.js';
 
 type Subscriptions = MetricsDocument['subscriptions'];
 

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { ExpectedMetrics, movementKinds } from '../expected-metrics.js';
+import { movementKinds } from '../../../libs/analytics/index.js';
+import { ExpectedMetrics } from '../expected-metrics.js';
 import { randomChoices } from '../random-choices.js';
 import { Tally, type ScenarioContext } from '../scenario-context.js';
 import { lifecycle } from '../lifecycle-scenario.js';
