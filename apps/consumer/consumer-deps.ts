@@ -1,8 +1,10 @@
 import type { EffectContext } from '../../libs/analytics/index.js';
+import type { ArchiveStore } from '../../libs/archive/index.js';
 import type { Day15Config } from '../../libs/config/index.js';
 import type { Day15Event } from '../../libs/events/index.js';
 import type { Logger } from '../../libs/logging/index.js';
 import type { Effect, PartitionedQueue } from '../../libs/queue/index.js';
+import type { ArchiveShipperTiming } from './archive-shipper.js';
 
 export interface ConsumerTiming {
   /** Pause between polls while the queue is empty. */
@@ -37,5 +39,7 @@ export interface ConsumerDeps {
   effectsFor?: (event: Day15Event, context: EffectContext) => Effect[];
   /** Used to push batch summaries to DAY15_DASHBOARD_API_URL. */
   fetch?: typeof fetch;
-  timing?: Partial<ConsumerTiming>;
+  timing?: Partial<ConsumerTiming & ArchiveShipperTiming>;
+  /** Where processed and dead-lettered events are archived (with DAY15_ARCHIVE_ENABLED); none = not archived. */
+  archive?: ArchiveStore;
 }

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { effectsFor as analyticsEffects } from '../../libs/analytics/index.js';
 import type { Claim } from '../../libs/queue/index.js';
+import { ArchiveShipper } from './archive-shipper.js';
 import { defaultTiming, type ConsumerDeps } from './consumer-deps.js';
 import { DashboardNotifier } from './dashboard-notifier.js';
 import { InterruptibleSleep } from './interruptible-sleep.js';
@@ -43,6 +44,10 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
         retryMs: timing.dashboardRetryMs,
       })
     : undefined;
+  const shipper =
+    deps.archive && !dryRun
+      ? new ArchiveShipper({ store: deps.archive, queue, writer: id, logger, clock, timing: deps.timing })
+      : undefined;
   let held: Claim[] = [];
   let stopping = false;
   let lastCycle: number | undefined;
@@ -74,6 +79,7 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
           const recovered = await queue.recoverExpired();
           if (recovered.requeued + recovered.deadLettered > 0)
             logger.warn('Recovered events from expired leases', recovered);
+          await shipper?.adoptOrphans();
         }
         const batch: Claim[] = idle && !(await queue.hasWork()) ? [] : await collectBatch();
         if (outageMs > 0) logger.info('Queue reachable again; resuming');
@@ -90,10 +96,12 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
           logger,
           now: clock(),
           dryRun,
+          archive: shipper !== undefined,
           baseCurrency: config.analytics.baseCurrency,
           effectsFor: deps.effectsFor ?? analyticsEffects,
         });
         held = [];
+        shipper?.ship(outcome.outbox);
         stats.recordBatch(outcome);
         notifier?.push({
           consumer_id: id,
@@ -137,7 +145,9 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
         batch_timeout_ms: batchTimeoutMs,
         lease_ms: leaseMs,
         dry_run: dryRun,
+        archive: shipper !== undefined,
       });
+      shipper?.start();
       timers.push(
         setInterval(renewLeases, Math.max(50, leaseMs / 3)),
         setInterval(() => stats.report(logger), timing.statsEveryMs),
@@ -151,6 +161,9 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
         await loop;
         for (const timer of timers) clearInterval(timer);
         notifier?.stop();
+        await shipper
+          ?.stop()
+          .catch((error: Error) => logger.warn('Archive flush at stop failed', { error: error.message }));
         await queue.leave(id).catch(() => undefined);
         stats.report(logger);
       })();

@@ -1,14 +1,16 @@
 import type { EffectContext } from '../../libs/analytics/index.js';
 import { validateEvent, type Day15Event } from '../../libs/events/index.js';
 import type { Logger } from '../../libs/logging/index.js';
-import type { AckItem, Claim, Effect, FailItem, PartitionedQueue } from '../../libs/queue/index.js';
+import type { AckItem, Claim, Effect, FailItem, OutboxEntry, PartitionedQueue } from '../../libs/queue/index.js';
 
 export interface BatchContext {
-  queue: Pick<PartitionedQueue, 'ack' | 'fail'>;
+  queue: Pick<PartitionedQueue, 'finish' | 'fail'>;
   consumerId: string;
   logger: Logger;
   now: number;
   dryRun: boolean;
+  /** Whether the acks commit the events' archive lines (DAY15_ARCHIVE_ENABLED, never in a dry run). */
+  archive: boolean;
   /** DAY15_BASE_CURRENCY: the currency of subscription amounts that name none. */
   baseCurrency: string;
   effectsFor: (event: Day15Event, context: EffectContext) => Effect[];
@@ -21,6 +23,8 @@ export interface BatchOutcome {
   lost: number;
   latencies: number[];
   byType: Record<string, number>;
+  /** The outbox entries the acks committed, for the archive shipper. */
+  outbox: OutboxEntry[];
 }
 
 /**
@@ -48,10 +52,11 @@ export async function processBatch(claims: readonly Claim[], ctx: BatchContext):
       );
     }
   }
-  const [ackVerdicts, failVerdicts] = await Promise.all([
-    ctx.queue.ack(ctx.consumerId, acks),
+  const [finished, failVerdicts] = await Promise.all([
+    ctx.queue.finish(ctx.consumerId, acks, ctx.archive ? { processedAt: now } : undefined),
     ctx.queue.fail(ctx.consumerId, fails),
   ]);
+  const ackVerdicts = finished.verdicts;
 
   const result: BatchOutcome = {
     processed: 0,
@@ -60,6 +65,7 @@ export async function processBatch(claims: readonly Claim[], ctx: BatchContext):
     lost: 0,
     latencies: [],
     byType: {},
+    outbox: finished.outbox,
   };
   ackedEvents.forEach((event, i) => {
     if (ackVerdicts[i] !== 'acked') {

@@ -10,6 +10,7 @@ import {
   movementDays,
 } from './analytics-keys.js';
 import type { MetricsDocument, MetricsWindow } from './metrics-document-schema.js';
+import { analyticsKeyOf } from './generation-keys.js';
 import { percentileFromBuckets } from './percentiles.js';
 import { defaultMoney, subscriptionFigures, type Money } from './subscription-figures.js';
 
@@ -66,18 +67,27 @@ export async function readMetrics(queue: MetricsSource, options: MetricsOptions 
     ...movementDates.map((at) => k.movements(dayStamp(at))),
   ];
   const today = dayNumber(now);
+  const home = queue.partitions[0];
   const [stats, snapshots] = await Promise.all([
     queue.stats({ oldestReady: true }),
-    Promise.all(
-      queue.partitions.map((partition) =>
-        partition.readData({
-          hashes: [...names.map((name) => partition.keys.data(name)), partition.keys.intake, partition.keys.consumers],
-          scoreCounts: [1, 7, 30].map((days) => ({
-            key: partition.keys.data(k.activeUsers),
-            min: today - days + 1,
-            max: today,
-          })),
-        }),
+    // Readers follow partition 0's live generation (a rebuild switches it first, while every partition still
+    // writes both generations), so all partitions are read in the same one.
+    (home ? home.generationStateNow() : Promise.resolve({ live: 0 })).then(({ live }) =>
+      Promise.all(
+        queue.partitions.map((partition) =>
+          partition.readData({
+            hashes: [
+              ...names.map((name) => analyticsKeyOf(partition.keys, live, name)),
+              partition.keys.intake,
+              partition.keys.consumers,
+            ],
+            scoreCounts: [1, 7, 30].map((days) => ({
+              key: analyticsKeyOf(partition.keys, live, k.activeUsers),
+              min: today - days + 1,
+              max: today,
+            })),
+          }),
+        ),
       ),
     ),
   ]);

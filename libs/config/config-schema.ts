@@ -305,6 +305,27 @@ export const configSchema = variables({
     description: 'the dashboard API that `DAY15_DASHBOARD_UPDATE_ENABLED` posts to',
     type: 'string',
   },
+  DAY15_ARCHIVE_ENABLED: {
+    description:
+      'write every processed and dead-lettered event to the archive (`DAY15_ARCHIVE_DIR`), which ' +
+      '`npm run archive` queries and `npm run rebuild-analytics` recomputes the analytics from; ' +
+      'unset = on with Redis, off in the in-memory mode',
+    type: 'boolean',
+  },
+  DAY15_ARCHIVE_DIR: {
+    minLength: 1,
+    default: 'data/archive',
+    description:
+      'the archive folder: one JSON Lines file per consumer per UTC day, gzip-compressed once the day is closed',
+    type: 'string',
+  },
+  DAY15_ARCHIVE_DAYS: {
+    minimum: 1,
+    maximum: 3650,
+    default: 90,
+    description: 'days of archive kept; whole older days are deleted',
+    type: 'integer',
+  },
   DAY15_LOG_LEVEL: {
     default: 'info',
     description: 'the most detailed level written',

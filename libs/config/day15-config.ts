@@ -88,6 +88,12 @@ export function toConfig(v: ConfigValues) {
       /** The day the rates are valid for (DAY15_FX_RATES_DATE); null when not given. */
       fxRatesDate: v.DAY15_FX_RATES_DATE ?? null,
     },
+    archive: {
+      /** DAY15_ARCHIVE_ENABLED; when unset, on with Redis and off in the in-memory mode (nothing outlives it there). */
+      enabled: v.DAY15_ARCHIVE_ENABLED ?? !v.DAY15_USE_MOCK_REDIS,
+      dir: v.DAY15_ARCHIVE_DIR,
+      retentionDays: v.DAY15_ARCHIVE_DAYS,
+    },
     dashboard: {
       updateEnabled: v.DAY15_DASHBOARD_UPDATE_ENABLED,
       apiUrl: v.DAY15_DASHBOARD_API_URL,

@@ -12,5 +12,6 @@ export function createQueue(redis: RedisClient, config: Day15Config): Partitione
     maxAttempts: config.processing.maxAttempts,
     retryDelayMs: config.processing.retryDelayMs,
     replication: { replicas: config.redis.waitReplicas, timeoutMs: config.redis.waitTimeoutMs },
+    archive: config.archive.enabled,
   });
 }

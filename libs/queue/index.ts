@@ -7,7 +7,8 @@ export { parseSeenValue, type SeenValue, type SeenOutcome } from './seen-value.j
 export { durabilityWarnings } from './durability-check.js';
 export { createQueue } from './create-queue.js';
 export type { DeadLetters, DeadLetterSelection } from './dead-letters.js';
-export { queueKeys, type QueueKeys } from './queue-keys.js';
+export { generationPrefix, queueKeys, type QueueKeys } from './queue-keys.js';
+export { decodeOutboxEntry, type DecodedOutboxEntry, type OutboxEntry } from './outbox.js';
 export { encodeEffects, mergeEffects, type Effect, type ContributionEffect } from './effects.js';
 export { retryDelayMs, type BackoffOptions } from './backoff.js';
 export { BackpressureError, QueueUnavailableError, ReplicationTimeoutError } from './queue-errors.js';

@@ -27,11 +27,13 @@ export const scriptKeys = {
   enqueue: ['ready', 'counters', 'intake'],
   claim: ['ready', 'inFlight', 'delayed', 'fence'],
   extend: ['inFlight'],
-  ack: ['inFlight', 'counters'],
-  fail: ['inFlight', 'delayed', 'dead', 'counters'],
-  recover: ['inFlight', 'ready', 'dead', 'counters'],
+  ack: ['inFlight', 'counters', 'generation', 'sequence', 'outbox'],
+  fail: ['inFlight', 'delayed', 'dead', 'counters', 'outbox'],
+  recover: ['inFlight', 'ready', 'dead', 'counters', 'outbox'],
   replay: ['dead', 'ready', 'counters'],
   purge: ['dead', 'counters'],
+  generation: ['generation', 'sequence'],
+  backfill: ['generation'],
 } as const satisfies Record<string, readonly QueueKeyName[]>;
 
 type QueueKeyName = { [K in keyof QueueKeys]: QueueKeys[K] extends string ? K : never }[keyof QueueKeys];

@@ -4,6 +4,7 @@ import { verifyPartitionLayout } from './partition-layout.js';
 import { partitionNames, partitionOfHash, partitionOfKey, placementHash } from './partition-placement.js';
 import { QueueUnavailableError } from './queue-errors.js';
 import { ReliableQueue, type QueueOptions } from './reliable-queue.js';
+import type { OutboxEntry } from './outbox.js';
 import type {
   AckItem,
   AckVerdict,
@@ -177,10 +178,39 @@ export class PartitionedQueue {
 
   /** Acks each partition's share in its own atomic step (its effects with it), all partitions at once. */
   async ack(consumerId: string, items: readonly AckItem[]): Promise<AckVerdict[]> {
-    return this.byPartition(
+    return (await this.finish(consumerId, items)).verdicts;
+  }
+
+  /** ReliableQueue.finish on each partition's share: verdicts in the order of `items`, the outbox entries committed. */
+  async finish(
+    consumerId: string,
+    items: readonly AckItem[],
+    archive?: { processedAt: number },
+  ): Promise<{ verdicts: AckVerdict[]; outbox: OutboxEntry[] }> {
+    const outbox: OutboxEntry[] = [];
+    const verdicts = await this.byPartition(
       items,
       (item) => this.partitionOfClaim(item.claim),
-      (queue, share) => queue.ack(consumerId, share),
+      async (queue, share) => {
+        const finished = await queue.finish(consumerId, share, archive);
+        outbox.push(...finished.outbox);
+        return finished.verdicts;
+      },
+    );
+    return { verdicts, outbox };
+  }
+
+  /** Every partition's outbox entries committed at least `olderThanMs` ago. */
+  async outboxEntries(options: { olderThanMs?: number } = {}): Promise<OutboxEntry[]> {
+    return (await Promise.all(this.partitions.map((partition) => partition.outboxEntries(options)))).flat();
+  }
+
+  /** Removes outbox entries (each from its own partition). */
+  async removeOutbox(entries: readonly OutboxEntry[]): Promise<void> {
+    await Promise.all(
+      this.partitions.map((partition) =>
+        partition.removeOutbox(entries.filter((entry) => entry.partition === partition.partition).map((e) => e.field)),
+      ),
     );
   }
 

@@ -21,10 +21,23 @@ export interface QueueKeys {
   readonly consumers: string;
   /** The number of partitions the queue was written with (partition-layout.ts); kept under the queue's own name. */
   readonly layout: string;
+  /**
+   * Which generation of the analytics data acks write (field `live`) and, while `npm run rebuild-analytics`
+   * runs, the one being rebuilt (field `building`), which acks write as well (generations.ts).
+   */
+  readonly generation: string;
+  /** The queue's ack order: every archived ack takes the next numbers (the archive's `seq`). */
+  readonly sequence: string;
+  /** Archive lines committed by acks and dead-lettering, until a consumer has written them to the archive. */
+  readonly outbox: string;
+  /** Held by the running `npm run rebuild-analytics` (in partition 0), so two never run at once. */
+  readonly rebuildLock: string;
   event(id: string): string;
   seen(id: string): string;
   /** A key for data the queue stores on behalf of its users (analytics), under the same hash tag. */
   data(name: string): string;
+  /** The key of `name` in analytics generation `generation` (0: the names from before generations, data(name)). */
+  generationData(generation: number, name: string): string;
 }
 
 /** Every key of the queue `name` under `prefix`, all under the hash tag {name}; rejects names outside keyNamePattern. */
@@ -49,8 +62,18 @@ export function queueKeys(prefix: string, name = 'events'): QueueKeys {
     intake: `${base}intake`,
     consumers: `${base}consumers`,
     layout: `${base}partitions`,
+    generation: `${base}generation`,
+    sequence: `${base}seq`,
+    outbox: `${base}outbox`,
+    rebuildLock: `${base}rebuild`,
     event: (id) => `${base}ev:${id}`,
     seen: (id) => `${base}seen:${id}`,
     data: (dataName) => `${base}${dataName}`,
+    generationData: (generation, dataName) => `${base}${generationPrefix(generation)}${dataName}`,
   };
+}
+
+/** What generation `generation`'s data names start with: nothing for 0, `g<n>:` after. */
+export function generationPrefix(generation: number): string {
+  return generation === 0 ? '' : `g${generation}:`;
 }

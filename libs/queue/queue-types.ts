@@ -132,3 +132,12 @@ export type EventStatus =
     }
   | { event_id: string; status: 'purged'; since: string; enqueued_at?: string }
   | { event_id: string; status: 'finished' | 'unknown' };
+
+/** A partition's analytics generations (generation-2.lua) and how far its ack order has got. */
+export interface GenerationState {
+  live: number;
+  /** The generation a rebuild is building (acks write it too); null when none. */
+  building: number | null;
+  /** The partition's ack-order number (the archive's seq) at the time of reading. */
+  seq: number;
+}

@@ -1,7 +1,7 @@
 import type { RedisClient } from './redis-client.js';
 import { retryDelayMs } from './backoff.js';
 import { DeadLetters } from './dead-letters.js';
-import { encodeEffects, mergeEffects } from './effects.js';
+import { encodeEffects, mergeEffects, type Effect } from './effects.js';
 import { readEventStatus } from './event-status.js';
 import { scriptRunner, type RunScript, type ScriptArg, type ScriptName } from './lua-scripts.js';
 import {
@@ -13,7 +13,17 @@ import {
 import { placementHash } from './partition-placement.js';
 import { SentMaxima } from './sent-maxima.js';
 import { queueKeys, type QueueKeys } from './queue-keys.js';
-import { decodeAck, decodeClaim, decodeEnqueue, decodeExtend, decodeFail, decodeRecover } from './script-replies.js';
+import {
+  decodeAck,
+  decodeClaim,
+  decodeEnqueue,
+  decodeExtend,
+  decodeFail,
+  decodeGeneration,
+  decodeRecover,
+  replyCodes,
+} from './script-replies.js';
+import { archiveText, outboxCommittedAt, outboxField, type OutboxEntry } from './outbox.js';
 import type {
   AckItem,
   AckVerdict,
@@ -23,6 +33,7 @@ import type {
   EventStatus,
   FailItem,
   FailVerdict,
+  GenerationState,
   QueueCounters,
   QueueItem,
   QueueStats,
@@ -52,6 +63,8 @@ export interface QueueOptions {
    * (DAY15_REDIS_WAIT_REPLICAS, DAY15_REDIS_WAIT_TIMEOUT_MS); none by default.
    */
   replication?: { replicas: number; timeoutMs: number };
+  /** DAY15_ARCHIVE_ENABLED: dead-lettering commits archive lines to the outbox (acks do when asked to). */
+  archive?: boolean;
 }
 
 /** The claim script returns 3 values per event and Lua's unpack stops at 8000 values. */
@@ -80,9 +93,17 @@ export class ReliableQueue {
   private readonly run: RunScript;
   private readonly clock: () => number;
   private readonly random: () => number;
-  private readonly sentMaxima = new SentMaxima();
+  private sentMaxima = new SentMaxima();
+  /** The generation state ("<live>:<building>") acks prepare their effects for; learnt from the first ack. */
+  private generationState = 'unknown';
+
+  /** The queue's name (its hash tag): `events`, or a partition's, e.g. `events-3p1`. */
+  readonly name: string;
+  readonly partition: number;
 
   constructor(private readonly options: QueueOptions) {
+    this.name = options.name ?? 'events';
+    this.partition = options.partition ?? 0;
     this.keys = queueKeys(options.prefix, options.name);
     this.redis = options.redis;
     this.run = scriptRunner(options.redis, this.keys);
@@ -126,10 +147,7 @@ export class ReliableQueue {
     if (!Number.isInteger(max) || max < 1 || max > maxClaim) {
       throw new RangeError(`claim takes 1 to ${maxClaim} events, got ${max}`);
     }
-    return decodeClaim(
-      await this.script('claim', [consumerId, max, leaseMs, this.clock()]),
-      this.options.partition ?? 0,
-    );
+    return decodeClaim(await this.script('claim', [consumerId, max, leaseMs, this.clock()]), this.partition);
   }
 
   /**
@@ -216,24 +234,53 @@ export class ReliableQueue {
    * and applied all or nothing; if a lease was lost meanwhile, the held events are acked again on their own.
    */
   async ack(consumerId: string, items: readonly AckItem[]): Promise<AckVerdict[]> {
+    return (await this.finish(consumerId, items)).verdicts;
+  }
+
+  /**
+   * ack, and with `archive`, the acked events' archive lines committed to the outbox by the same step (the
+   * entry is returned for the caller to write to the archive and then remove, removeOutbox).
+   */
+  async finish(
+    consumerId: string,
+    items: readonly AckItem[],
+    archive?: { processedAt: number },
+  ): Promise<{ verdicts: AckVerdict[]; outbox: OutboxEntry[] }> {
     const lost = new Set<string>();
+    const outbox: OutboxEntry[] = [];
     let pending = items;
     while (pending.length > 0) {
-      const args: ScriptArg[] = [consumerId, this.clock(), pending.length];
+      const now = this.clock();
+      const text = archive ? archiveText(archive.processedAt, pending) : '';
+      const args: ScriptArg[] = [consumerId, now, pending.length, this.generationState, text];
       for (const { claim } of pending) args.push(claim.id, claim.token);
       const effects = this.sentMaxima.unsent(mergeEffects(pending.flatMap((item) => item.effects)));
       args.push(...encodeEffects(effects));
       const reply = decodeAck(await this.script('ack', args));
       if (reply.applied) {
         this.sentMaxima.remember(effects);
+        if (reply.firstSeq !== undefined) {
+          outbox.push({
+            queue: this.name,
+            partition: this.partition,
+            field: outboxField(reply.firstSeq, now, consumerId),
+            value: text,
+          });
+        }
         break;
+      }
+      if ('generationState' in reply) {
+        // A rebuild started or switched: what was remembered was set in another generation.
+        this.generationState = reply.generationState;
+        this.sentMaxima = new SentMaxima();
+        continue;
       }
       pending.forEach((item, i) => {
         if (!reply.held[i]) lost.add(item.claim.id);
       });
       pending = pending.filter((item) => !lost.has(item.claim.id));
     }
-    return items.map((item) => (lost.has(item.claim.id) ? 'lost' : 'acked'));
+    return { verdicts: items.map((item) => (lost.has(item.claim.id) ? 'lost' : 'acked')), outbox };
   }
 
   /**
@@ -243,7 +290,7 @@ export class ReliableQueue {
   async fail(consumerId: string, items: readonly FailItem[]): Promise<FailVerdict[]> {
     if (items.length === 0) return [];
     const backoff = { baseMs: this.options.retryDelayMs, maxMs: this.options.maxRetryDelayMs ?? 300_000 };
-    const args: ScriptArg[] = [consumerId, this.clock(), this.options.maxAttempts];
+    const args: ScriptArg[] = [consumerId, this.clock(), this.options.maxAttempts, this.options.archive ? 1 : 0];
     for (const { claim, error, retry = true } of items) {
       const delay = retry ? retryDelayMs(claim.attempt, backoff, this.random) : -1;
       args.push(claim.id, claim.token, delay, error.slice(0, 2000));
@@ -258,7 +305,58 @@ export class ReliableQueue {
 
   /** Returns events whose lease expired to the ready list (or dead letters at the max attempts). */
   async recoverExpired(now = this.clock(), limit = 1000): Promise<{ requeued: number; deadLettered: number }> {
-    return decodeRecover(await this.script('recover', [now, this.options.maxAttempts, limit]));
+    return decodeRecover(
+      await this.script('recover', [now, this.options.maxAttempts, limit, this.options.archive ? 1 : 0]),
+    );
+  }
+
+  /**
+   * The outbox entries whose commit is at least `olderThanMs` old (all with 0): archive lines a consumer has
+   * not written out yet, e.g. because it crashed after its ack. Reads the field names first, then only the
+   * values wanted.
+   */
+  async outboxEntries({ olderThanMs = 0 } = {}): Promise<OutboxEntry[]> {
+    const fields = await this.guard(() => this.redis.hkeys(this.keys.outbox), 'Reading the archive outbox failed');
+    const due = fields.filter((field) => outboxCommittedAt(field) <= this.clock() - olderThanMs);
+    if (due.length === 0) return [];
+    const values = await this.guard(
+      () => this.redis.hmget(this.keys.outbox, ...due),
+      'Reading the archive outbox failed',
+    );
+    return due.flatMap((field, i) => {
+      const value = values[i];
+      return typeof value === 'string' ? [{ queue: this.name, partition: this.partition, field, value }] : [];
+    });
+  }
+
+  /** Removes outbox entries once their lines are durably in the archive. */
+  async removeOutbox(fields: readonly string[]): Promise<void> {
+    if (fields.length === 0) return;
+    await this.guard(() => this.redis.hdel(this.keys.outbox, ...fields), 'Removing archive outbox entries failed');
+  }
+
+  /** One step of the partition's analytics generations (generation-2.lua); the state after it. */
+  async generationStep(step: 'begin' | 'switch' | 'abort', generation: number): Promise<GenerationState> {
+    return decodeGeneration(await this.script('generation', [step, generation]));
+  }
+
+  /** The partition's generation state, read only. */
+  async generationStateNow(): Promise<GenerationState> {
+    const replies = await this.guard(() =>
+      this.redis.pipeline().hmget(this.keys.generation, 'live', 'building').get(this.keys.sequence).exec(),
+    );
+    const [live, building] = ((replies?.[0]?.[1] ?? []) as (string | null)[]).map((value) => value ?? '');
+    return {
+      live: Number(live || 0),
+      building: building ? Number(building) : null,
+      seq: Number(replies?.[1]?.[1] ?? 0),
+    };
+  }
+
+  /** Applies effects to the generation being built; false when `generation` is not (any more) the one being built. */
+  async backfill(generation: number, effects: readonly Effect[]): Promise<boolean> {
+    const reply = await this.script('backfill', [generation, ...encodeEffects(mergeEffects(effects))]);
+    return Number(reply) === replyCodes.backfill.applied;
   }
 
   /**

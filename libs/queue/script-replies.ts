@@ -15,12 +15,17 @@ export const replyCodes = {
   enqueue: { duplicate: 0, accepted: 1, full: -1, ok: 1 },
   claim: {},
   extend: { lost: 0, extended: 1 },
-  /** One digit per event, prefixed with noneApplied when a lost lease refused the whole batch. */
-  ack: { lost: 0, held: 1, noneApplied: '-' },
+  /**
+   * One digit per event, prefixed with noneApplied when a lost lease refused the whole batch, or stale and
+   * the generation state when that changed; ":<seq>" after an archived applied ack.
+   */
+  ack: { lost: 0, held: 1, noneApplied: '-', stale: 'G' },
   fail: { lost: 0, retry: 1, dead: 2 },
   recover: {},
   replay: {},
   purge: {},
+  generation: {},
+  backfill: { refused: 0, applied: 1 },
 } as const satisfies Record<ScriptName, Record<string, number | string>>;
 
 const codes = replyCodes;
@@ -76,17 +81,32 @@ export function decodeExtend(reply: unknown): boolean[] {
   return digits(reply).map((code) => code === codes.extend.extended);
 }
 
-export type AckReply = { applied: true } | { applied: false; held: boolean[] };
-const applied: AckReply = { applied: true };
+export type AckReply =
+  | { applied: true; firstSeq?: number }
+  | { applied: false; held: boolean[] }
+  | { applied: false; generationState: string };
 
-/** Applied, or refused as a whole because of lost leases: then which leases are still held. */
+/**
+ * Applied (with the first ack-order number when archived), refused as a whole because of lost leases (then
+ * which leases are still held), or refused because the generation state changed (then the new state).
+ */
 export function decodeAck(reply: unknown): AckReply {
   const text = String(reply);
-  if (!text.startsWith(codes.ack.noneApplied)) return applied;
-  return {
-    applied: false,
-    held: digits(text.slice(codes.ack.noneApplied.length)).map((code) => code === codes.ack.held),
-  };
+  if (text.startsWith(codes.ack.stale)) return { applied: false, generationState: text.slice(codes.ack.stale.length) };
+  if (text.startsWith(codes.ack.noneApplied)) {
+    return {
+      applied: false,
+      held: digits(text.slice(codes.ack.noneApplied.length)).map((code) => code === codes.ack.held),
+    };
+  }
+  const colon = text.indexOf(':');
+  return colon < 0 ? { applied: true } : { applied: true, firstSeq: Number(text.slice(colon + 1)) };
+}
+
+/** The generation script's reply: the partition's generation state after the step and its ack sequence. */
+export function decodeGeneration(reply: unknown): { live: number; building: number | null; seq: number } {
+  const [live, building, seq] = reply as [string | number, string | number, number];
+  return { live: Number(live), building: String(building) === '' ? null : Number(building), seq: Number(seq) };
 }
 
 const failVerdicts: FailVerdict[] = byCode(codes.fail);

@@ -1,6 +1,6 @@
 // The value of an event id's idempotency key (QueueKeys.seen), written by the scripts:
 //   enqueue-3.lua         <placement hash>:<enqueued at ms>
-//   includes/outcome.lua  appends :p:<acked at ms>:<consumer> (ack-2.lua) or :x:<purged at ms> (purge-2.lua)
+//   includes/outcome.lua  appends :p:<acked at ms>:<consumer> (ack-5.lua) or :x:<purged at ms> (purge-2.lua)
 // Keys written by older versions hold the placement hash alone (the outcome may be appended to it), or,
 // older still, a timestamp alone (never below 2^32, so never taken for a hash).
 

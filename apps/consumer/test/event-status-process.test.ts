@@ -8,9 +8,9 @@ import { waitUntil } from '../../../tools/wait.js';
 
 const entry = 'apps/consumer/main.ts';
 
-// The ack script as the queue sends it (EVALSHA or EVAL, two keys, the first its in-flight set).
+// The ack script as the queue sends it (EVALSHA or EVAL, five keys, the first its in-flight set).
 const isAckOf = (queue: PartitionedQueue) => (args: readonly string[]) =>
-  /^eval(sha)?$/i.test(args[0] ?? '') && args[2] === '2' && args[3] === queue.home.keys.inFlight;
+  /^eval(sha)?$/i.test(args[0] ?? '') && args[2] === '5' && args[3] === queue.home.keys.inFlight;
 
 // A consumer process's id is `<host>-<pid>-<random>`.
 const consumerOf = (pid: number | undefined) => expect.stringMatching(new RegExp(`^${hostname()}-${pid}-[0-9a-f]+$`));

@@ -22,6 +22,7 @@ assertType<
     | 'DAY15_OPS_TOKEN'
     | 'DAY15_FX_RATES'
     | 'DAY15_FX_RATES_DATE'
+    | 'DAY15_ARCHIVE_ENABLED'
   >
 >();
 assertType<Equal<ConfigValues['DAY15_BATCH_SIZE'], number>>();
@@ -48,6 +49,7 @@ describe('the types derived from the config schema', () => {
       'DAY15_OPS_TOKEN',
       'DAY15_FX_RATES',
       'DAY15_FX_RATES_DATE',
+      'DAY15_ARCHIVE_ENABLED',
     ]);
     expect([wrongBatchSize, wrongLevel]).toEqual(['10', 'trace']);
   });

@@ -1,10 +1,12 @@
 --[[
 apply-effects: the interpreter of the effect encoding that encodeEffects in libs/queue/effects.ts writes.
 effectOps there lists the opcodes and how many arguments follow each; lua-scripts.test.ts checks this file
-against it. ack-2.lua applies a batch's effects with it in the atomic step that finishes the events.
+against it. ack-5.lua applies a batch's effects with it in the atomic step that finishes the events.
 
-applyEffects(i) applies the ops from ARGV[i] to the last ARGV, each an opcode and its args. Keys are names
-relative to the key base (dataKey, like QueueKeys.data), so they share the queue's hash tag.
+applyEffects(i, keyBase) applies the ops from ARGV[i] to the last ARGV, each an opcode and its args. Keys are
+names relative to keyBase: the base of an analytics generation (generationBase in keys.lua, like
+QueueKeys.generationData), so they share the queue's hash tag. ack applies the same ops twice while a
+rebuild builds a new generation.
   hincrby      key field integer
   hincrbyfloat key field number
   sadd         key member
@@ -27,14 +29,18 @@ relative to the key base (dataKey, like QueueKeys.data), so they share the queue
 ]]
 --- @include "keys"
 
+-- The key base of the generation the ops are being applied to (set by applyEffects).
+local effectBase
+local function effectKey(name) return effectBase .. name end
+
 -- Applies the contribution whose args start at ARGV[i]; returns the index of the next op.
 local function contribution(i)
-  local key = dataKey(ARGV[i])
+  local key = effectKey(ARGV[i])
   local version = tonumber(ARGV[i + 1])
   local live = ARGV[i + 4] == '1'
-  local totals, valueField, liveField = dataKey(ARGV[i + 5]), ARGV[i + 6], ARGV[i + 7]
-  local endField, orphanField, byGroup = ARGV[i + 8], ARGV[i + 9], dataKey(ARGV[i + 10])
-  local movements = ARGV[i + 12] ~= '' and dataKey(ARGV[i + 12]) or nil
+  local totals, valueField, liveField = effectKey(ARGV[i + 5]), ARGV[i + 6], ARGV[i + 7]
+  local endField, orphanField, byGroup = ARGV[i + 8], ARGV[i + 9], effectKey(ARGV[i + 10])
+  local movements = ARGV[i + 12] ~= '' and effectKey(ARGV[i + 12]) or nil
   local nFields = tonumber(ARGV[i + 13])
   local nextOp = i + 14 + 2 * nFields
 
@@ -95,7 +101,7 @@ end
 -- member's score changing only where it grows. Where ZADD GT is missing (ioredis-mock), the same comparison
 -- per member. Returns the index of the next op.
 local function zmax(i)
-  local key, score, n = dataKey(ARGV[i]), ARGV[i + 1], tonumber(ARGV[i + 2])
+  local key, score, n = effectKey(ARGV[i]), ARGV[i + 1], tonumber(ARGV[i + 2])
   local scored = {}
   for m = 1, n do
     scored[2 * m - 1] = score
@@ -115,21 +121,21 @@ end
 local function applyOp(i)
   local name = ARGV[i]
   if name == 'hincrby' then
-    redis.call('HINCRBY', dataKey(ARGV[i + 1]), ARGV[i + 2], ARGV[i + 3])
+    redis.call('HINCRBY', effectKey(ARGV[i + 1]), ARGV[i + 2], ARGV[i + 3])
     return i + 4
   elseif name == 'hincrbyfloat' then
-    redis.call('HINCRBYFLOAT', dataKey(ARGV[i + 1]), ARGV[i + 2], ARGV[i + 3])
+    redis.call('HINCRBYFLOAT', effectKey(ARGV[i + 1]), ARGV[i + 2], ARGV[i + 3])
     return i + 4
   elseif name == 'sadd' then
-    redis.call('SADD', dataKey(ARGV[i + 1]), ARGV[i + 2])
+    redis.call('SADD', effectKey(ARGV[i + 1]), ARGV[i + 2])
     return i + 3
   elseif name == 'expire' then
-    redis.call('EXPIRE', dataKey(ARGV[i + 1]), ARGV[i + 2])
+    redis.call('EXPIRE', effectKey(ARGV[i + 1]), ARGV[i + 2])
     return i + 3
   elseif name == 'zmax' then
     return zmax(i + 1)
   elseif name == 'ztrimbelow' then
-    redis.call('ZREMRANGEBYSCORE', dataKey(ARGV[i + 1]), '-inf', '(' .. ARGV[i + 2])
+    redis.call('ZREMRANGEBYSCORE', effectKey(ARGV[i + 1]), '-inf', '(' .. ARGV[i + 2])
     return i + 3
   elseif name == 'contribution' then
     return contribution(i + 1)
@@ -137,7 +143,8 @@ local function applyOp(i)
   error('unknown effect op ' .. tostring(name))
 end
 
-local function applyEffects(i)
+local function applyEffects(i, keyBase)
+  effectBase = keyBase
   while i <= #ARGV do
     i = applyOp(i)
   end

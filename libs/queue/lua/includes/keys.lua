@@ -1,7 +1,7 @@
 --[[
 keys: the per-event and data keys, as the scripts build them. lua-scripts.ts passes every script the
 queue's key base (QueueKeys.base) as ARGV[1]; `base` is that, and these builders are the only place a
-script puts a key together. Their TypeScript twins are event, seen and data in queue-keys.ts;
+script puts a key together. Their TypeScript twins are event, seen, data and generationData in queue-keys.ts;
 lua-scripts.test.ts runs both on the same ids and checks they agree.
 ]]
 local base = ARGV[1]
@@ -11,3 +11,13 @@ local function eventKey(id) return base .. 'ev:' .. id end
 local function seenKey(id) return base .. 'seen:' .. id end
 -- Data the queue stores for its users (effects), under the queue's hash tag.
 local function dataKey(name) return base .. name end
+-- What the data names of analytics generation `generation` (a string) start with: base, then g<n>: after 0.
+local function generationBase(generation)
+  if tostring(generation) == '0' then return base end
+  return base .. 'g' .. generation .. ':'
+end
+-- A stored value as text, or `default` when absent (Redis gives false, ioredis-mock a userdata null).
+local function textOr(value, default)
+  if type(value) == 'string' or type(value) == 'number' then return tostring(value) end
+  return default
+end

@@ -1,7 +1,7 @@
 --[[
 outcome: how an event left the queue, kept in its idempotency key for the rest of the idempotency window, so
 a status lookup (event-status.ts) can answer after the event's hash is gone. enqueue-3.lua writes the key as
-"<placement hash>:<enqueued at ms>"; recordOutcome appends ":p:<acked at ms>:<consumer>" (ack-2.lua) or
+"<placement hash>:<enqueued at ms>"; recordOutcome appends ":p:<acked at ms>:<consumer>" (ack-5.lua) or
 ":x:<purged at ms>" (purge-2.lua). seen-value.ts reads the format back.
 
 APPEND keeps the key's TTL in one command (SET would need a GET and a PTTL first: ioredis-mock has no

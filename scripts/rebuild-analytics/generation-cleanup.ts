@@ -1,0 +1,33 @@
+import { dataKeyKind, isGenerational } from '../../libs/analytics/index.js';
+import type { PartitionedQueue, RedisClient } from '../../libs/queue/index.js';
+import { deleteKeys, keysByPartition } from '../repartition/key-space.js';
+
+/** The generation an analytics key name (after the queue's key base) belongs to; undefined for other keys. */
+export function generationOfName(name: string): number | undefined {
+  const prefixed = /^g(\d+):(.*)$/.exec(name);
+  const generation = prefixed ? Number(prefixed[1]) : 0;
+  const rest = prefixed ? (prefixed[2] ?? '') : name;
+  return dataKeyKind(rest) !== undefined && isGenerational(rest) ? generation : undefined;
+}
+
+/**
+ * Deletes every analytics key of the queue's partitions that belongs to none of the generations in `keep`:
+ * the generation a rebuild replaced, and what an interrupted rebuild left. Returns how many were deleted.
+ */
+export async function deleteOtherGenerations(
+  redis: RedisClient,
+  queue: Pick<PartitionedQueue, 'partitions'>,
+  prefix: string,
+  name: string,
+  keep: readonly number[],
+): Promise<number> {
+  const byPartition = await keysByPartition(redis, prefix, name);
+  const doomed: string[] = [];
+  for (const partition of queue.partitions) {
+    for (const key of byPartition.get(partition.name) ?? []) {
+      const generation = generationOfName(key.slice(partition.keys.base.length));
+      if (generation !== undefined && !keep.includes(generation)) doomed.push(key);
+    }
+  }
+  return deleteKeys(redis, doomed);
+}
