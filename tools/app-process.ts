@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export interface AppProcess {
@@ -17,6 +20,14 @@ const outputDrainMs = 5_000;
 
 const running = new Set<ChildProcess>();
 
+let archiveDir: string | undefined;
+// Consumers in Redis mode archive by default: a test's processes write to a temporary folder of this test
+// run, never to the repository's data/archive, unless the test names one (DAY15_ARCHIVE_DIR).
+function testArchiveDir(): string {
+  archiveDir ??= mkdtempSync(join(tmpdir(), 'day15-test-archive-'));
+  return archiveDir;
+}
+
 /** SIGKILLs every app process a test started and left running (call it in afterEach). */
 export function killAppProcesses(): void {
   for (const child of running) child.kill('SIGKILL');
@@ -32,7 +43,7 @@ export function killAppProcesses(): void {
 export function startAppProcess(entry: string, env: Record<string, string>, args: string[] = []): AppProcess {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('DAY15_')));
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    env: { ...inherited, DAY15_OPS_PORT: '0', ...env },
+    env: { ...inherited, DAY15_OPS_PORT: '0', DAY15_ARCHIVE_DIR: testArchiveDir(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

@@ -13,4 +13,4 @@ export { recordRestart } from './record-restart.js';
 export { dataKeyKind, type DataKeyKind } from './data-key-kinds.js';
 export { percentileFromBuckets, percentileOfSorted } from './percentiles.js';
 export { bucketLabel, latencyBucketsMs } from './analytics-keys.js';
-export { analyticsKeyOf, isGenerational } from './generation-keys.js';
+export { analyticsKeyOf, generationalKind, isGenerational } from './generation-keys.js';

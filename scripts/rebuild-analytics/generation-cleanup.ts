@@ -1,13 +1,11 @@
-import { dataKeyKind, isGenerational } from '../../libs/analytics/index.js';
+import { generationalKind } from '../../libs/analytics/index.js';
 import type { PartitionedQueue, RedisClient } from '../../libs/queue/index.js';
 import { deleteKeys, keysByPartition } from '../repartition/key-space.js';
 
 /** The generation an analytics key name (after the queue's key base) belongs to; undefined for other keys. */
 export function generationOfName(name: string): number | undefined {
-  const prefixed = /^g(\d+):(.*)$/.exec(name);
-  const generation = prefixed ? Number(prefixed[1]) : 0;
-  const rest = prefixed ? (prefixed[2] ?? '') : name;
-  return dataKeyKind(rest) !== undefined && isGenerational(rest) ? generation : undefined;
+  const generation = generationalKind(name)?.generation;
+  return typeof generation === 'number' ? generation : undefined;
 }
 
 /**

@@ -20,6 +20,8 @@ export interface RebuildDeps {
   clock?: () => number;
   /** Events per backfill call. */
   batchSize?: number;
+  /** Awaited once the cut is made, before the replay: the fault tests kill processes at that point. */
+  afterCut?: () => Promise<void>;
 }
 
 export interface RebuildResult {
@@ -68,6 +70,7 @@ export async function rebuildAnalytics(deps: RebuildDeps, options: { from?: stri
       cuts[partition.name] = (await partition.generationStep('begin', generation)).seq;
     }
     report(`Building generation ${generation} (live: ${live}); cut at ${JSON.stringify(cuts)}`);
+    await deps.afterCut?.();
     // Left by interrupted rebuilds: nobody writes them any more.
     await deleteOtherGenerations(redis, queue, deps.prefix, deps.name ?? 'events', [live, generation]);
 

@@ -1,4 +1,5 @@
 import type { QueueKeys, RedisClient } from '../../libs/queue/index.js';
+import type { CarriedState } from './carried-state.js';
 import { applyWrites, groupBy, inPipelines } from './key-space.js';
 import { LayoutWrites } from './layout-writes.js';
 import type { MovingKey } from './survey.js';
@@ -26,17 +27,20 @@ export interface CopyResult {
 }
 
 /**
- * Copies the moving keys of the old layout into the new one, whose partitions' keys are `target`: reads each
- * old partition's keys with their remaining TTL in one pipeline, then writes everything (layout-writes.ts says
- * where each kind goes). Empty hashes and sets (ioredis-mock keeps them) are skipped.
+ * Copies the moving keys of the old layout into the new one, whose partitions' keys are `target`, and gives
+ * each new partition the `carried` state: reads each old partition's keys with their remaining TTL in one
+ * pipeline, then writes everything (layout-writes.ts says where each kind goes). Empty hashes and sets
+ * (ioredis-mock keeps them) are skipped.
  */
 export async function copyLayout(
   redis: RedisClient,
   moving: readonly MovingKey[],
   target: readonly QueueKeys[],
+  carried: CarriedState,
 ): Promise<CopyResult> {
   const copied: CopiedKeys = { seen: 0, legacySeen: 0, perUser: 0, userScores: 0, summable: 0, queueHashes: 0 };
   const layout = new LayoutWrites(target);
+  layout.carry(carried);
   // Old partitions in order, so sums add up in the order readMetrics added them.
   const byPartition = [...groupBy(moving, (entry) => entry.partition)].sort(([a], [b]) => a - b);
   for (const [, entries] of byPartition) {

@@ -1,3 +1,4 @@
+import { archiveWriter } from './archive-outbox.js';
 import type { RepartitionResult, RepartitionStep } from './repartition.js';
 
 // What npm run repartition prints: a line per step as it happens (so an interrupted run shows how far it
@@ -9,12 +10,17 @@ const receiversNote =
 /** The line(s) for a step just done. */
 export function describeStep(step: RepartitionStep): string {
   switch (step.step) {
+    case 'archived':
+      return step.entries === 0
+        ? 'No archive lines were waiting in the outbox'
+        : `Wrote ${step.entries} outbox entr(ies), ${step.lines} archive line(s), to the archive (writer ` +
+            `${archiveWriter}) and removed them from the outbox`;
     case 'cleared':
       return step.deleted === 0
         ? 'Nothing left over from an interrupted run'
         : `Deleted ${step.deleted} key(s) an interrupted run had left outside the recorded layout`;
     case 'copied': {
-      const { copied: c, written } = step;
+      const { copied: c, written, carried, otherGenerations } = step;
       const [first = 'partition 0'] = Object.keys(written);
       return [
         'Copied into the new layout:',
@@ -23,6 +29,11 @@ export function describeStep(step: RepartitionStep): string {
         `  ${c.perUser} per-user hash(es), each into its user's partition`,
         `  ${c.userScores} active-user index(es), split by user`,
         `  ${c.summable} analytics and ${c.queueHashes} queue hash(es), summed into ${first}`,
+        `  live analytics generation ${carried.live} and ack sequence ${carried.sequence} (acks go on from there), ` +
+          'into every partition',
+        ...(otherGenerations === 0
+          ? []
+          : [`Not copied: ${otherGenerations} analytics key(s) of other generations (a rebuild's leftovers)`]),
         `Keys written per new partition: ${Object.entries(written)
           .map(([partition, keys]) => `${partition} ${keys}`)
           .join(', ')}`,

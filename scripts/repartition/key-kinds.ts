@@ -1,4 +1,4 @@
-import { dataKeyKind, type DataKeyKind } from '../../libs/analytics/index.js';
+import { type DataKeyKind, generationalKind } from '../../libs/analytics/index.js';
 import type { QueueKeys } from '../../libs/queue/index.js';
 
 /** What a key of a partition is, as far as moving it to another layout goes. */
@@ -12,10 +12,20 @@ export type KeyKind =
   | { kind: 'consumers' }
   /** Fencing counter and the layout record: not copied (no lease is outstanding after the drain). */
   | { kind: 'not copied' }
+  /**
+   * The generation hash and the ack sequence: not copied; every new partition gets the queue-wide values
+   * instead (carried-state.ts).
+   */
+  | { kind: 'carried' }
+  /** Archive lines not yet in the archive: written to it before the copy (archive-outbox.ts), not copied. */
+  | { kind: 'outbox' }
+  /** Held while npm run rebuild-analytics runs (or aborts one): checked (none may run), not copied. */
+  | { kind: 'rebuild lock' }
   /** counters and intake: summed like the summable analytics hashes. */
   | { kind: 'queue hash' }
   | { kind: 'seen'; id: string }
-  | DataKeyKind
+  /** Analytics data of an analytics generation, or of none (restarts, which no rebuild recomputes). */
+  | (DataKeyKind & { generation: number | 'none' })
   | { kind: 'unknown' };
 
 /** A key's kind and the Redis type (TYPE) a key of that kind has. */
@@ -31,6 +41,10 @@ export function keyClassifier(keys: QueueKeys): (key: string) => Classified {
     [keys.consumers, { kind: 'consumers', type: 'hash' }],
     [keys.fence, { kind: 'not copied', type: 'string' }],
     [keys.layout, { kind: 'not copied', type: 'string' }],
+    [keys.generation, { kind: 'carried', type: 'hash' }],
+    [keys.sequence, { kind: 'carried', type: 'string' }],
+    [keys.outbox, { kind: 'outbox', type: 'hash' }],
+    [keys.rebuildLock, { kind: 'rebuild lock', type: 'string' }],
     [keys.counters, { kind: 'queue hash', type: 'hash' }],
     [keys.intake, { kind: 'queue hash', type: 'hash' }],
   ]);
@@ -41,7 +55,7 @@ export function keyClassifier(keys: QueueKeys): (key: string) => Classified {
     if (known) return known;
     if (key.startsWith(eventHead)) return { kind: 'event', type: 'hash' };
     if (key.startsWith(seenHead)) return { kind: 'seen', id: key.slice(seenHead.length), type: 'string' };
-    const data = key.startsWith(keys.base) ? dataKeyKind(key.slice(keys.base.length)) : undefined;
+    const data = key.startsWith(keys.base) ? generationalKind(key.slice(keys.base.length)) : undefined;
     if (!data) return { kind: 'unknown', type: 'none' };
     return { ...data, type: data.kind === 'user-scores' ? 'zset' : 'hash' };
   };

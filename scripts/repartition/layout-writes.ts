@@ -1,4 +1,5 @@
 import { parseSeenValue, partitionOfKey, type QueueKeys } from '../../libs/queue/index.js';
+import type { CarriedState } from './carried-state.js';
 import { groupBy, type Write } from './key-space.js';
 
 /**
@@ -61,6 +62,17 @@ export class LayoutWrites {
     for (const [field, value] of Object.entries(fields)) sum.set(field, [...(sum.get(field) ?? []), String(value)]);
     this.sums.set(suffix, sum);
     this.mergeTtl(this.keyIn(0, suffix), ttlMs);
+  }
+
+  /**
+   * What every new partition starts from (carried-state.ts): the live generation (an absent one is 0, as in a
+   * new queue) and the ack sequence to continue from (likewise).
+   */
+  carry({ live, sequence }: CarriedState): void {
+    this.target.forEach((keys, p) => {
+      if (live !== 0) this.add(p, { op: 'hset', key: keys.generation, fields: { live: String(live) } });
+      if (sequence > 0) this.add(p, { op: 'set', key: keys.sequence, value: String(sequence), ttlMs: -1 });
+    });
   }
 
   /** Every write, the sums and merged TTLs last, and how many keys each new partition gets. */

@@ -1,4 +1,7 @@
+import type { ArchiveStore } from '../../libs/archive/index.js';
 import { partitionNames, queueKeys, type QueueKeys, type RedisClient } from '../../libs/queue/index.js';
+import { archiveOutbox, type ArchivedOutbox } from './archive-outbox.js';
+import type { CarriedState } from './carried-state.js';
 import { copyLayout, type CopiedKeys } from './copy-layout.js';
 import { deleteKeys, inPipelines, keysByPartition } from './key-space.js';
 import { surveyLayout } from './survey.js';
@@ -10,16 +13,30 @@ export interface RepartitionOptions {
   name?: string;
   /** The new number of partitions. */
   to: number;
-  /** Now (ms), against which consumer heartbeats are aged. */
+  /** Now (ms), against which consumer heartbeats are aged; the archive day the outbox is written to. */
   now?: number;
+  /**
+   * The archive (DAY15_ARCHIVE_ENABLED) the old layout's outbox entries are written to before the copy;
+   * without one, outbox entries refuse the move.
+   */
+  archive?: Pick<ArchiveStore, 'append' | 'sync'>;
   /** Told after each step that wrote something, so an operator knows where an interruption left things. */
   onStep?: (step: RepartitionStep) => void | Promise<void>;
 }
 
 export type RepartitionStep =
+  /** The old layout's outbox entries written to the archive, then removed from the outbox. */
+  | ({ step: 'archived' } & ArchivedOutbox)
   /** Keys of every layout but the recorded one deleted: what an interrupted run left. */
   | { step: 'cleared'; deleted: number }
-  | { step: 'copied'; copied: CopiedKeys; written: Record<string, number> }
+  | {
+      step: 'copied';
+      copied: CopiedKeys;
+      written: Record<string, number>;
+      carried: CarriedState;
+      /** Analytics keys of other generations than the live one, left with the old layout. */
+      otherGenerations: number;
+    }
   /** The record now names the new number: the commit point. */
   | { step: 'switched'; record: string; to: number }
   | { step: 'deleted'; deleted: number };
@@ -32,20 +49,25 @@ export type RepartitionResult =
       queue: string;
       from: number;
       to: number;
+      archived: ArchivedOutbox;
       cleared: number;
       copied: CopiedKeys;
       written: Record<string, number>;
+      carried: CarriedState;
+      otherGenerations: number;
       deleted: number;
     };
 
 /**
  * Moves a drained queue's data from the number of partitions it was written with (the record at
- * `<prefix>:{<name>}:partitions`) to `to`; refuses, writing nothing, while anything could be lost.
+ * `<prefix>:{<name>}:partitions`) to `to`; refuses, writing nothing, while anything could be lost. The
+ * analytics move in their live generation only, and the new partitions continue its ack sequence.
  *
  * Crash safety: the two layouts never share a key (partition names carry the number), and the record is
- * what every process goes by. So the run deletes whatever is not the recorded layout (what an interrupted
- * run left), copies the recorded layout into the new one, switches the record with one SET (the commit
- * point), then deletes the old layout. Interrupted before the SET, the old layout is untouched and still the
+ * what every process goes by. So the run writes the old layout's outbox to the archive (entries leave the
+ * outbox only once their lines are durable there), deletes whatever is not the recorded layout (what an
+ * interrupted run left), copies the recorded layout into the new one, switches the record with one SET (the
+ * commit point), then deletes the old layout. Interrupted before the SET, the old layout is untouched and still the
  * recorded one: running again clears the partial copy and copies again. Interrupted after it, the new
  * layout is complete and recorded: running again (with the same `to`) deletes the rest of the old one. Either
  * way the end state is the one an uninterrupted run reaches.
@@ -75,24 +97,27 @@ export async function repartition(redis: RedisClient, options: RepartitionOption
 
 interface Run {
   redis: RedisClient;
-  options: Required<RepartitionOptions>;
+  options: Required<Omit<RepartitionOptions, 'archive'>> & Pick<RepartitionOptions, 'archive'>;
   record: string;
   queue: string;
 }
 
-// Survey, clear, copy, check, switch, delete: the steps of the comment above.
+// Survey, archive, clear, copy, check, switch, delete: the steps of the comment above.
 async function move(run: Run, from: number, layouts: Map<string, string[]>): Promise<RepartitionResult> {
   const { redis, options, record, queue } = run;
-  const { prefix, name, to, now, onStep } = options;
+  const { prefix, name, to, now, onStep, archive } = options;
   const refused = (reasons: string[]): RepartitionResult => ({ outcome: 'refused', queue, from, to, reasons });
-  const oldNames = partitionNames(name, from);
-  const oldKeys = oldNames.map((partition) => queueKeys(prefix, partition));
+  const old = partitionNames(name, from).map((partition) => ({ name: partition, keys: queueKeys(prefix, partition) }));
+  const oldKeys = old.map((partition) => partition.keys);
   const survey = await surveyLayout(
     redis,
-    oldNames.map((partition, i) => ({ keys: oldKeys[i] as QueueKeys, found: layouts.get(partition) ?? [] })),
-    now,
+    old.map((partition) => ({ ...partition, found: layouts.get(partition.name) ?? [] })),
+    { now, archiving: archive !== undefined },
   );
   if (survey.refusals.length > 0) return refused(survey.refusals);
+  const { carried, otherGenerations } = survey;
+  const archived = await archiveOutbox(redis, old, archive, now);
+  await onStep({ step: 'archived', ...archived });
   const before = await writeMark(redis, oldKeys);
   const cleared = await clearAllBut(run, from, layouts);
   await onStep({ step: 'cleared', deleted: cleared });
@@ -101,9 +126,10 @@ async function move(run: Run, from: number, layouts: Map<string, string[]>): Pro
     redis,
     survey.moving,
     newNames.map((partition) => queueKeys(prefix, partition)),
+    carried,
   );
   const written = Object.fromEntries(newNames.map((partition, i) => [partition, copy.written[i] ?? 0]));
-  await onStep({ step: 'copied', copied: copy.copied, written });
+  await onStep({ step: 'copied', copied: copy.copied, written, carried, otherGenerations });
   if ((await writeMark(redis, oldKeys)) !== before) {
     await clearAllBut(run, from);
     return refused([
@@ -115,7 +141,19 @@ async function move(run: Run, from: number, layouts: Map<string, string[]>): Pro
   await onStep({ step: 'switched', record, to });
   const deleted = await clearAllBut(run, to);
   await onStep({ step: 'deleted', deleted });
-  return { outcome: 'repartitioned', queue, from, to, cleared, copied: copy.copied, written, deleted };
+  return {
+    outcome: 'repartitioned',
+    queue,
+    from,
+    to,
+    archived,
+    cleared,
+    copied: copy.copied,
+    written,
+    carried,
+    otherGenerations,
+    deleted,
+  };
 }
 
 // Deletes every key of the queue's layouts but the one of `partitions` (and the record); scans for them

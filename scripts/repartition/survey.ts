@@ -1,4 +1,5 @@
-import type { QueueKeys, RedisClient } from '../../libs/queue/index.js';
+import type { RedisClient } from '../../libs/queue/index.js';
+import { readCarriedState, type CarriedState, type OldPartition } from './carried-state.js';
 import { inPipelines } from './key-space.js';
 import { keyClassifier, type Classified } from './key-kinds.js';
 
@@ -7,10 +8,16 @@ const liveHeartbeatMs = 30_000;
 /** How many offending keys a refusal names. */
 const namedKeys = 10;
 
-/** One partition of the layout being surveyed: its keys (QueueKeys) and the keys found under its hash tag. */
-export interface SurveyedPartition {
-  keys: QueueKeys;
+/** One partition of the layout being surveyed and the keys found under its hash tag. */
+export interface SurveyedPartition extends OldPartition {
   found: readonly string[];
+}
+
+export interface SurveyOptions {
+  /** Now (ms), against which consumer heartbeats are aged. */
+  now: number;
+  /** Whether outbox entries can be written to the archive before the copy (DAY15_ARCHIVE_ENABLED). */
+  archiving: boolean;
 }
 
 /** A key that moves to the new layout: where it came from, what it is, its name after the key base. */
@@ -22,20 +29,26 @@ export interface MovingKey {
 }
 
 export interface Survey {
+  /** The keys to copy: of the analytics, only the live generation's. */
   moving: MovingKey[];
+  carried: CarriedState;
+  /** Analytics keys of generations other than the live one (a rebuild's leftovers): not copied. */
+  otherGenerations: number;
   /** Why the layout may not be moved yet, each with what to do; empty when it may. */
   refusals: string[];
 }
 
 /**
- * Reads the layout's keys (types, backlog sizes, consumer heartbeats) without writing anything, and says
- * what would move and whatever forbids moving it: a backlog or dead letters (they would be lost), a live
- * consumer (it would write to the old layout), or a key of an unknown name or type (it cannot be placed).
+ * Reads the layout's keys (types, backlog sizes, consumer heartbeats, outbox sizes, analytics generations)
+ * without writing anything, and says what would move and whatever forbids moving it: a backlog or dead
+ * letters (they would be lost), a live consumer or rebuild (it would write to the old layout), outbox
+ * entries with the archive off (they would be lost), a rebuild's generation or partitions that disagree on
+ * the live one (carried-state.ts), or a key of an unknown name or type (it cannot be placed).
  */
 export async function surveyLayout(
   redis: RedisClient,
   partitions: readonly SurveyedPartition[],
-  now: number,
+  { now, archiving }: SurveyOptions,
 ): Promise<Survey> {
   const found = partitions.flatMap(({ keys, found: partitionKeys }, partition) => {
     const classify = keyClassifier(keys);
@@ -49,7 +62,8 @@ export async function surveyLayout(
   const present = found.map((entry, i) => ({ ...entry, type: String(types[i]?.[0]) })).filter((e) => e.type !== 'none');
   const misplaced = present.filter((entry) => entry.type !== entry.kind.type);
   const valid = present.filter((entry) => entry.type === entry.kind.type);
-  const refusals = drainRefusals(await drainState(redis, valid, now));
+  const state = await drainState(redis, valid, now);
+  const refusals = drainRefusals(state);
   const unmovable = misplaced.map(({ key, kind, type }) =>
     kind.kind === 'unknown' ? `${key} (not a key Day15 writes)` : `${key} (a ${type}, expected a ${kind.type})`,
   );
@@ -69,9 +83,16 @@ export async function surveyLayout(
         'libs/analytics/data-key-kinds.ts how they move',
     );
   }
+  const { carried, refusals: generationRefusals } = await readCarriedState(redis, partitions);
+  refusals.push(...toolRefusals(state, archiving), ...generationRefusals);
   const moves = new Set<Classified['kind']>(['seen', 'per-user', 'user-scores', 'summable', 'queue hash']);
+  const movable = valid.filter((entry) => moves.has(entry.kind.kind)).map(({ type: _type, ...entry }) => entry);
+  const isCarried = ({ kind }: MovingKey): boolean =>
+    !('generation' in kind) || kind.generation === 'none' || kind.generation === carried.live;
   return {
-    moving: valid.filter((entry) => moves.has(entry.kind.kind)).map(({ type: _type, ...entry }) => entry),
+    moving: movable.filter(isCarried),
+    carried,
+    otherGenerations: movable.filter((entry) => !isCarried(entry)).length,
     refusals,
   };
 }
@@ -80,28 +101,44 @@ interface DrainState {
   sizes: { ready: number; 'in flight': number; delayed: number; dead: number };
   /** Consumers with a heartbeat within liveHeartbeatMs, with its age. */
   live: string[];
+  /** Entries in the outboxes. */
+  outbox: number;
+  /** Who holds the rebuild lock (its value), when someone does. */
+  rebuildLock?: string;
 }
 
-// Backlog sizes and live consumers in the surveyed keys, in one pipeline per partition.
+// Backlog sizes, live consumers, outbox sizes and a rebuild lock in the surveyed keys, in one pipeline per
+// partition.
 async function drainState(
   redis: RedisClient,
   entries: readonly Omit<MovingKey, 'suffix'>[],
   now: number,
 ): Promise<DrainState> {
-  const checked = entries.filter((entry) => ['backlog', 'dead letters', 'consumers'].includes(entry.kind.kind));
+  const checked = entries.filter((entry) =>
+    ['backlog', 'dead letters', 'consumers', 'outbox', 'rebuild lock'].includes(entry.kind.kind),
+  );
   const replies = await inPipelines(redis, checked, {
     keyOf: (entry) => entry.key,
     add: (pipeline, entry) => {
       if (entry.kind.kind === 'consumers') pipeline.hgetall(entry.key);
+      else if (entry.kind.kind === 'outbox') pipeline.hlen(entry.key);
+      else if (entry.kind.kind === 'rebuild lock') pipeline.get(entry.key);
       else if (entry.kind.type === 'list') pipeline.llen(entry.key);
       else pipeline.zcard(entry.key);
     },
   });
-  const state: DrainState = { sizes: { ready: 0, 'in flight': 0, delayed: 0, dead: 0 }, live: [] };
+  const state: DrainState = {
+    sizes: { ready: 0, 'in flight': 0, delayed: 0, dead: 0 },
+    live: [],
+    outbox: 0,
+  };
   checked.forEach(({ kind }, i) => {
     const reply = replies[i]?.[0];
     if (kind.kind === 'backlog') state.sizes[kind.what] += Number(reply);
     else if (kind.kind === 'dead letters') state.sizes.dead += Number(reply);
+    else if (kind.kind === 'outbox') state.outbox += Number(reply);
+    // Null when it expired since its type was read: nobody holds it any more.
+    else if (kind.kind === 'rebuild lock') state.rebuildLock = reply === null ? undefined : String(reply);
     else {
       for (const [id, at] of Object.entries(reply as Record<string, string>)) {
         const ageMs = now - Number(at);
@@ -131,6 +168,22 @@ function drainRefusals({ sizes, live }: DrainState): string[] {
     refusals.push(
       `Consumer(s) still running, last heartbeat: ${live.join(', ')}. Stop every consumer first (a crashed one ` +
         `counts as stopped ${liveHeartbeatMs / 1000} s after its last heartbeat)`,
+    );
+  }
+  return refusals;
+}
+
+// What a running rebuild and outbox entries the archive cannot take forbid, each with what to do.
+function toolRefusals({ outbox, rebuildLock }: DrainState, archiving: boolean): string[] {
+  const refusals: string[] = [];
+  if (rebuildLock !== undefined) {
+    refusals.push(`npm run rebuild-analytics is running (${rebuildLock}): let it finish, then run this again`);
+  }
+  if (outbox > 0 && !archiving) {
+    refusals.push(
+      `${outbox} archive outbox entr(ies) hold lines not yet in the archive, which is off ` +
+        '(DAY15_ARCHIVE_ENABLED=false): turn it on and run this again, which writes them to DAY15_ARCHIVE_DIR ' +
+        'first (they would be lost otherwise)',
     );
   }
   return refusals;

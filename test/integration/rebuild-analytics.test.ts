@@ -60,7 +60,7 @@ withContractBackends('npm run rebuild-analytics (scripts/rebuild-analytics/rebui
 
   function pipeline() {
     const prefix = uniquePrefix();
-    const partitions = backend.name === 'cluster' ? clusterTestPartitions : 3;
+    const partitions = backend.name === 'Redis Cluster' ? clusterTestPartitions : 3;
     const config = loadConfig({
       env: {
         DAY15_KEY_PREFIX: prefix,

@@ -1,7 +1,23 @@
-import { afterAll, expect, it } from '@jest/globals';
-import { effectsFor, placementKey, readMetrics, type MetricsDocument } from '../../libs/analytics/index.js';
+import { afterAll, afterEach, beforeEach, expect, it } from '@jest/globals';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  effectsFor,
+  placementKey,
+  readMetrics,
+  recordRestart,
+  type MetricsDocument,
+} from '../../libs/analytics/index.js';
+import { FileArchiveStore, outboxLines } from '../../libs/archive/index.js';
 import type { Day15Event } from '../../libs/events/index.js';
-import { PartitionLayoutError, queueKeys, type PartitionedQueue, type RedisClient } from '../../libs/queue/index.js';
+import {
+  decodeOutboxEntry,
+  PartitionLayoutError,
+  queueKeys,
+  type PartitionedQueue,
+  type RedisClient,
+} from '../../libs/queue/index.js';
 import { keysByPartition } from '../../scripts/repartition/key-space.js';
 import { repartition, type RepartitionStep } from '../../scripts/repartition/repartition.js';
 import { killAppProcesses, startAppProcess } from '../../tools/app-process.js';
@@ -54,6 +70,13 @@ const history: Day15Event[] = [
   usage('use-4', undefined, 7),
 ];
 
+/** Acked after the rebuild of seededInGeneration2: they go into generation 2 through the acks. */
+const afterRebuild: Day15Event[] = [
+  updated('sub-1b', 'u1', { plan: 'premium', amount: 99.99 }, '2026-11-26T13:00:00Z'),
+  usage('use-5', 'u7', 0.3),
+  cancelled('sub-2c', 'u2', '2026-11-26T13:00:00Z'),
+];
+
 /** Every key of every layout of the queue under `prefix`, with its type and value, and whether it expires. */
 async function dump(redis: RedisClient, prefix: string): Promise<Record<string, unknown>> {
   const keys = [...(await keysByPartition(redis, prefix, 'events')).values()].flat().sort();
@@ -79,8 +102,10 @@ withContractBackends('npm run repartition', (backend) => {
   const queueOf = (prefix: string, partitions: number, overrides: Parameters<typeof testQueue>[1] = {}) =>
     testQueue(backend.redis, { prefix, partitions, clock: () => now, ...overrides });
 
-  // Each event goes the real way: enqueue by its placement key, claim, ack with its effects.
-  async function process(queue: PartitionedQueue, ...events: Day15Event[]): Promise<string[]> {
+  // Each event goes the real way: enqueue by its placement key, claim, ack with its effects. With `archived`,
+  // the ack also numbers it and commits its archive line to the outbox, as with the archive on; nothing
+  // writes the outbox out here, so the lines stay there.
+  async function processEvents(queue: PartitionedQueue, events: Day15Event[], archived = false): Promise<string[]> {
     const verdicts: string[] = [];
     for (const e of events) {
       verdicts.push(
@@ -88,11 +113,12 @@ withContractBackends('npm run repartition', (backend) => {
       );
       for (const claim of await queue.claim('c', 10, 10_000)) {
         const effects = effectsFor(JSON.parse(claim.body) as Day15Event, { now });
-        await queue.ack('c', [{ claim, effects }]);
+        await queue.finish('c', [{ claim, effects }], archived ? { processedAt: now } : undefined);
       }
     }
     return verdicts;
   }
+  const process = (queue: PartitionedQueue, ...events: Day15Event[]) => processEvents(queue, events);
 
   // The metrics document but for what is generated per read or per process.
   async function metrics(queue: PartitionedQueue): Promise<unknown> {
@@ -105,6 +131,58 @@ withContractBackends('npm run repartition', (backend) => {
     const queue = queueOf(prefix, partitions);
     await process(queue, ...history, history[0] as Day15Event);
     return { prefix, queue };
+  }
+
+  // npm run rebuild-analytics in its queue steps: every partition begins building `generation`, each event's
+  // effects are replayed into its partition, then every partition switches to it, or aborts it.
+  async function rebuild(queue: PartitionedQueue, generation: number, events: Day15Event[], end: 'switch' | 'abort') {
+    for (const partition of queue.partitions) await partition.generationStep('begin', generation);
+    for (const e of events) {
+      const partition = queue.partitionFor(placementKey(e) ?? e.event_id);
+      expect(await partition.backfill(generation, effectsFor(e, { now }))).toBe(true);
+    }
+    for (const partition of queue.partitions) await partition.generationStep(end, generation);
+  }
+
+  /**
+   * A queue whose live analytics generation is 2: the history acked with the archive on (its lines still in
+   * the outbox), rebuilt into generation 2, then acked into it; a restart counted. Generation 0's keys are
+   * still there (as when a rebuild stopped before deleting what it replaced), and so are some of generation
+   * 3, a rebuild that was aborted.
+   */
+  async function seededInGeneration2(): Promise<{ prefix: string; queue: PartitionedQueue }> {
+    const prefix = uniquePrefix('rpg');
+    const queue = queueOf(prefix, 1);
+    await processEvents(queue, history, true);
+    const beforeRebuild = await metrics(queue);
+    await rebuild(queue, 2, history, 'switch');
+    expect(await metrics(queue)).toEqual(beforeRebuild);
+    await rebuild(queue, 3, history.slice(0, 14), 'abort');
+    await recordRestart(queue, 'consumer');
+    await processEvents(queue, afterRebuild, true);
+    return { prefix, queue };
+  }
+
+  // Archive folders, one per store a test opens; closed and removed after each test.
+  let archiveRoot: string;
+  const openStores: FileArchiveStore[] = [];
+  beforeEach(async () => {
+    archiveRoot = await mkdtemp(join(tmpdir(), 'day15-repartition-'));
+  });
+  afterEach(async () => {
+    await Promise.all(openStores.splice(0).map((store) => store.close()));
+    await rm(archiveRoot, { recursive: true, force: true });
+  });
+  function archiveIn(name: string): FileArchiveStore {
+    const store = new FileArchiveStore({ dir: join(archiveRoot, name), retentionDays: 90, clock: () => now });
+    openStores.push(store);
+    return store;
+  }
+  // Every line in the archive folder `name`, with the part it is in.
+  async function archivedLines(name: string): Promise<{ source: string; text: string }[]> {
+    const lines = [];
+    for await (const { source, text } of archiveIn(name).read()) lines.push({ source, text });
+    return lines;
   }
 
   it('when the number changes 1 -> 3 -> 6 -> 1, then the metrics, the dedupe and every subscription carry over', async () => {
@@ -265,12 +343,146 @@ withContractBackends('npm run repartition', (backend) => {
     expect(await queue.stats()).toMatchObject({ ready: 1 });
   });
 
-  it.each<RepartitionStep['step']>(['cleared', 'copied', 'switched', 'deleted'])(
+  it('when the live analytics generation is 2, then 1 -> 3 -> 1 keeps it and the metrics, the ack sequence keeps rising, and other generations stay behind', async () => {
+    const { prefix, queue: one } = await seededInGeneration2();
+    const initial = await metrics(one);
+    expect(initial).toMatchObject({
+      totals: { processed: history.length + afterRebuild.length },
+      subscriptions: { active: 2, mrr: 698.99, churned: 2 },
+      pipeline: { restarts: { consumer: 1 } },
+    });
+    expect(await one.home.generationStateNow()).toEqual({ live: 2, building: null, seq: 26 });
+    // Analytics keys of generations 0 (replaced) and 3 (aborted); restarts belong to no generation.
+    const leftovers = Object.keys(await dump(backend.redis, prefix)).filter((key) =>
+      /\}:(a:(?!restarts$)|g3:)/.test(key),
+    );
+    expect(leftovers.length).toBeGreaterThan(20);
+
+    const toThree = await repartition(backend.redis, { prefix, to: 3, now, archive: archiveIn('archive') });
+    expect(toThree).toMatchObject({
+      outcome: 'repartitioned',
+      carried: { live: 2, sequence: 26 },
+      otherGenerations: leftovers.length,
+    });
+    const layout = await dump(backend.redis, prefix);
+    const analytics = Object.keys(layout).filter((key) => /\}:(g\d+:)?a:/.test(key));
+    expect(analytics.length).toBeGreaterThan(10);
+    expect(analytics.filter((key) => !/\}:(g2:a:|a:restarts$)/.test(key))).toEqual([]);
+    const three = queueOf(prefix, 3);
+    for (const partition of three.partitions) {
+      expect(await partition.generationStateNow()).toEqual({ live: 2, building: null, seq: 26 });
+    }
+    expect(await metrics(three)).toEqual(initial);
+
+    // Acks in every new partition number their events above every number the old layout gave.
+    const spread = Array.from({ length: 9 }, (_, i) => usage(`use-late-${i}`, `u${i}`, 1));
+    await processEvents(three, spread, true);
+    const entries = await three.outboxEntries();
+    expect(new Set(entries.map((entry) => entry.partition))).toEqual(new Set([0, 1, 2]));
+    const firstSeqs = entries.map((entry) => {
+      const decoded = decodeOutboxEntry(entry);
+      return decoded.kind === 'processed' ? decoded.firstSeq : 0;
+    });
+    expect(Math.min(...firstSeqs)).toBe(27);
+    const afterThree = await metrics(three);
+    const highest = Math.max(
+      ...(await Promise.all(three.partitions.map((partition) => partition.generationStateNow()))).map((s) => s.seq),
+    );
+
+    expect(await repartition(backend.redis, { prefix, to: 1, now, archive: archiveIn('archive') })).toMatchObject({
+      outcome: 'repartitioned',
+      archived: { entries: entries.length, lines: spread.length },
+      carried: { live: 2, sequence: highest },
+      otherGenerations: 0,
+    });
+    const back = queueOf(prefix, 1);
+    expect(await back.home.generationStateNow()).toEqual({ live: 2, building: null, seq: highest });
+    expect(await metrics(back)).toEqual(afterThree);
+  });
+
+  it('when a rebuild is running or was interrupted, then it refuses, naming npm run rebuild-analytics -- --abort, and changes nothing', async () => {
+    const { prefix, queue } = await seeded();
+    await queue.home.generationStep('begin', 1);
+    const before = await dump(backend.redis, prefix);
+    const result = await repartition(backend.redis, { prefix, to: 3, now });
+    expect(result.outcome === 'refused' && result.reasons).toEqual([
+      expect.stringMatching(
+        /^A rebuild of the analytics is running or was interrupted \(events is building generation 1\): let it finish, or abort it with npm run rebuild-analytics -- --abort/,
+      ),
+    ]);
+    expect(await dump(backend.redis, prefix)).toEqual(before);
+  });
+
+  it('when npm run rebuild-analytics holds its lock, then it refuses and changes nothing', async () => {
+    const { prefix } = await seeded();
+    await backend.redis.set(queueKeys(prefix).rebuildLock, 'pid 4242 since 2026-11-26T14:00:00.000Z', 'PX', 60_000);
+    const before = await dump(backend.redis, prefix);
+    const result = await repartition(backend.redis, { prefix, to: 3, now });
+    expect(result.outcome === 'refused' && result.reasons).toEqual([
+      'npm run rebuild-analytics is running (pid 4242 since 2026-11-26T14:00:00.000Z): let it finish, then run this again',
+    ]);
+    expect(await dump(backend.redis, prefix)).toEqual(before);
+  });
+
+  it('when the partitions disagree on the live analytics generation, then it refuses and changes nothing', async () => {
+    const { prefix, queue } = await seeded(3);
+    const [first] = queue.partitions;
+    await first?.generationStep('begin', 1);
+    await first?.generationStep('switch', 1);
+    const before = await dump(backend.redis, prefix);
+    const result = await repartition(backend.redis, { prefix, to: 1, now });
+    expect(result.outcome === 'refused' && result.reasons).toEqual([
+      expect.stringContaining(
+        'The partitions disagree on the live analytics generation (events-3p0: 1, events-3p1: 0, events-3p2: 0)',
+      ),
+    ]);
+    expect(await dump(backend.redis, prefix)).toEqual(before);
+  });
+
+  it('when acks and dead-lettering left lines in the outbox, then they end up in the archive and leave Redis', async () => {
+    const prefix = uniquePrefix('rpo');
+    const queue = queueOf(prefix, 3, { archive: true, maxAttempts: 1 });
+    await processEvents(queue, history, true);
+    // A dead letter commits its line to the outbox too; purged, only that line is left of it.
+    await queue.enqueue([{ id: 'poison', body: '{}', placementKey: 'u1' }]);
+    const claims = await queue.claim('c', 1, 10_000);
+    await queue.fail(
+      'c',
+      claims.map((claim) => ({ claim, error: 'bad' })),
+    );
+    await queue.deadLetters.purge('all');
+    const entries = await queue.outboxEntries();
+    expect(entries.map((entry) => entry.field[0]).sort()).toEqual(['d', ...history.map(() => 'p')]);
+
+    const result = await repartition(backend.redis, { prefix, to: 1, now, archive: archiveIn('archive') });
+    expect(result).toMatchObject({
+      outcome: 'repartitioned',
+      archived: { entries: entries.length, lines: history.length + 1 },
+    });
+    const lines = await archivedLines('archive');
+    expect(lines.map(({ text }) => text).sort()).toEqual(entries.flatMap(outboxLines).sort());
+    expect(new Set(lines.map(({ source }) => source))).toEqual(new Set(['day=2026-11-26/repartition.jsonl']));
+    expect(Object.keys(await dump(backend.redis, prefix)).filter((key) => key.endsWith(':outbox'))).toEqual([]);
+  });
+
+  it('when the outbox holds lines and the archive is off, then it refuses, naming DAY15_ARCHIVE_ENABLED, and changes nothing', async () => {
+    const prefix = uniquePrefix('rpo');
+    await processEvents(queueOf(prefix, 1), history.slice(0, 3), true);
+    const before = await dump(backend.redis, prefix);
+    const result = await repartition(backend.redis, { prefix, to: 3, now });
+    expect(result.outcome === 'refused' && result.reasons).toEqual([
+      expect.stringMatching(/^3 archive outbox entr\(ies\) .* \(DAY15_ARCHIVE_ENABLED=false\): turn it on/),
+    ]);
+    expect(await dump(backend.redis, prefix)).toEqual(before);
+  });
+
+  it.each<RepartitionStep['step']>(['archived', 'cleared', 'copied', 'switched', 'deleted'])(
     'when a run is interrupted after the step "%s", then running it again ends where an uninterrupted run ends',
     async (step) => {
-      const clean = await seeded();
-      await repartition(backend.redis, { prefix: clean.prefix, to: 3, now });
-      const interrupted = await seeded();
+      const clean = await seededInGeneration2();
+      await repartition(backend.redis, { prefix: clean.prefix, to: 3, now, archive: archiveIn('clean') });
+      const interrupted = await seededInGeneration2();
+      const archive = archiveIn('interrupted');
       // A leftover of an earlier interrupted run towards 3 partitions, which the next run must not keep.
       await backend.redis.set(queueKeys(interrupted.prefix, 'events-3p1').seen('stale'), '1');
       const crash = new Error(`crashed after ${step}`);
@@ -278,13 +490,14 @@ withContractBackends('npm run repartition', (backend) => {
         if (done.step === step) throw crash;
       };
       await expect(
-        repartition(backend.redis, { prefix: interrupted.prefix, to: 3, now, onStep: crashing }),
+        repartition(backend.redis, { prefix: interrupted.prefix, to: 3, now, archive, onStep: crashing }),
       ).rejects.toBe(crash);
-      expect(await repartition(backend.redis, { prefix: interrupted.prefix, to: 3, now })).toMatchObject({
-        outcome: step === 'cleared' || step === 'copied' ? 'repartitioned' : 'unchanged',
+      expect(await repartition(backend.redis, { prefix: interrupted.prefix, to: 3, now, archive })).toMatchObject({
+        outcome: step === 'switched' || step === 'deleted' ? 'unchanged' : 'repartitioned',
       });
       expect(await dump(backend.redis, interrupted.prefix)).toEqual(await dump(backend.redis, clean.prefix));
       expect(await metrics(queueOf(interrupted.prefix, 3))).toEqual(await metrics(queueOf(clean.prefix, 3)));
+      expect(await archivedLines('interrupted')).toEqual(await archivedLines('clean'));
     },
   );
 });
@@ -293,6 +506,13 @@ withContractBackends('npm run repartition', (backend) => {
 const cliTestTimeoutMs = 120_000;
 
 withRealRedis('npm run repartition (the real CLI against a real redis-server)', (backend) => {
+  let archiveDir: string;
+  beforeEach(async () => {
+    archiveDir = await mkdtemp(join(tmpdir(), 'day15-repartition-cli-'));
+  });
+  afterEach(async () => {
+    await rm(archiveDir, { recursive: true, force: true });
+  });
   afterAll(killAppProcesses);
 
   async function cli(prefix: string, ...args: string[]) {
@@ -302,6 +522,7 @@ withRealRedis('npm run repartition (the real CLI against a real redis-server)', 
         DAY15_USE_MOCK_REDIS: 'false',
         DAY15_REDIS_URL: process.env.REDIS_TEST_URL ?? '',
         DAY15_KEY_PREFIX: prefix,
+        DAY15_ARCHIVE_DIR: archiveDir,
       },
       args,
     );
@@ -309,18 +530,27 @@ withRealRedis('npm run repartition (the real CLI against a real redis-server)', 
   }
 
   it(
-    'when drained, then it switches and exits 0; when not, then it names what to do and exits 1',
+    'when drained, then it writes the outbox to the archive, switches and exits 0; when not, then it names what to do and exits 1',
     async () => {
       const prefix = uniquePrefix('rpcli');
       const queue = testQueue(backend.redis, { prefix, partitions: 1 });
       await queue.enqueue([{ id: 'e1', body: '{}', placementKey: 'u1' }]);
-      await queue.ack(
+      await queue.finish(
         'c',
         (await queue.claim('c', 1, 10_000)).map((claim) => ({ claim, effects: [] })),
+        { processedAt: Date.now() },
       );
 
       const switched = await cli(prefix, '--to', '3');
       expect(switched.code).toBe(0);
+      expect(switched.output).toContain(
+        'Wrote 1 outbox entr(ies), 1 archive line(s), to the archive (writer repartition) and removed them',
+      );
+      const archived = [];
+      for await (const { text } of new FileArchiveStore({ dir: archiveDir, retentionDays: 1 }).read()) {
+        archived.push(JSON.parse(text) as unknown);
+      }
+      expect(archived).toEqual([expect.objectContaining({ seq: 1, outcome: 'processed', queue: 'events', event: {} })]);
       expect(switched.output).toContain(`Switched ${prefix}:{events}:partitions to 3 (the commit point)`);
       expect(switched.output).toMatch(/Keys written per new partition: events-3p0 \d+, events-3p1 \d+, events-3p2 \d+/);
       expect(switched.output).toContain(`Done: ${prefix}:{events} now has 3 partition(s) (was 1)`);

@@ -66,6 +66,7 @@ describe('loadConfig', () => {
         dryRun: false,
       },
       analytics: { baseCurrency: 'USD', fxRates: {}, fxRatesDate: null },
+      archive: { enabled: false, dir: 'data/archive', retentionDays: 90 },
       dashboard: { updateEnabled: false, apiUrl: 'http://localhost:8000/api/metrics' },
       log: { level: 'info', format: 'text', file: 'logs/day15_pipeline.log' },
     });
@@ -89,6 +90,15 @@ describe('loadConfig', () => {
       envFile: noFile,
     });
     expect(config.processing).toMatchObject({ batchTimeoutMs: 250, retryDelayMs: 1500, idempotencyTtlMs: 1_800_000 });
+  });
+
+  it('archives by default with Redis and not in the in-memory mode, unless DAY15_ARCHIVE_ENABLED says otherwise', () => {
+    const archive = (env: Record<string, string>) => loadConfig({ env, envFile: noFile }).archive.enabled;
+    expect(archive({})).toBe(false);
+    expect(archive({ DAY15_USE_MOCK_REDIS: 'false' })).toBe(true);
+    expect(archive({ DAY15_USE_MOCK_REDIS: 'false', DAY15_ARCHIVE_ENABLED: 'false' })).toBe(false);
+    expect(archive({ DAY15_ARCHIVE_ENABLED: 'true' })).toBe(true);
+    expect(archive({ DAY15_USE_MOCK_REDIS: 'false', DAY15_ARCHIVE_ENABLED: '' })).toBe(true);
   });
 
   it('treats an empty value as unset', () => {
