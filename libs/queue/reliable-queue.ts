@@ -94,8 +94,11 @@ export class ReliableQueue {
   private readonly clock: () => number;
   private readonly random: () => number;
   private sentMaxima = new SentMaxima();
-  /** The generation state ("<live>:<building>") acks prepare their effects for; learnt from the first ack. */
-  private generationState = 'unknown';
+  /**
+   * The generation state ("<live>:<building>") acks prepare their effects for: read before the first ack,
+   * then learnt from the acks a rebuild's steps refuse.
+   */
+  private generationState: string | undefined;
 
   /** The queue's name (its hash tag): `events`, or a partition's, e.g. `events-3p1`. */
   readonly name: string;
@@ -249,10 +252,14 @@ export class ReliableQueue {
     const lost = new Set<string>();
     const outbox: OutboxEntry[] = [];
     let pending = items;
+    if (pending.length > 0 && this.generationState === undefined) {
+      const { live, building } = await this.generationStateNow();
+      this.generationState = `${live}:${building ?? ''}`;
+    }
     while (pending.length > 0) {
       const now = this.clock();
       const text = archive ? archiveText(archive.processedAt, pending) : '';
-      const args: ScriptArg[] = [consumerId, now, pending.length, this.generationState, text];
+      const args: ScriptArg[] = [consumerId, now, pending.length, this.generationState ?? '', text];
       for (const { claim } of pending) args.push(claim.id, claim.token);
       const effects = this.sentMaxima.unsent(mergeEffects(pending.flatMap((item) => item.effects)));
       args.push(...encodeEffects(effects));

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { startRedisServer } from '../../tools/redis-server.js';
 import { waitForDrained } from '../../tools/wait.js';
 import { startBenchProcess } from './bench-processes.js';
-import { appEnv, benchQueue, drainPollMs, prefill } from './harness.js';
+import { appEnv, benchQueue, drainPollMs, prefill, removeBenchArchives } from './harness.js';
 
 // The drain row of npm run bench on its own (200,000 prefilled events, one consumer, batch size 500, a private
 // redis-server), printed with the consumer's CPU seconds and Redis's script time. For comparing two versions
@@ -28,4 +28,5 @@ try {
 } finally {
   client.disconnect();
   await redis.stop();
+  await removeBenchArchives();
 }

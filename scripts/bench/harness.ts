@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Cluster, Redis } from 'ioredis';
 import { placementKey } from '../../libs/analytics/index.js';
 import { parseHostPorts } from '../../libs/config/index.js';
@@ -32,6 +35,18 @@ function targetEnv(target: RedisTarget): Record<string, string> {
     : { DAY15_REDIS_URL: target.url };
 }
 
+// With Redis the archive is on by default, in data/archive: a consumer the benchmark starts archives here
+// instead, so the figures include the default archive but no run leaves its events in the project.
+const archiveRoot = join(tmpdir(), `day15-bench-archive-${process.pid}`);
+
+/** The archive folder of the consumers started on a key prefix (under the system's temp folder). */
+export const benchArchiveDir = (prefix: string): string => join(archiveRoot, prefix);
+
+/** Deletes every archive folder of this run. */
+export async function removeBenchArchives(): Promise<void> {
+  await rm(archiveRoot, { recursive: true, force: true });
+}
+
 export function appEnv(
   target: RedisTarget,
   prefix: string,
@@ -41,6 +56,7 @@ export function appEnv(
     DAY15_USE_MOCK_REDIS: 'false',
     ...targetEnv(target),
     DAY15_KEY_PREFIX: prefix,
+    DAY15_ARCHIVE_DIR: benchArchiveDir(prefix),
     DAY15_WEBHOOK_HOST: '127.0.0.1',
     // Receivers measured side by side must not contend for the fixed ops port; the benchmark never uses it.
     DAY15_OPS_PORT: '0',
@@ -163,7 +179,7 @@ export function machineTicks(): { busy: number; iowait: number; total: number } 
  * time busy), so what the previous run left behind (an AOF rewrite, writeback of its files) is not
  * measured with the next one; resolves with whether it got quiet.
  */
-export async function waitForQuiet({ maxBusy = 0.15, windowMs = 500, timeoutMs = 30_000 } = {}): Promise<boolean> {
+async function waitForQuiet({ maxBusy = 0.15, windowMs = 500, timeoutMs = 30_000 } = {}): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   let before = machineTicks();
   while (Date.now() < deadline) {
@@ -173,4 +189,9 @@ export async function waitForQuiet({ maxBusy = 0.15, windowMs = 500, timeoutMs =
     before = now;
   }
   return false;
+}
+
+// Before each measured run: let what the previous one left behind (AOF rewrites, writeback) finish.
+export async function settle(): Promise<void> {
+  if (!(await waitForQuiet())) say('  (the machine did not get quiet within 30 s; measuring anyway)');
 }

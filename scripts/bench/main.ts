@@ -1,35 +1,57 @@
 import { writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { Redis } from 'ioredis';
 import { readMetrics } from '../../libs/analytics/index.js';
 import { freePort } from '../../tools/free-port.js';
 import { startRedisServer, type RedisServer } from '../../tools/redis-server.js';
 import { waitForDrained, waitUntil } from '../../tools/wait.js';
+import { measureArchiveCost } from './archive-cost.js';
 import { startBenchProcess, type BenchProcess } from './bench-processes.js';
-import { appEnv, benchQueue, drainPollMs, fmt, ingestRow, prefill, receiverOn, say } from './harness.js';
+import {
+  appEnv,
+  benchArchiveDir,
+  benchQueue,
+  drainPollMs,
+  fmt,
+  ingestRow,
+  prefill,
+  receiverOn,
+  removeBenchArchives,
+  say,
+} from './harness.js';
 import { drive, type LoadResult } from './load.js';
 import { machineFacts, markdown, table, type BenchReport } from './report.js';
 import { measureScaling } from './scaling.js';
 
-// npm run bench [-- --quick] [-- --no-cluster | --cluster-only]: measures ingest, drain and end-to-end latency
-// against a private redis-server, with the bare ceiling server in the same run, then ingest and drain on a
-// private local Redis Cluster with 1, 3 and 6 partitions against single Redis (scaling.ts), and writes
-// docs/benchmarks.md + .json.
+// npm run bench [-- --quick] [-- --no-cluster | --cluster-only]: measures ingest, drain, the archive's cost
+// (archive-cost.ts) and end-to-end latency against a private redis-server, with the bare ceiling server in the
+// same run, then ingest and drain on a private local Redis Cluster with 1, 3 and 6 partitions against single
+// Redis (scaling.ts), and writes docs/benchmarks.md + .json.
 const quick = process.argv.includes('--quick');
 // --no-cluster skips the Redis Cluster scaling rows; --cluster-only measures only them (written to
 // logs/bench-cluster.*, not to docs/).
 const clusterOnly = process.argv.includes('--cluster-only');
 const withCluster = !process.argv.includes('--no-cluster');
 const plan = quick
-  ? { seconds: 2, connections: [16], drainEvents: 5000, drainBatches: [100, 500], e2eSeconds: 3, e2eRate: 500 }
+  ? {
+      seconds: 2,
+      connections: [16],
+      drainEvents: 5000,
+      drainBatches: [100, 500],
+      archivePairs: 1,
+      e2eSeconds: 3,
+      e2eRate: 500,
+    }
   : {
       seconds: 10,
       connections: [16, 64],
       drainEvents: 200_000,
       drainBatches: [10, 100, 500],
+      archivePairs: 3,
       e2eSeconds: 30,
       e2eRate: 1000,
     };
-// The drain batch size of the target row, the 2-consumer row and the cluster rows.
+// The drain batch size of the target row, the 2-consumer row, the archive rows and the cluster rows.
 const drainBatchSize = plan.drainBatches.at(-1) ?? 500;
 
 async function main(): Promise<void> {
@@ -41,6 +63,7 @@ async function main(): Promise<void> {
     settings: {
       'seconds per ingest run': plan.seconds,
       'drain events': plan.drainEvents,
+      ...(clusterOnly ? {} : { 'archive off/on drain pairs': plan.archivePairs }),
       ...(clusterOnly ? {} : { 'end-to-end rate': `${plan.e2eRate}/s for ${plan.e2eSeconds} s` }),
       'cluster rows': withCluster
         ? 'on a local Redis Cluster (3 primaries + 3 replicas) with 1, 3 and 6 partitions, against single Redis'
@@ -59,6 +82,7 @@ async function main(): Promise<void> {
     if (withCluster) await measureScaling({ plan: { ...plan, drainBatch: drainBatchSize }, report, started });
   } finally {
     for (const process_ of started) await process_.stop().catch(() => undefined);
+    await removeBenchArchives();
   }
 
   console.log(table(report.rows));
@@ -184,6 +208,14 @@ async function measureSingleRedis(report: BenchReport, started: BenchProcess[]):
     say('consumer drain with 2 consumer processes (scale-out figure)');
     await drainRun(redis, client, started, report, drainBatchSize, 2);
 
+    await measureArchiveCost({
+      plan: { drainEvents: plan.drainEvents, drainBatch: drainBatchSize, pairs: plan.archivePairs },
+      redis,
+      client,
+      report,
+      started,
+    });
+
     say(`end-to-end latency at ${plan.e2eRate} events/s`);
     const e2e = await receiverOn(redis, 'receiver-e2e', 'e2e');
     started.push(e2e.process);
@@ -260,6 +292,7 @@ async function drainRun(
     detail: `${fmt(plan.drainEvents)} events in ${fmt(ms / 1000, 1)} s, full analytics, peak RSS ${fmt(rss, 1)} MB`,
   });
   for (const process_ of processes) await process_.stop();
+  await rm(benchArchiveDir(prefix), { recursive: true, force: true });
 }
 
 // The issue's targets next to what this run measured (absolute, and scaled to this run's bare ceiling).
@@ -275,6 +308,7 @@ function targetsOf(report: BenchReport): BenchReport['targets'] {
   const batch = raw.batch_1000?.eventsPerSecond ?? 0;
   const drain = raw[`drain_${plan.drainBatches.at(-1)}_x1`]?.events_per_second ?? 0;
   const e2e = (report.raw.end_to_end as { latency: { p99: number | null } }).latency.p99 ?? Infinity;
+  const archiveOnOverOff = (report.raw.archive_cost as { on_over_off: number }).on_over_off;
   const ratios = plan.connections.map((c) => {
     const run = report.raw[`single_${c}`] as { ours: LoadResult; bare: LoadResult };
     return run.ours.eventsPerSecond / run.bare.eventsPerSecond;
@@ -303,6 +337,12 @@ function targetsOf(report: BenchReport): BenchReport['targets'] {
       measured: `${fmt(drain)} events/s`,
       relative: `>= ${fmt(30_000 * scale)} events/s: ${yes(drain >= 30_000 * scale)}`,
       met: yes(drain >= 30_000),
+    },
+    {
+      target: `consumer drain with the archive on at most 20 % slower than off, batch ${drainBatchSize}`,
+      measured: `${fmt(archiveOnOverOff, 2)} x archive off (medians of ${plan.archivePairs} interleaved pairs)`,
+      relative: 'same (already a ratio)',
+      met: yes(archiveOnOverOff >= 0.8),
     },
     {
       target: `end-to-end p99 <= 200 ms at ${plan.e2eRate} events/s`,

@@ -111,7 +111,22 @@ How each figure is measured:
 - **batch ingest**: \`POST /webhook/batch\` with 100 or 1000 events per request.
 - **consumer drain**: the queue is prefilled directly with realistic events (placed by user id, as the
   receiver places them), then one consumer process (\`apps/consumer/main.ts\`) with the stated batch size
-  runs until every event is acked with its full analytics; events/s = events / time.
+  runs until every event is acked with its full analytics; events/s = events / time, timed from the consumer's
+  start-up line (start-up excluded). The archive is on, as by default with Redis; every consumer of the
+  benchmark archives to a folder of its own under the system's temp folder, deleted after the run.
+- **archive off / on** (\`scripts/bench/archive-cost.ts\`, issue 16): the same drain at the stated batch size
+  with \`DAY15_ARCHIVE_ENABLED=false\` and \`=true\`, taking turns (off, on, off, on, ...) so drift of the
+  machine hits both alike, each run on a key prefix of its own and started once the machine is quiet; the
+  rows give the median (min, max) of each and the ratio of the medians. With the archive on an ack commits
+  the lines to the Redis outbox; the files are written behind it (fsync once a second), and the row says how
+  long after the last ack the outbox was empty, i.e. every line on disk.
+- **archive on disk per event**: the last archive-on run's day folder once its consumer stopped (open
+  \`.jsonl\` parts) over its events; then gzipped by the store's own maintenance (\`maintain\` with a clock a
+  day and 11 minutes ahead, so the day counts as closed), over the same events.
+- **rebuild-analytics**: \`rebuildAnalytics\` (\`scripts/rebuild-analytics/rebuild.ts\`) in the benchmark
+  process on that gzipped archive, with the drain's analytics live in Redis: loading the archive into DuckDB,
+  replaying every event into a new generation, switching to it and deleting the old one; events/s = events
+  replayed / its whole time.
 - **end-to-end latency**: receiver + one consumer with default settings, autocannon offering a fixed rate;
   p50/p99 from the Redis latency histogram (received -> processed), interpolated inside its buckets.
 - **peak RSS**: VmHWM of the process; **CPU per 10k events**: user + system CPU seconds of the receiver
@@ -122,10 +137,11 @@ How each figure is measured:
   a clean Redis (FLUSHALL on every primary), after a 1 s warm-up for ingest; the drain's prefill goes
   through a \`PartitionedQueue\` with the same N. The ratio is over the single Redis figure of the same run.
 
-Rerun: \`npm run bench\` (about 6 minutes on a 2-core machine; needs \`redis-server\` and \`redis-cli\` on
-PATH), or \`npm run bench -- --quick\` for a smoke run of about 80 s (written to \`logs/bench-quick.*\`, not
-here). \`-- --no-cluster\` leaves out the cluster rows (about 3 minutes); \`-- --cluster-only\` measures only
-them (written to \`logs/bench-cluster.*\`). Raw figures: \`docs/benchmarks.json\`.
+Rerun: \`npm run bench\` (about 9 minutes on a 2-core machine, 3 of them for the archive rows; needs
+\`redis-server\` and \`redis-cli\` on PATH), or \`npm run bench -- --quick\` for a smoke run of about 90 s
+(written to \`logs/bench-quick.*\`, not here). \`-- --no-cluster\` leaves out the cluster rows (about 6
+minutes); \`-- --cluster-only\` measures only them (written to \`logs/bench-cluster.*\`). Raw figures:
+\`docs/benchmarks.json\`.
 `;
 }
 

@@ -13,7 +13,7 @@ import {
   prefill,
   receiverOn,
   say,
-  waitForQuiet,
+  settle,
   type BenchClient,
   type RedisTarget,
 } from './harness.js';
@@ -226,11 +226,6 @@ async function drainRun(config: Configuration, plan: ScalingPlan, started: Bench
   } finally {
     await consumer.stop();
   }
-}
-
-// Before each measured run: let what the previous one left behind (AOF rewrites, writeback) finish.
-async function settle(): Promise<void> {
-  if (!(await waitForQuiet())) say('  (the machine did not get quiet within 30 s; measuring anyway)');
 }
 
 async function spreadOf(config: Configuration, prefix: string): Promise<number[]> {

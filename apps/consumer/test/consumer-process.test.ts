@@ -41,9 +41,13 @@ function workload(count: number) {
 // generous; every wait ends as soon as its condition holds.
 const processTestTimeoutMs = { kills: 300_000, start: 90_000 };
 
-// The ack script as the queue sends it (EVALSHA or EVAL, five keys, the first its in-flight set).
+// The ack script as the queue sends it (EVALSHA or EVAL, five keys: its in-flight set, then its counters; fail
+// and recover also take five keys starting with the in-flight set, but not the counters next).
 const isAckOf = (queue: PartitionedQueue) => (args: readonly string[]) =>
-  /^eval(sha)?$/i.test(args[0] ?? '') && args[2] === '5' && args[3] === queue.home.keys.inFlight;
+  /^eval(sha)?$/i.test(args[0] ?? '') &&
+  args[2] === '5' &&
+  args[3] === queue.home.keys.inFlight &&
+  args[4] === queue.home.keys.counters;
 
 // Whether the consumer process with this pid holds a lease right now (its id is `<host>-<pid>-<random>`).
 async function holdsLeases(redis: Redis, queue: PartitionedQueue, pid: number): Promise<boolean> {

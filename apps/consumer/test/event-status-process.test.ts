@@ -8,9 +8,13 @@ import { waitUntil } from '../../../tools/wait.js';
 
 const entry = 'apps/consumer/main.ts';
 
-// The ack script as the queue sends it (EVALSHA or EVAL, five keys, the first its in-flight set).
+// The ack script as the queue sends it (EVALSHA or EVAL, five keys: its in-flight set, then its counters; fail
+// and recover also take five keys starting with the in-flight set, but not the counters next).
 const isAckOf = (queue: PartitionedQueue) => (args: readonly string[]) =>
-  /^eval(sha)?$/i.test(args[0] ?? '') && args[2] === '5' && args[3] === queue.home.keys.inFlight;
+  /^eval(sha)?$/i.test(args[0] ?? '') &&
+  args[2] === '5' &&
+  args[3] === queue.home.keys.inFlight &&
+  args[4] === queue.home.keys.counters;
 
 // A consumer process's id is `<host>-<pid>-<random>`.
 const consumerOf = (pid: number | undefined) => expect.stringMatching(new RegExp(`^${hostname()}-${pid}-[0-9a-f]+$`));
