@@ -4,7 +4,7 @@ import { readArchiveEntries, validArchiveEntries, type ArchiveProblem } from './
 import { archiveStats, type ArchiveStats, type DayCounts } from './archive-stats.js';
 import type { ArchiveDay, ArchiveLine, ArchiveStore } from './archive-store.js';
 import { createArchiveTablesSql } from './archive-tables.js';
-import { jsonSafeConverter, type ArchiveRow } from './json-safe-values.js';
+import { jsonSafeConverter, type ArchiveRow, type JsonValue } from './json-safe-values.js';
 import { loadArchiveLines } from './load-archive-lines.js';
 
 /** The formats exportTo() writes. */
@@ -74,23 +74,22 @@ export async function openArchiveQuery({
     instance.closeSync();
     throw error;
   }
-  return archiveQuery({ duckdb, instance, connection, store, range });
+  return archiveQuery({ instance, connection, converter: jsonSafeConverter(duckdb), store, range });
 }
 
 function archiveQuery({
-  duckdb,
   instance,
   connection,
+  converter,
   store,
   range,
 }: {
-  duckdb: typeof DuckDB;
   instance: DuckDB.DuckDBInstance;
   connection: DuckDB.DuckDBConnection;
+  converter: DuckDB.DuckDBValueConverter<JsonValue>;
   store: ArchiveStore;
   range: { from?: ArchiveDay; to?: ArchiveDay };
 }): ArchiveQuery {
-  const converter = jsonSafeConverter(duckdb);
   const all = async (sql: string) => (await connection.runAndReadAll(sql)).convertRowObjects(converter);
   let closed = false;
   return {

@@ -7,28 +7,32 @@ import { createGzip } from 'node:zlib';
 import { ignoreNotFound, isNotFound, syncFolder } from './fs-helpers.js';
 import { compressedPartName } from './part-names.js';
 
+// A writer still appending to a closed day (a clock running behind, a process frozen and resumed) makes each
+// attempt stale: after this many, the part is left for the next maintain() rather than compressed in a loop.
+const maxAttempts = 3;
+
 /**
  * Compresses the part `name` of a closed day's folder into a new `.gz` beside it, then removes it. Safe while
  * another process does the same: each writes its own temporary file and publishes it under a name nobody has
  * (link() never overwrites), so the worst outcome is a line in two parts, which readers dedupe. Safe while a
- * frozen writer still appends: the part is removed only if it has not grown since it was compressed (checked
- * right before the removal), and a write that lands after the removal is noticed and redone by the writer
- * (FileArchiveStore.append). False when the part was already gone (another process compressed it).
+ * frozen writer still appends: the part is only published and removed if it has not grown since it was
+ * compressed (checked again right before the removal), and a write that lands after the removal is noticed
+ * and redone by the writer (FileArchiveStore.append). False when it compressed nothing: the part was gone
+ * (another process compressed it) or kept growing.
  */
 export async function compressPart(folder: string, name: string): Promise<boolean> {
   const source = join(folder, name);
-  for (;;) {
+  for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
     // A name of its own: two processes compressing the same part must not write into one temporary file.
     const temporary = `${source}.gz.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
     try {
       const compressedBytes = await gzipFile(source, temporary);
+      const sizeAfter = await sizeOf(source);
+      if (sizeAfter === undefined) return false;
+      if (sizeAfter !== compressedBytes) continue;
       await linkUnderFreeName(temporary, folder, name);
-      const sizeNow = await sizeOf(source);
-      // A writer appended meanwhile: the part stays and is compressed again (its first lines then are in two
-      // .gz parts), so the new lines are not lost with it.
-      if (sizeNow !== undefined && sizeNow !== compressedBytes) continue;
-      // Removed already if another process compressed it too (its lines are then in two .gz parts).
-      if (sizeNow !== undefined) await unlink(source).catch(ignoreNotFound);
+      // Grown since (a write in the last instant): the part stays, its lines compressed again next time.
+      if ((await sizeOf(source)) === compressedBytes) await unlink(source).catch(ignoreNotFound);
       await syncFolder(folder);
       return true;
     } catch (error) {
@@ -38,6 +42,7 @@ export async function compressPart(folder: string, name: string): Promise<boolea
       await rm(temporary, { force: true });
     }
   }
+  return false;
 }
 
 /** Gzips `source` into `target` (created, fsynced before it is closed); returns the bytes of `source` it read. */

@@ -85,18 +85,25 @@ describe('FileArchiveStore writing', () => {
     expect((await readAll(frozen)).map((line) => line.text)).toEqual(['{"n":2}', '{"n":1}']);
   });
 
-  it('loses no line a frozen writer appends while another process compresses its part', async () => {
-    const frozen = newStore();
-    const early = Array.from({ length: 20_000 }, (_, n) => `{"n":${n}}`);
-    await frozen.append('w', early, day1);
+  it('loses no line a writer appends to a closed day while another process compresses it, and compresses it once the writer stops', async () => {
+    const writer = newStore();
+    const early = Array.from({ length: 100_000 }, (_, n) => `{"n":${n}}`);
+    await writer.append('w', early, day1);
+    const closedDay1 = midnightAfterDay1 + dayCloseGraceMs;
 
-    const maintaining = newStore().maintain(midnightAfterDay1 + dayCloseGraceMs);
-    await frozen.append('w', ['{"late":true}'], day1);
+    let maintained: { compressed: string[] } | undefined;
+    const maintaining = newStore()
+      .maintain(closedDay1)
+      .then((done) => (maintained = done));
+    let late = 0;
+    while (maintained === undefined) await writer.append('w', [`{"late":${(late += 1)}}`], day1);
     await maintaining;
 
     const texts = new Set((await readAll(newStore())).map((line) => line.text));
-    expect(texts.size).toBe(early.length + 1);
-    expect(texts.has('{"late":true}')).toBe(true);
+    expect(texts.size).toBe(early.length + late);
+    expect(maintained.compressed).toEqual([]);
+    expect(await newStore().maintain(closedDay1)).toEqual({ compressed: ['2026-11-27'], deleted: [] });
+    expect(new Set((await readAll(newStore())).map((line) => line.text))).toEqual(texts);
   });
 
   it('refuses appends once closed', async () => {
