@@ -1,5 +1,5 @@
 import type { EffectContext } from '../../libs/analytics/index.js';
-import type { ArchiveStore } from '../../libs/archive/index.js';
+import { configuredArchiveStore, type ArchiveStore } from '../../libs/archive/index.js';
 import type { Day15Config } from '../../libs/config/index.js';
 import type { Day15Event } from '../../libs/events/index.js';
 import type { Logger } from '../../libs/logging/index.js';
@@ -42,4 +42,9 @@ export interface ConsumerDeps {
   timing?: Partial<ConsumerTiming & ArchiveShipperTiming>;
   /** Where processed and dead-lettered events are archived (with DAY15_ARCHIVE_ENABLED); none = not archived. */
   archive?: ArchiveStore;
+}
+
+/** The consumer's archive as the configuration says: the configured store with DAY15_ARCHIVE_ENABLED, none without. */
+export function configuredArchive(config: Day15Config): Pick<ConsumerDeps, 'archive'> {
+  return config.archive.enabled ? { archive: configuredArchiveStore(config.archive) } : {};
 }

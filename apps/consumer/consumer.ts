@@ -9,7 +9,7 @@ import { InterruptibleSleep } from './interruptible-sleep.js';
 import { processBatch } from './process-batch.js';
 import { ProcessingStats } from './processing-stats.js';
 
-export type { ConsumerDeps } from './consumer-deps.js';
+export { configuredArchive, type ConsumerDeps } from './consumer-deps.js';
 
 export interface Consumer {
   readonly id: string;

@@ -1,6 +1,5 @@
-import { FileArchiveStore } from '../../libs/archive/index.js';
 import { runWithQueue } from '../../libs/runtime/index.js';
-import { createConsumer } from './consumer.js';
+import { configuredArchive, createConsumer } from './consumer.js';
 import { healthListener, startHealthListener } from './health-listener.js';
 
 // npm run consumer: one batch consumer on the configured queue (shared bootstrap: libs/runtime).
@@ -8,11 +7,7 @@ runWithQueue('consumer', {
   inMemoryNote:
     'this consumer sees only events queued inside its own process; npm run orchestrate runs receiver and consumer together',
   start: async ({ config, logger, queue, settings, redisReady }) => {
-    const { archive } = config;
-    const store = archive.enabled
-      ? new FileArchiveStore({ dir: archive.dir, retentionDays: archive.retentionDays })
-      : undefined;
-    const consumer = createConsumer({ config, queue, logger, ...(store ? { archive: store } : {}) });
+    const consumer = createConsumer({ config, queue, logger, ...configuredArchive(config) });
     logger.info('Consumer settings', settings);
     let stopping = false;
     // Optional probes (DAY15_CONSUMER_HEALTH_PORT): ready while the loop reached Redis within the longest a

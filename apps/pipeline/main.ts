@@ -1,4 +1,4 @@
-import { createConsumer } from '../consumer/consumer.js';
+import { configuredArchive, createConsumer } from '../consumer/consumer.js';
 import { createReceiverApp } from '../receiver/app.js';
 import { startReceiverServers } from '../receiver/receiver-servers.js';
 import { runWithQueue } from '../../libs/runtime/index.js';
@@ -14,7 +14,12 @@ runWithQueue('pipeline', {
     const receiverLogger = logger.child({ component: 'receiver' });
     const app = createReceiverApp({ config, queue, logger: receiverLogger, shutdown });
     const servers = await startReceiverServers(app, config, receiverLogger);
-    const consumer = createConsumer({ config, queue, logger: logger.child({ component: 'consumer' }) });
+    const consumer = createConsumer({
+      config,
+      queue,
+      logger: logger.child({ component: 'consumer' }),
+      ...configuredArchive(config),
+    });
     consumer.start();
     return {
       stop: async () => {

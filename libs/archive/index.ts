@@ -19,3 +19,4 @@ export {
 } from './archive-query.js';
 export type { ArchiveDayStats, ArchiveStats } from './archive-stats.js';
 export type { ArchiveRow, JsonValue } from './json-safe-values.js';
+export { configuredArchiveStore } from './configured-store.js';

@@ -1,4 +1,4 @@
-import { FileArchiveStore } from '../../libs/archive/index.js';
+import { configuredArchiveStore } from '../../libs/archive/index.js';
 import { loadConfigOrExit } from '../../libs/runtime/index.js';
 import { parseArchiveArgs } from './archive-args.js';
 import { runArchiveCommand } from './run-archive-command.js';
@@ -22,7 +22,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const { archive } = loadConfigOrExit();
-  const store = new FileArchiveStore({ dir: archive.dir, retentionDays: archive.retentionDays });
+  const store = configuredArchiveStore(archive);
   try {
     return await runArchiveCommand(parsed.command, store);
   } finally {

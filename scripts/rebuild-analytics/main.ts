@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { effectsFor } from '../../libs/analytics/index.js';
-import { assertArchiveDay, FileArchiveStore } from '../../libs/archive/index.js';
+import { assertArchiveDay, configuredArchiveStore } from '../../libs/archive/index.js';
 import { connectRedis, createQueue } from '../../libs/queue/index.js';
 import { loadConfigOrExit } from '../../libs/runtime/index.js';
 import { abortRebuild, rebuildAnalytics } from './rebuild.js';
@@ -35,7 +35,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const redis = await connectRedis(config.redis, { onError: () => undefined });
-  const store = new FileArchiveStore({ dir: config.archive.dir, retentionDays: config.archive.retentionDays });
+  const store = configuredArchiveStore(config.archive);
   try {
     const queue = createQueue(redis, config);
     const target = { redis, queue, prefix: config.redis.keyPrefix };

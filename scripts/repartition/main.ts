@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { FileArchiveStore } from '../../libs/archive/index.js';
+import { configuredArchiveStore } from '../../libs/archive/index.js';
 import { configSchema } from '../../libs/config/index.js';
 import { connectRedis, describeRedis } from '../../libs/queue/index.js';
 import { loadConfigOrExit } from '../../libs/runtime/index.js';
@@ -25,9 +25,7 @@ async function main(): Promise<number> {
   // Generous timeout: a pipeline carries hundreds of keys, and nothing here must answer within a second.
   const redis = await connectRedis(config.redis, { onError: () => undefined, commandTimeoutMs: 30_000 });
   // Where the outbox is written out before the copy; with the archive off, outbox entries refuse the move.
-  const archive = config.archive.enabled
-    ? new FileArchiveStore({ dir: config.archive.dir, retentionDays: config.archive.retentionDays })
-    : undefined;
+  const archive = config.archive.enabled ? configuredArchiveStore(config.archive) : undefined;
   try {
     console.log(`Repartitioning the queue in ${describeRedis(config.redis)} to ${to} partition(s)`);
     const result = await repartition(redis, {
