@@ -41,8 +41,10 @@ function variables<const P extends Record<string, Exclude<JSONSchema, boolean>>>
 /** The DAY15_* variables: every property is one variable, with `description` (markdown) and, if it has one, `default`. */
 export const configSchema = variables({
   DAY15_USE_MOCK_REDIS: {
-    default: true,
-    description: 'in-process ioredis-mock instead of Redis (nothing to install; not shared between processes)',
+    description:
+      '`true`: in-process ioredis-mock instead of Redis (nothing to install; not shared between processes); ' +
+      '`false`: a real Redis. Unset = `true`, except that `npm run orchestrate` may start its own Redis instead ' +
+      '(`DAY15_REDIS_EMBEDDED=auto`)',
     type: 'boolean',
   },
   DAY15_REDIS_MODE: {
@@ -98,11 +100,16 @@ export const configSchema = variables({
     type: 'integer',
   },
   DAY15_REDIS_EMBEDDED: {
-    default: false,
+    default: 'auto',
     description:
-      'with Redis mode, `npm run orchestrate` starts its own `redis-server` on `127.0.0.1:DAY15_REDIS_PORT`, ' +
-      'append-only with `appendfsync always`, data in `data/redis/port-<port>/`',
-    type: 'boolean',
+      'whether `npm run orchestrate` starts its own `redis-server` on `127.0.0.1:DAY15_REDIS_PORT` (append-only ' +
+      'with `appendfsync always`, data in `data/redis/port-<port>/`) and runs on it. `true`: with ' +
+      '`DAY15_USE_MOCK_REDIS=false`. `auto`: when `DAY15_USE_MOCK_REDIS` and `DAY15_REDIS_URL` are unset, ' +
+      '`redis-server` is on PATH and `127.0.0.1:DAY15_REDIS_PORT` is free; otherwise `DAY15_USE_MOCK_REDIS` ' +
+      'decides (unset: the in-memory mode). `false`: never. Its banner says which mode it chose and why; ' +
+      'processes started alone follow `DAY15_USE_MOCK_REDIS` only',
+    type: 'string',
+    enum: ['true', 'false', 'auto'],
   },
   DAY15_PARTITIONS: {
     minimum: 1,

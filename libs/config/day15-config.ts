@@ -22,9 +22,12 @@ export type LogFormat = ConfigValues['DAY15_LOG_FORMAT'];
 /** The validated DAY15_* values arranged as the apps read them, with durations in milliseconds. */
 export function toConfig(v: ConfigValues) {
   const ms = (seconds: number): number => Math.round(seconds * 1000);
+  const useMock = usesMock(v);
   return {
     redis: {
-      useMock: v.DAY15_USE_MOCK_REDIS,
+      useMock,
+      /** Whether DAY15_USE_MOCK_REDIS was set: only an unset one leaves npm run orchestrate free to choose. */
+      useMockExplicit: v.DAY15_USE_MOCK_REDIS !== undefined,
       mode: v.DAY15_REDIS_MODE,
       /** Seeds of a Redis Cluster (mode cluster); empty otherwise. */
       clusterNodes: parseHostPorts(v.DAY15_REDIS_CLUSTER_NODES),
@@ -34,8 +37,11 @@ export function toConfig(v: ConfigValues) {
       /** Replicas an enqueue must reach (Redis WAIT) before the receiver answers 202; 0 = none. */
       waitReplicas: v.DAY15_REDIS_WAIT_REPLICAS,
       waitTimeoutMs: v.DAY15_REDIS_WAIT_TIMEOUT_MS,
-      /** The orchestrator starts a private redis-server (append-only, fsync always) in data/redis/. */
-      embedded: v.DAY15_REDIS_EMBEDDED,
+      /**
+       * Whether the orchestrator starts a private redis-server (append-only, fsync always) in data/redis/;
+       * `auto` is for the orchestrator to resolve (scripts/orchestrator/redis-choice.ts).
+       */
+      embedded: v.DAY15_REDIS_EMBEDDED === 'auto' ? 'auto' : v.DAY15_REDIS_EMBEDDED === 'true',
       /** When set, wins over host/port/password/db. */
       url: v.DAY15_REDIS_URL,
       host: v.DAY15_REDIS_HOST,
@@ -90,7 +96,7 @@ export function toConfig(v: ConfigValues) {
     },
     archive: {
       /** DAY15_ARCHIVE_ENABLED; when unset, on with Redis and off in the in-memory mode (nothing outlives it there). */
-      enabled: v.DAY15_ARCHIVE_ENABLED ?? !v.DAY15_USE_MOCK_REDIS,
+      enabled: v.DAY15_ARCHIVE_ENABLED ?? !useMock,
       dir: v.DAY15_ARCHIVE_DIR,
       retentionDays: v.DAY15_ARCHIVE_DAYS,
     },
@@ -104,6 +110,11 @@ export function toConfig(v: ConfigValues) {
       file: v.DAY15_LOG_FILE,
     },
   };
+}
+
+/** The in-memory mode: DAY15_USE_MOCK_REDIS, true when unset (npm run orchestrate may still choose Redis). */
+export function usesMock(v: ConfigValues): boolean {
+  return v.DAY15_USE_MOCK_REDIS ?? true;
 }
 
 /** `EUR=1.08,GBP=1.27` (as the schema validates it) as { EUR: 1.08, GBP: 1.27 }; {} when unset. */

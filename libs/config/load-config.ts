@@ -10,7 +10,7 @@ import {
   isConfigVariable,
   type ConfigValues,
 } from './config-schema.js';
-import { parseRates, toConfig, type Day15Config } from './day15-config.js';
+import { parseRates, toConfig, usesMock, type Day15Config } from './day15-config.js';
 import { currencyCodes } from '../events/index.js';
 import { isLoopbackHost } from './ops-endpoint.js';
 
@@ -26,6 +26,11 @@ export interface LoadConfigOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** dotenv file; a missing file is fine (defaults and the environment apply). */
   envFile?: string;
+  /**
+   * Variables that win over the environment and the file: what a parent adds to its children's environment
+   * (npm run orchestrate, its Redis choice), so the parent sees the configuration they will load.
+   */
+  overrides?: Readonly<Record<string, string>>;
 }
 
 const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true, strict: true });
@@ -38,7 +43,11 @@ const validate = ajv.compile<ConfigValues>(configSchema);
  */
 export function loadConfig(options: LoadConfigOptions = {}): Day15Config {
   const envFile = options.envFile ?? resolve(process.cwd(), 'config/.env');
-  const raw = { ...readEnvFile(envFile), ...pickDay15(options.env ?? process.env) };
+  const raw = {
+    ...readEnvFile(envFile),
+    ...pickDay15(options.env ?? process.env),
+    ...pickDay15(options.overrides ?? {}),
+  };
   const problems = Object.keys(raw)
     .filter((name) => !isConfigVariable(name))
     .map((name) => renamed[name] ?? `${name} is not a known variable (known: ${configVariables.join(', ')})`);
@@ -81,13 +90,14 @@ function rateProblems(v: ConfigValues): string[] {
 function redisModeProblems(v: ConfigValues): string[] {
   const problems: string[] = [];
   const mode = v.DAY15_REDIS_MODE;
-  if (mode !== 'single' && v.DAY15_USE_MOCK_REDIS) {
+  const useMock = usesMock(v);
+  if (mode !== 'single' && useMock) {
     problems.push(
-      `DAY15_REDIS_MODE=${mode} needs real Redis: the in-memory mode (DAY15_USE_MOCK_REDIS=true, the default) is ` +
+      `DAY15_REDIS_MODE=${mode} needs real Redis: the in-memory mode (DAY15_USE_MOCK_REDIS=true, or unset) is ` +
         'one process. Set DAY15_USE_MOCK_REDIS=false',
     );
   }
-  if (v.DAY15_REDIS_WAIT_REPLICAS > 0 && v.DAY15_USE_MOCK_REDIS) {
+  if (v.DAY15_REDIS_WAIT_REPLICAS > 0 && useMock) {
     problems.push('DAY15_REDIS_WAIT_REPLICAS needs real Redis with replicas: set DAY15_USE_MOCK_REDIS=false');
   }
   if (mode === 'cluster' && v.DAY15_REDIS_CLUSTER_NODES === undefined) {
@@ -102,7 +112,7 @@ function redisModeProblems(v: ConfigValues): string[] {
   if (mode !== 'single') {
     if (v.DAY15_REDIS_URL !== undefined)
       problems.push(`DAY15_REDIS_URL is for DAY15_REDIS_MODE=single; unset it with DAY15_REDIS_MODE=${mode}`);
-    if (v.DAY15_REDIS_EMBEDDED)
+    if (v.DAY15_REDIS_EMBEDDED === 'true')
       problems.push(`DAY15_REDIS_EMBEDDED starts one redis-server; it cannot be used with DAY15_REDIS_MODE=${mode}`);
   }
   if (mode === 'cluster' && v.DAY15_REDIS_DB !== 0) {

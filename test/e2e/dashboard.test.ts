@@ -149,7 +149,11 @@ describe('the live dashboard in headless Chromium', () => {
   it(
     'asks for the ops credential, then shows the sent events within 2 s of processing, money in its currency and the MRR movements, matching /api/metrics, without page errors',
     async () => {
-      const { orchestrator, url, ops } = await startOrchestrator({ DAY15_OPS_TOKEN: opsToken, ...fxEnv });
+      const { orchestrator, url, ops } = await startOrchestrator({
+        DAY15_USE_MOCK_REDIS: 'true',
+        DAY15_OPS_TOKEN: opsToken,
+        ...fxEnv,
+      });
       // Without the credential, the page is a Basic challenge (a browser then shows its log-in prompt).
       const refused = await fetch(`${ops.url}/dashboard`);
       expect([refused.status, refused.headers.get('www-authenticate')]).toEqual([

@@ -46,11 +46,16 @@ describe('npm run orchestrate end to end (real processes)', () => {
   afterEach(killAppProcesses);
 
   it(
-    'in memory mode: runs the whole pipeline in one supervised child, every generator scenario passes, numbers match',
+    'in memory mode (DAY15_USE_MOCK_REDIS=true wins over auto): runs the whole pipeline in one supervised child, every generator scenario passes, numbers match',
     async () => {
-      const { orchestrator, url, ops, log } = await startOrchestrator({ DAY15_FX_RATES: 'EUR=1.08,GBP=1.27' });
+      const { orchestrator, url, ops, log } = await startOrchestrator({
+        DAY15_USE_MOCK_REDIS: 'true',
+        DAY15_FX_RATES: 'EUR=1.08,GBP=1.27',
+      });
       const startup = orchestrator.lines.join('\n');
       expect(startup).toMatch(/Mode: in-memory .*one process/);
+      expect(startup).toMatch(/Why this mode: DAY15_USE_MOCK_REDIS=true;/);
+      expect(startup).not.toMatch(/Started redis /);
       expect(startup).toContain(`Webhook endpoint: ${url}/webhook/events`);
       expect(startup).toContain(`Ops listener (no credentials, this machine only): dashboard ${ops.url}/dashboard`);
       const { code, summary, output } = await runGenerator(url, ops.env);
@@ -153,7 +158,7 @@ describe('npm run orchestrate end to end (real processes)', () => {
   it(
     'leaves no orphan when the orchestrator itself is killed with kill -9',
     async () => {
-      const { orchestrator } = await startOrchestrator();
+      const { orchestrator } = await startOrchestrator({ DAY15_USE_MOCK_REDIS: 'true' });
       const [pipelinePid] = pidsOf(orchestrator, 'pipeline');
       orchestrator.child.kill('SIGKILL');
       await waitUntil(async () => !isAlive(pipelinePid!), 30_000, `pipeline (pid ${pipelinePid}) gone`);
@@ -175,7 +180,7 @@ describe('npm run orchestrate end to end (real processes)', () => {
           },
         );
         expect(orchestrator.lines.join('\n')).toMatch(
-          /Started redis \(pid \d+\)[\s\S]*Mode: Redis at localhost:\d+\/0 \(embedded redis-server, append-only/,
+          /Started redis \(pid \d+\)[\s\S]*Mode: Redis at 127\.0\.0\.1:(\d+)\/0 \(embedded redis-server, append-only, data\/redis\/port-\1\/\)/,
         );
         const { code, summary } = await runGenerator(url, ops.env, 'basic');
         expect(code).toBe(0);

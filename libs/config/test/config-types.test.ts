@@ -14,6 +14,7 @@ assertType<Equal<ConfigVariable, keyof ConfigValues>>();
 assertType<
   Equal<
     OptionalVariable,
+    | 'DAY15_USE_MOCK_REDIS'
     | 'DAY15_REDIS_CLUSTER_NODES'
     | 'DAY15_REDIS_SENTINELS'
     | 'DAY15_REDIS_SENTINEL_NAME'
@@ -26,7 +27,8 @@ assertType<
   >
 >();
 assertType<Equal<ConfigValues['DAY15_BATCH_SIZE'], number>>();
-assertType<Equal<ConfigValues['DAY15_USE_MOCK_REDIS'], boolean>>();
+assertType<Equal<ConfigValues['DAY15_USE_MOCK_REDIS'], boolean | undefined>>();
+assertType<Equal<ConfigValues['DAY15_REDIS_EMBEDDED'], 'true' | 'false' | 'auto'>>();
 assertType<Equal<ConfigValues['DAY15_REDIS_HOST'], string>>();
 assertType<Equal<ConfigValues['DAY15_OPS_TOKEN'], string | undefined>>();
 assertType<Equal<LogLevel, 'error' | 'warn' | 'info' | 'debug'>>();
@@ -41,6 +43,7 @@ describe('the types derived from the config schema', () => {
   it('match the schema: the variables without a default are the ones it does not require', () => {
     const required = new Set<string>(configSchema.required);
     expect(Object.keys(configSchema.properties).filter((name) => !required.has(name))).toEqual([
+      'DAY15_USE_MOCK_REDIS',
       'DAY15_REDIS_CLUSTER_NODES',
       'DAY15_REDIS_SENTINELS',
       'DAY15_REDIS_SENTINEL_NAME',

@@ -28,13 +28,14 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       redis: {
         useMock: true,
+        useMockExplicit: false,
         mode: 'single',
         clusterNodes: [],
         sentinels: [],
         sentinelName: undefined,
         waitReplicas: 0,
         waitTimeoutMs: 250,
-        embedded: false,
+        embedded: 'auto',
         url: undefined,
         host: 'localhost',
         port: 6379,
@@ -80,6 +81,17 @@ describe('loadConfig', () => {
     expect(config.redis.port).toBe(6380);
   });
 
+  it('lets overrides (what a parent passes its children) win over the environment and the file', () => {
+    const file = envFile('DAY15_USE_MOCK_REDIS=true\nDAY15_REDIS_HOST=redis.internal\n');
+    const config = loadConfig({
+      env: { DAY15_REDIS_EMBEDDED: 'auto', DAY15_BATCH_SIZE: '25' },
+      envFile: file,
+      overrides: { DAY15_USE_MOCK_REDIS: 'false', DAY15_REDIS_EMBEDDED: 'true', DAY15_REDIS_HOST: '127.0.0.1' },
+    });
+    expect(config.redis).toMatchObject({ useMock: false, embedded: true, host: '127.0.0.1' });
+    expect(config.processing.batchSize).toBe(25);
+  });
+
   it('converts seconds and hours into milliseconds, keeping fractions', () => {
     const config = loadConfig({
       env: {
@@ -101,6 +113,27 @@ describe('loadConfig', () => {
     expect(archive({ DAY15_USE_MOCK_REDIS: 'false', DAY15_ARCHIVE_ENABLED: '' })).toBe(true);
   });
 
+  it.each([
+    [{}, true, false],
+    [{ DAY15_USE_MOCK_REDIS: '' }, true, false],
+    [{ DAY15_USE_MOCK_REDIS: 'true' }, true, true],
+    [{ DAY15_USE_MOCK_REDIS: 'false' }, false, true],
+  ])(
+    'reads %j as useMock %s, set explicitly: %s (unset leaves npm run orchestrate free to choose)',
+    (env, useMock, explicit) => {
+      const { redis } = loadConfig({ env, envFile: noFile });
+      expect([redis.useMock, redis.useMockExplicit]).toEqual([useMock, explicit]);
+    },
+  );
+
+  it.each([
+    ['auto', 'auto'],
+    ['true', true],
+    ['false', false],
+  ] as const)('reads DAY15_REDIS_EMBEDDED=%s as %s', (value, embedded) => {
+    expect(loadConfig({ env: { DAY15_REDIS_EMBEDDED: value }, envFile: noFile }).redis.embedded).toBe(embedded);
+  });
+
   it('treats an empty value as unset', () => {
     expect(
       loadConfig({ env: { DAY15_REDIS_URL: '', DAY15_BATCH_SIZE: '' }, envFile: noFile }).processing.batchSize,
@@ -118,6 +151,7 @@ describe('loadConfig', () => {
     ['DAY15_BATCH_SIZE', '0', 'an integer from 1 to 2000'],
     ['DAY15_BATCH_SIZE', '10.5', 'an integer from 1 to 2000'],
     ['DAY15_USE_MOCK_REDIS', 'yes', 'true or false'],
+    ['DAY15_REDIS_EMBEDDED', 'yes', 'one of true, false, auto'],
     ['DAY15_REDIS_PORT', '70000', 'an integer from 1 to 65535'],
     ['DAY15_IDEMPOTENCY_TTL_HOURS', '0', 'a number above 0 to 8760'],
     ['DAY15_LOG_LEVEL', 'verbose', 'one of error, warn, info, debug'],
