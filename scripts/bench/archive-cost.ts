@@ -9,6 +9,7 @@ import { rebuildAnalytics, type RebuildResult } from '../rebuild-analytics/rebui
 import { startBenchProcess, type BenchProcess } from './bench-processes.js';
 import { appEnv, benchArchiveDir, benchQueue, drainPollMs, fmt, prefill, say, settle } from './harness.js';
 import type { BenchReport, Row } from './report.js';
+import { spreadOf, type Spread } from './spread.js';
 
 // Issue 16, item 5: what the event archive costs. The consumer drain with the archive off and on, taking
 // turns in the same run (off, on, off, on, ...) so drift of a shared machine hits both alike; the bytes per
@@ -32,15 +33,12 @@ interface ArchiveDrain {
   outbox_empty_ms?: number;
 }
 
-interface Spread {
-  median: number;
-  min: number;
-  max: number;
-}
-
 const dayMs = 86_400_000;
 
-/** Adds the archive rows to the report (raw figures in report.raw.archive_cost). */
+/**
+ * Adds the archive rows to the report (raw figures in report.raw.archive_cost); resolves with the median
+ * drain rate with the archive on over the median with it off.
+ */
 export async function measureArchiveCost({
   plan,
   redis,
@@ -53,7 +51,7 @@ export async function measureArchiveCost({
   client: Redis;
   report: BenchReport;
   started: BenchProcess[];
-}): Promise<void> {
+}): Promise<number> {
   const runs: ArchiveDrain[] = [];
   for (let pair = 1; pair <= plan.pairs; pair += 1) {
     for (const archive of ['off', 'on'] as const) {
@@ -70,8 +68,8 @@ export async function measureArchiveCost({
   try {
     say('archive cost: bytes on disk, then rebuild-analytics from the archive');
     const { disk, rebuild } = await diskAndRebuild(client, measured, plan.drainEvents);
-    const off = spreadOf(runs, 'off');
-    const on = spreadOf(runs, 'on');
+    const off = ratesOf(runs, 'off');
+    const on = ratesOf(runs, 'on');
     const onOverOff = on.median / Math.max(1, off.median);
     const rebuildRate = rebuild.replayed / Math.max(1e-9, rebuild.ms / 1000);
     report.raw.archive_cost = {
@@ -108,6 +106,7 @@ export async function measureArchiveCost({
           (rebuild.skipped + rebuild.problems > 0 ? `, ${rebuild.skipped} skipped, ${rebuild.problems} bad lines` : ''),
       },
     );
+    return onOverOff;
   } finally {
     await rm(benchArchiveDir(measured), { recursive: true, force: true });
   }
@@ -221,14 +220,8 @@ async function diskAndRebuild(
   }
 }
 
-function spreadOf(runs: ArchiveDrain[], archive: Archive): Spread {
-  const rates = runs
-    .filter((run) => run.archive === archive)
-    .map((run) => run.events_per_second)
-    .sort((a, b) => a - b);
-  const middle = Math.floor(rates.length / 2);
-  const median = rates.length % 2 === 1 ? (rates[middle] ?? 0) : ((rates[middle - 1] ?? 0) + (rates[middle] ?? 0)) / 2;
-  return { median, min: rates[0] ?? 0, max: rates.at(-1) ?? 0 };
+function ratesOf(runs: ArchiveDrain[], archive: Archive): Spread {
+  return spreadOf(runs.filter((run) => run.archive === archive).map((run) => run.events_per_second));
 }
 
 function drainRows(plan: ArchiveCostPlan, runs: ArchiveDrain[], off: Spread, on: Spread, onOverOff: number): Row[] {

@@ -21,6 +21,17 @@ export function cpuSecondsOfPid(pid: number): number {
 }
 
 /**
+ * CPU seconds (user + system) of this process plus those of its children that have exited, from
+ * /proc/self/stat: a wrk run counts once it has ended (Node reaps its children, and the kernel adds their
+ * time to the parent's).
+ */
+export function cpuSecondsOfThisProcessAndExitedChildren(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime, stime, cutime, cstime
+  return fields.slice(11, 15).reduce((sum, ticks) => sum + Number(ticks), 0) / ticksPerSecond;
+}
+
+/**
  * Starts a TypeScript entry point with `node --import tsx` (so the pid measured is node itself), writes
  * its output to logs/bench-<name>.log (log lines cost what they cost in production), and resolves once a
  * line matches `ready`.
@@ -64,7 +75,8 @@ export async function startBenchProcess(
     cpuSeconds: () => cpuSecondsOfPid(pid),
     peakRssMb: () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
     stop: async () => {
-      if (child.exitCode !== null) return;
+      // Already ended: by itself (an exit code), or by a signal (the peers end on SIGTERM without a code).
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;

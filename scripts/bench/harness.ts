@@ -11,7 +11,7 @@ import type { RedisCluster } from '../../tools/redis-cluster.js';
 import type { RedisServer } from '../../tools/redis-server.js';
 import { waitUntil } from '../../tools/wait.js';
 import { startBenchProcess, type BenchProcess } from './bench-processes.js';
-import { benchEvent, type LoadResult } from './load.js';
+import { benchEvent, errorNote, type LoadResult } from './load.js';
 import type { Row } from './report.js';
 
 // What the benchmark's sections share: the processes' environment, receivers, the benchmark's own queue
@@ -92,7 +92,7 @@ export function ingestRow(what: string, r: LoadResult, extra = ''): Row {
   return {
     what,
     figure: `${fmt(r.eventsPerSecond)} events/s`,
-    detail: `p50 ${fmt(r.p50Ms, 1)} ms, p99 ${fmt(r.p99Ms, 1)} ms${r.non2xx + r.errors > 0 ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}${extra}`,
+    detail: `p50 ${fmt(r.p50Ms, 1)} ms, p99 ${fmt(r.p99Ms, 1)} ms${errorNote(r)}${extra}`,
   };
 }
 

@@ -1,22 +1,27 @@
-import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 
+/** One HTTP load run, from wrk (wrk.ts) or, for the paced end-to-end run, autocannon (paced-load.ts). */
 export interface LoadResult {
   requestsPerSecond: number;
+  /** 2xx answers x events per request, over the run's time. */
   eventsPerSecond: number;
   p50Ms: number;
+  p90Ms: number;
   p99Ms: number;
+  maxMs: number;
+  /** Answers outside 2xx (e.g. 503 backpressure): a run with any is flagged where its figure is shown. */
   non2xx: number;
+  /** Connect, read and write errors and timeouts. */
   errors: number;
   events: number;
-  /** How long the run lasted (autocannon's measure), the time the rates are over. */
+  /** How long the run lasted, as the load generator measured it: the time the rates are over. */
   seconds: number;
 }
 
 const runTag = randomBytes(4).toString('hex');
 let sequence = 0;
 
-/** A realistic event with an id never used before (so every request is a fresh accept, not a duplicate). */
+/** A realistic event with an id never used before (so every event is a fresh accept, not a duplicate). */
 export function benchEvent(): { event_id: string; event_type: string; user_id: string } & Record<string, unknown> {
   sequence += 1;
   return {
@@ -28,51 +33,7 @@ export function benchEvent(): { event_id: string; event_type: string; user_id: s
   };
 }
 
-/** Drives `url` with autocannon: single events (batchSize 1) or batches, each request with unique ids. */
-export async function drive({
-  url,
-  connections,
-  seconds,
-  batchSize = 1,
-  overallRate,
-}: {
-  url: string;
-  connections: number;
-  seconds: number;
-  batchSize?: number;
-  overallRate?: number;
-}): Promise<LoadResult> {
-  const path = batchSize === 1 ? '/webhook/events' : '/webhook/batch';
-  const result = await autocannon({
-    url: `${url}${path}`,
-    connections,
-    duration: seconds,
-    ...(overallRate ? { overallRate } : {}),
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (request) => ({
-          ...request,
-          body: JSON.stringify(
-            batchSize === 1 ? benchEvent() : { events: Array.from({ length: batchSize }, benchEvent) },
-          ),
-        }),
-      },
-    ],
-  });
-  const okRequests = result['2xx'];
-  // autocannon stops at its first 1 s sample after `seconds`, which is sometimes a whole second later (a 2 s
-  // run that lasts 3 s): rates are over the time it actually ran, as it measured it.
-  const elapsed = result.duration > 0 ? result.duration : seconds;
-  return {
-    requestsPerSecond: okRequests / elapsed,
-    eventsPerSecond: (okRequests * batchSize) / elapsed,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    events: okRequests * batchSize,
-    seconds: elapsed,
-  };
+/** ", 3 non-2xx, 1 errors" when a run had any, so a figure measured with errors never passes unnoticed. */
+export function errorNote(result: Pick<LoadResult, 'non2xx' | 'errors'>): string {
+  return result.non2xx + result.errors > 0 ? `, ${result.non2xx} non-2xx, ${result.errors} errors` : '';
 }

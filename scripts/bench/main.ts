@@ -1,32 +1,26 @@
 import { writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { Redis } from 'ioredis';
 import { readMetrics } from '../../libs/analytics/index.js';
-import { freePort } from '../../tools/free-port.js';
 import { startRedisServer, type RedisServer } from '../../tools/redis-server.js';
 import { waitForDrained, waitUntil } from '../../tools/wait.js';
 import { measureArchiveCost } from './archive-cost.js';
 import { startBenchProcess, type BenchProcess } from './bench-processes.js';
-import {
-  appEnv,
-  benchArchiveDir,
-  benchQueue,
-  drainPollMs,
-  fmt,
-  ingestRow,
-  prefill,
-  receiverOn,
-  removeBenchArchives,
-  say,
-} from './harness.js';
-import { drive, type LoadResult } from './load.js';
+import { measureComparedDrain } from './compared-drain.js';
+import { measureComparedIngest } from './compared-ingest.js';
+import { drainDay15, drainRow } from './day15-drain.js';
+import { appEnv, benchQueue, drainPollMs, fmt, ingestRow, receiverOn, removeBenchArchives, say } from './harness.js';
+import type { LoadResult } from './load.js';
+import { driveAtRate } from './paced-load.js';
 import { machineFacts, markdown, table, type BenchReport } from './report.js';
 import { measureScaling } from './scaling.js';
+import { targetsOf } from './targets.js';
+import { drive } from './wrk.js';
 
-// npm run bench [-- --quick] [-- --no-cluster | --cluster-only]: measures ingest, drain, the archive's cost
-// (archive-cost.ts) and end-to-end latency against a private redis-server, with the bare ceiling server in the
-// same run, then ingest and drain on a private local Redis Cluster with 1, 3 and 6 partitions against single
-// Redis (scaling.ts), and writes docs/benchmarks.md + .json.
+// npm run bench [-- --quick] [-- --no-cluster | --cluster-only]: measures ingest (with wrk as the load
+// generator) against the bare ceiling server and the Express 5 + BullMQ reference, drain against the
+// reference's worker, the archive's cost (archive-cost.ts) and end-to-end latency, each on private
+// redis-servers in the same run; then ingest and drain on a private local Redis Cluster with 1, 3 and 6
+// partitions against single Redis (scaling.ts), and writes docs/benchmarks.md + .json.
 const quick = process.argv.includes('--quick');
 // --no-cluster skips the Redis Cluster scaling rows; --cluster-only measures only them (written to
 // logs/bench-cluster.*, not to docs/).
@@ -34,25 +28,35 @@ const clusterOnly = process.argv.includes('--cluster-only');
 const withCluster = !process.argv.includes('--no-cluster');
 const plan = quick
   ? {
-      seconds: 2,
+      seconds: 1,
+      warmupSeconds: 1,
+      runs: 1,
       connections: [16],
+      batchSizes: [100],
       drainEvents: 5000,
-      drainBatches: [100, 500],
+      drainBatch: 500,
+      otherDrainBatches: [],
       archivePairs: 1,
       e2eSeconds: 3,
       e2eRate: 500,
     }
   : {
       seconds: 10,
+      // Long enough that the first of the runs taken in turns is not slower than the others (with 1 s it was:
+      // the processes' JIT and Redis's allocator were still warming up).
+      warmupSeconds: 5,
+      runs: 3,
       connections: [16, 64],
+      batchSizes: [100, 1000],
       drainEvents: 200_000,
-      drainBatches: [10, 100, 500],
+      // The batch size of the drain compared with BullMQ, of the 2-consumer row, the archive and cluster rows.
+      drainBatch: 500,
+      // Drained once each, not compared: how the batch size matters.
+      otherDrainBatches: [10, 100],
       archivePairs: 3,
       e2eSeconds: 30,
-      e2eRate: 1000,
+      e2eRate: 5000,
     };
-// The drain batch size of the target row, the 2-consumer row, the archive rows and the cluster rows.
-const drainBatchSize = plan.drainBatches.at(-1) ?? 500;
 
 async function main(): Promise<void> {
   const report: BenchReport = {
@@ -61,6 +65,8 @@ async function main(): Promise<void> {
     started_at: new Date().toISOString(),
     machine: machineFacts(),
     settings: {
+      'load generator': 'wrk (2 threads), except the end-to-end run (autocannon, for its fixed rate)',
+      ...(clusterOnly ? {} : { 'runs per compared figure': `${plan.runs}, taken in turns` }),
       'seconds per ingest run': plan.seconds,
       'drain events': plan.drainEvents,
       ...(clusterOnly ? {} : { 'archive off/on drain pairs': plan.archivePairs }),
@@ -79,7 +85,7 @@ async function main(): Promise<void> {
   const started: BenchProcess[] = [];
   try {
     if (!clusterOnly) await measureSingleRedis(report, started);
-    if (withCluster) await measureScaling({ plan: { ...plan, drainBatch: drainBatchSize }, report, started });
+    if (withCluster) await measureScaling({ plan, report, started });
   } finally {
     for (const process_ of started) await process_.stop().catch(() => undefined);
     await removeBenchArchives();
@@ -92,71 +98,46 @@ async function main(): Promise<void> {
   say(`written: ${base}.md and ${base}.json`);
 }
 
-// The figures on one private redis-server: ingest (bare ceiling, receiver, AOF, replica and WAIT), batch
-// ingest, drain and end-to-end latency.
+// The figures on private redis-servers: ingest (bare ceiling, Day15, the BullMQ reference; AOF, replica and
+// WAIT), drain (Day15 at several batch sizes, against the BullMQ reference, with 2 consumers), the archive's
+// cost and end-to-end latency.
 async function measureSingleRedis(report: BenchReport, started: BenchProcess[]): Promise<void> {
-  const redis = await startRedisServer();
-  const redisAof = await startRedisServer({ args: ['--appendonly', 'yes', '--appendfsync', 'always'] });
-  const client = new Redis(redis.url);
-  const replicas: RedisServer[] = [];
+  const servers: RedisServer[] = [];
+  const start = async (args: string[] = []) => {
+    const server = await startRedisServer({ args });
+    servers.push(server);
+    return server;
+  };
+  let client: Redis | undefined;
   try {
-    say('single-event ingest: bare ceiling vs receiver');
-    const barePort = await freePort();
-    const bare = await startBenchProcess(
-      'bare',
-      'scripts/bench/bare-server.ts',
-      [redis.url, String(barePort)],
-      {},
-      /listening/,
-    );
-    started.push(bare);
-    const ours = await receiverOn(redis, 'receiver', 'bench');
-    started.push(ours.process);
-    await drive({ url: ours.url, connections: 16, seconds: 1 });
-    await drive({ url: `http://127.0.0.1:${barePort}`, connections: 16, seconds: 1 });
-    for (const connections of plan.connections) {
-      const bareResult = await drive({ url: `http://127.0.0.1:${barePort}`, connections, seconds: plan.seconds });
-      const cpuBefore = ours.process.cpuSeconds();
-      const oursResult = await drive({ url: ours.url, connections, seconds: plan.seconds });
-      const cpuPer10k = ((ours.process.cpuSeconds() - cpuBefore) / Math.max(1, oursResult.events)) * 10_000;
-      report.raw[`single_${connections}`] = { ours: oursResult, bare: bareResult, cpu_seconds_per_10k: cpuPer10k };
-      report.rows.push(
-        ingestRow(`single event, ${connections} conn, bare ceiling`, bareResult),
-        ingestRow(
-          `single event, ${connections} conn, receiver`,
-          oursResult,
-          `, ${fmt(oursResult.eventsPerSecond / Math.max(1, bareResult.eventsPerSecond), 2)} x bare`,
-        ),
-      );
-      if (connections === 16)
-        report.rows.push({
-          what: 'receiver CPU per 10k events',
-          figure: `${fmt(cpuPer10k, 2)} s`,
-          detail: 'single events, 16 connections',
-        });
-    }
-    const bareBest = Math.max(
-      ...plan.connections.map((c) => (report.raw[`single_${c}`] as { bare: LoadResult }).bare.eventsPerSecond),
-    );
-    report.raw.bare_ceiling_events_per_second = bareBest;
-    report.rows.push({
-      what: 'receiver peak RSS, single-event load',
-      figure: `${fmt(ours.process.peakRssMb(), 1)} MB`,
-      detail: 'VmHWM after the single-event runs',
+    const redis = await start();
+    client = new Redis(redis.url);
+    const bullmqRedis = await start();
+    say('ingest: bare ceiling, Day15 and Express 5 + BullMQ, taking turns, each on a redis-server of its own');
+    const ingest = await measureComparedIngest({
+      plan,
+      redis: { bare: await start(), day15: redis, bullmq: bullmqRedis },
+      report,
+      started,
     });
-    await bare.stop();
 
     say('single-event ingest with AOF on (appendfsync always)');
-    const oursAof = await receiverOn(redisAof, 'receiver-aof', 'bench-aof');
+    const oursAof = await receiverOn(
+      await start(['--appendonly', 'yes', '--appendfsync', 'always']),
+      'receiver-aof',
+      'bench-aof',
+    );
     started.push(oursAof.process);
-    const aofResult = await drive({ url: oursAof.url, connections: 16, seconds: plan.seconds });
+    const aofResult = await singleEventRun(oursAof.url);
     report.raw.single_16_aof_always = aofResult;
-    report.rows.push(ingestRow('single event, 16 conn, receiver, AOF always', aofResult));
+    report.rows.push(ingestRow('single event, 16 conn, Day15 receiver, AOF always', aofResult));
     await oursAof.process.stop();
 
     say('single-event ingest with a replica: without WAIT, then WAIT 1 (DAY15_REDIS_WAIT_REPLICAS=1)');
-    const replica = await startRedisServer({ args: ['--replicaof', '127.0.0.1', String(redis.port)] });
-    replicas.push(replica);
+    // An empty dataset, sent at once (not after the default 5 s wait for more replicas): the sync takes no time.
+    await client.flushall();
+    await client.config('SET', 'repl-diskless-sync-delay', '0');
+    const replica = await start(['--replicaof', '127.0.0.1', String(redis.port)]);
     const replicaClient = new Redis(replica.url);
     await waitUntil(
       async () => /master_link_status:up/.test(await replicaClient.info('replication')),
@@ -166,50 +147,40 @@ async function measureSingleRedis(report: BenchReport, started: BenchProcess[]):
     replicaClient.disconnect();
     const noWait = await receiverOn(redis, 'receiver-replicated', 'bench-replicated');
     started.push(noWait.process);
-    const noWaitResult = await drive({ url: noWait.url, connections: 16, seconds: plan.seconds });
+    const noWaitResult = await singleEventRun(noWait.url);
     await noWait.process.stop();
     const wait1 = await receiverOn(redis, 'receiver-wait1', 'bench-wait1', { DAY15_REDIS_WAIT_REPLICAS: '1' });
     started.push(wait1.process);
-    const wait1Result = await drive({ url: wait1.url, connections: 16, seconds: plan.seconds });
+    const wait1Result = await singleEventRun(wait1.url);
     await wait1.process.stop();
     // The later figures are measured without a replica, as before this comparison was added.
     await replica.stop();
     report.raw.single_16_replica_no_wait = noWaitResult;
     report.raw.single_16_replica_wait_1 = wait1Result;
     report.rows.push(
-      ingestRow('single event, 16 conn, receiver, 1 replica, no WAIT', noWaitResult),
+      ingestRow('single event, 16 conn, Day15 receiver, 1 replica, no WAIT', noWaitResult),
       ingestRow(
-        'single event, 16 conn, receiver, 1 replica, WAIT 1',
+        'single event, 16 conn, Day15 receiver, 1 replica, WAIT 1',
         wait1Result,
         `, ${fmt(wait1Result.eventsPerSecond / Math.max(1, noWaitResult.eventsPerSecond), 2)} x no WAIT`,
       ),
     );
 
-    say('batch ingest');
-    for (const batchSize of [100, 1000]) {
-      // Each run starts from an empty Redis: nothing consumes here, and a backlog left by the previous run
-      // would reach DAY15_MAX_QUEUE_DEPTH and turn ingest into 503 backpressure (seen on a fast machine).
-      await client.flushdb();
-      const result = await drive({ url: ours.url, connections: 8, seconds: plan.seconds, batchSize });
-      report.raw[`batch_${batchSize}`] = result;
-      report.rows.push(ingestRow(`batch of ${batchSize}, 8 conn, receiver`, result, ` per request`));
-    }
-    report.rows.push({
-      what: 'receiver peak RSS, after batch load',
-      figure: `${fmt(ours.process.peakRssMb(), 1)} MB`,
-      detail: 'VmHWM after the 1000-event batch runs',
-    });
-    await ours.process.stop();
-
-    for (const batchSize of plan.drainBatches) {
+    for (const batchSize of plan.otherDrainBatches) {
       say(`consumer drain, batch size ${batchSize}`);
-      await drainRun(redis, client, started, report, batchSize, 1);
+      await drainOnce(redis, client, started, report, batchSize, 1);
     }
+    const drain = await measureComparedDrain({
+      plan: { events: plan.drainEvents, batchSize: plan.drainBatch, runs: plan.runs },
+      redis: { day15: redis, bullmq: bullmqRedis },
+      report,
+      started,
+    });
     say('consumer drain with 2 consumer processes (scale-out figure)');
-    await drainRun(redis, client, started, report, drainBatchSize, 2);
+    await drainOnce(redis, client, started, report, plan.drainBatch, 2);
 
-    await measureArchiveCost({
-      plan: { drainEvents: plan.drainEvents, drainBatch: drainBatchSize, pairs: plan.archivePairs },
+    const archiveOnOverOff = await measureArchiveCost({
+      plan: { drainEvents: plan.drainEvents, drainBatch: plan.drainBatch, pairs: plan.archivePairs },
       redis,
       client,
       report,
@@ -227,33 +198,45 @@ async function measureSingleRedis(report: BenchReport, started: BenchProcess[]):
       /Consumer started/,
     );
     started.push(consumer);
-    const offered = await drive({ url: e2e.url, connections: 16, seconds: plan.e2eSeconds, overallRate: plan.e2eRate });
+    const offered = await driveAtRate({ url: e2e.url, connections: 16, seconds: plan.e2eSeconds, rate: plan.e2eRate });
     const queue = benchQueue(client, 'e2e');
-    await waitForDrained(queue, { acked: offered.events, timeoutMs: 60_000, intervalMs: drainPollMs });
+    await waitForDrained(queue, { acked: offered.events, timeoutMs: 120_000, intervalMs: drainPollMs });
     const latency = (await readMetrics(queue)).latency_ms;
     report.raw.end_to_end = { offered, latency };
     report.rows.push({
-      what: `end-to-end latency at ${plan.e2eRate} events/s`,
+      what: `end-to-end latency at ${fmt(plan.e2eRate)} events/s`,
       figure: `p50 ${fmt(latency.p50 ?? 0, 1)} ms, p99 ${fmt(latency.p99 ?? 0, 1)} ms`,
-      detail: `received -> processed, ${fmt(offered.events)} events, default settings`,
+      detail:
+        `received -> processed, ${fmt(offered.events)} events (${fmt(offered.eventsPerSecond)}/s accepted), ` +
+        'default settings',
     });
     report.rows.push({
       what: 'consumer peak RSS (end-to-end run)',
       figure: `${fmt(consumer.peakRssMb(), 1)} MB`,
       detail: 'VmHWM',
     });
-    report.targets = targetsOf(report);
+    report.targets = targetsOf({
+      ingest,
+      drain,
+      drainBatchSize: plan.drainBatch,
+      endToEnd: { rate: plan.e2eRate, p99Ms: latency.p99 },
+      archive: { onOverOff: archiveOnOverOff, pairs: plan.archivePairs },
+    });
   } finally {
     for (const process_ of started) await process_.stop().catch(() => undefined);
-    client.disconnect();
-    await redis.stop();
-    await redisAof.stop();
-    for (const replica of replicas) await replica.stop();
+    client?.disconnect();
+    for (const server of servers) await server.stop();
   }
 }
 
-// Prefills the queue with realistic events, then times `consumers` consumer processes draining it.
-async function drainRun(
+// A single-event run of 16 connections after a warm-up (JIT, connection pools), as the compared runs have.
+async function singleEventRun(url: string): Promise<LoadResult> {
+  await drive({ url, connections: 16, seconds: plan.warmupSeconds });
+  return drive({ url, connections: 16, seconds: plan.seconds });
+}
+
+// One Day15 drain, not compared: `consumers` consumer processes at `batchSize`.
+async function drainOnce(
   redis: RedisServer,
   client: Redis,
   started: BenchProcess[],
@@ -261,109 +244,19 @@ async function drainRun(
   batchSize: number,
   consumers: number,
 ): Promise<void> {
-  const prefix = `drain${batchSize}x${consumers}`;
-  const queue = benchQueue(client, prefix);
-  await prefill(queue, plan.drainEvents);
-  const env = appEnv(redis, prefix, { DAY15_BATCH_SIZE: String(batchSize) });
-  const processes = await Promise.all(
-    Array.from({ length: consumers }, (_, i) =>
-      startBenchProcess(
-        `consumer-${batchSize}-${consumers}-${i + 1}`,
-        'apps/consumer/main.ts',
-        [],
-        env,
-        /Consumer started/,
-      ),
-    ),
-  );
-  started.push(...processes);
-  const ms = await waitForDrained(queue, { acked: plan.drainEvents, timeoutMs: 600_000, intervalMs: drainPollMs });
-  const rate = plan.drainEvents / (ms / 1000);
-  const rss = Math.max(...processes.map((p) => p.peakRssMb()));
-  report.raw[`drain_${batchSize}_x${consumers}`] = {
+  const result = await drainDay15({
+    redis,
+    client,
+    started,
+    prefix: `drain${batchSize}x${consumers}`,
     events: plan.drainEvents,
-    ms,
-    events_per_second: rate,
-    peak_rss_mb: rss,
-  };
-  report.rows.push({
-    what: `consumer drain, batch size ${batchSize}${consumers > 1 ? `, ${consumers} consumers` : ''}`,
-    figure: `${fmt(rate)} events/s`,
-    detail: `${fmt(plan.drainEvents)} events in ${fmt(ms / 1000, 1)} s, full analytics, peak RSS ${fmt(rss, 1)} MB`,
+    batchSize,
+    consumers,
   });
-  for (const process_ of processes) await process_.stop();
-  await rm(benchArchiveDir(prefix), { recursive: true, force: true });
-}
-
-// The issue's targets next to what this run measured (absolute, and scaled to this run's bare ceiling).
-function targetsOf(report: BenchReport): BenchReport['targets'] {
-  const raw = report.raw as Record<
-    string,
-    { eventsPerSecond?: number; events_per_second?: number; p99Ms?: number } & Record<string, unknown>
-  >;
-  const ceiling = Number(report.raw.bare_ceiling_events_per_second);
-  const scale = ceiling / 30_000;
-  const yes = (ok: boolean) => (ok ? 'yes' : 'no');
-  const single16 = report.raw.single_16 as { ours: LoadResult; bare: LoadResult };
-  const batch = raw.batch_1000?.eventsPerSecond ?? 0;
-  const drain = raw[`drain_${plan.drainBatches.at(-1)}_x1`]?.events_per_second ?? 0;
-  const e2e = (report.raw.end_to_end as { latency: { p99: number | null } }).latency.p99 ?? Infinity;
-  const archiveOnOverOff = (report.raw.archive_cost as { on_over_off: number }).on_over_off;
-  const ratios = plan.connections.map((c) => {
-    const run = report.raw[`single_${c}`] as { ours: LoadResult; bare: LoadResult };
-    return run.ours.eventsPerSecond / run.bare.eventsPerSecond;
-  });
-  return [
-    {
-      target: 'single-event ingest >= 0.5 x bare',
-      measured: ratios.map((r, i) => `${fmt(r, 2)} x at ${plan.connections[i]} conn`).join(', '),
-      relative: 'same (already a ratio)',
-      met: yes(Math.max(...ratios) >= 0.5),
-    },
-    {
-      target: 'single-event p99 <= 10 ms at 16 conn',
-      measured: `${fmt(single16.ours.p99Ms, 1)} ms (bare: ${fmt(single16.bare.p99Ms, 1)} ms)`,
-      relative: 'n/a',
-      met: yes(single16.ours.p99Ms <= 10),
-    },
-    {
-      target: 'batch ingest >= 100,000 events/s',
-      measured: `${fmt(batch)} events/s`,
-      relative: `>= ${fmt(100_000 * scale)} events/s: ${yes(batch >= 100_000 * scale)}`,
-      met: yes(batch >= 100_000),
-    },
-    {
-      target: `consumer drain >= 30,000 events/s at batch ${plan.drainBatches.at(-1)}`,
-      measured: `${fmt(drain)} events/s`,
-      relative: `>= ${fmt(30_000 * scale)} events/s: ${yes(drain >= 30_000 * scale)}`,
-      met: yes(drain >= 30_000),
-    },
-    {
-      target: `consumer drain with the archive on at most 20 % slower than off, batch ${drainBatchSize}`,
-      measured: `${fmt(archiveOnOverOff, 2)} x archive off (medians of ${plan.archivePairs} interleaved pairs)`,
-      relative: 'same (already a ratio)',
-      met: yes(archiveOnOverOff >= 0.8),
-    },
-    {
-      target: `end-to-end p99 <= 200 ms at ${plan.e2eRate} events/s`,
-      measured: `${fmt(e2e, 1)} ms`,
-      relative: 'n/a',
-      met: yes(e2e <= 200),
-    },
-    {
-      target: 'receiver RSS <= 150 MB under load',
-      measured: report.rows
-        .filter((r) => r.what.startsWith('receiver peak RSS'))
-        .map((r) => `${r.figure} (${r.what.replace('receiver peak RSS, ', '')})`)
-        .join('; '),
-      relative: 'n/a',
-      met: yes(
-        report.rows
-          .filter((r) => r.what.startsWith('receiver peak RSS'))
-          .every((r) => parseFloat(r.figure.replace(/,/g, '')) <= 150),
-      ),
-    },
-  ];
+  report.raw[`drain_${batchSize}_x${consumers}`] = result;
+  report.rows.push(
+    drainRow(`consumer drain, batch size ${batchSize}${consumers > 1 ? `, ${consumers} consumers` : ''}`, result),
+  );
 }
 
 if (clusterOnly && !withCluster) {

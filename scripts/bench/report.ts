@@ -10,7 +10,7 @@ export interface Row {
 export interface Target {
   target: string;
   measured: string;
-  /** The issue's figures were set where the bare ceiling was ~30,000 events/s; this scales them to this run's ceiling. */
+  /** The target's form relative to this run's bare ceiling, where the issue gives one (for a slower machine). */
   relative: string;
   met: string;
 }
@@ -31,7 +31,7 @@ export interface ScalingRun {
   replica_cpu_seconds: number;
   /** The receiver (ingest) or consumer (drain) process. */
   app_cpu_seconds: number;
-  /** The benchmark process: autocannon (ingest), or polling the queue's stats (drain). */
+  /** The load generator (wrk, ingest) and the benchmark process (polling the queue's stats in a drain). */
   bench_cpu_seconds: number;
   /** Busy share of all cores of the machine during the run, and the share idle while waiting for the disk. */
   box_busy: number;
@@ -91,8 +91,9 @@ export function markdown(report: BenchReport): string {
   return `# Benchmarks
 
 Measured by \`npm run bench\` (${report.mode} mode) on ${report.started_at}: ${m.cpu}, ${m.cores} cores, ${m.memory_gb} GiB,
-Node.js ${m.node}, Redis ${m.redis}, commit ${m.commit}. The load generator (autocannon, in the benchmark
-process) runs on the same machine as everything it measures, as in the figures quoted in the issues.
+Node.js ${m.node}, Redis ${m.redis}, commit ${m.commit}. The load generator, [wrk](https://github.com/wg/wrk),
+runs on the same machine as everything it measures, in a process of its own (it needs a fraction of a core),
+as in the figures quoted in the issues.
 
 Settings: ${Object.entries(report.settings)
     .map(([k, v]) => `${k} ${v}`)
@@ -103,17 +104,39 @@ names a setting. Each request carries events with ids never used before, so ever
 ${table(report.rows)}
 ${report.targets.length > 0 ? targetsSection(report) : ''}${report.scaling ? scalingSection(report) : ''}
 How each figure is measured:
-- **single-event ingest**: autocannon against \`POST /webhook/events\` for the stated time and connections; events/s
-  counts 2xx answers; p50/p99 are autocannon's request latencies. The **bare server** (\`scripts/bench/bare-server.ts\`)
-  is a reference ceiling, not a product: \`node:http\` + \`JSON.parse\` + one \`LPUSH\`, no validation, no
-  deduplication, no logging. The ratio is ours / bare from the same run.
-- **AOF on**: the same single-event run against a Redis with \`appendonly yes\` and \`appendfsync always\`.
-- **batch ingest**: \`POST /webhook/batch\` with 100 or 1000 events per request.
+- **load**: wrk with two threads, for the stated time and connections, running
+  \`scripts/bench/wrk/single-event.lua\` (\`POST /webhook/events\`) or \`batch.lua\` (\`POST /webhook/batch\`):
+  realistic events in the generator's mix (usage, signups, subscription changes, with their metadata), each
+  with an id no run has used before (a tag per wrk run, the wrk thread and a counter). events/s counts 2xx
+  answers over wrk's measured time; p50/p99 are wrk's request latencies. Every non-2xx answer and socket error
+  is counted (the scripts' \`response()\`), and a row whose runs had any says how many. wrk keeps every
+  connection busy and cannot offer a fixed rate (wrk2, which can, is not packaged), so the **end-to-end** run
+  alone uses autocannon, inside the benchmark process.
+- **runs taken in turns**: each compared figure is the median of its runs (see the settings), with the lowest
+  and highest; the contenders take turns (bare, Day15, BullMQ, bare, Day15, BullMQ, ...), each
+  run starting once the machine is quiet, so drift of a shared machine hits all alike. Ratios are of medians.
+- **bare ceiling** (\`scripts/bench/bare-server.ts\`): a reference ceiling, not a product: \`node:http\` +
+  \`JSON.parse\` + one \`LPUSH\`, no validation, no deduplication, no logging.
+- **Express 5 + BullMQ** (\`scripts/bench/peers/\`): a reference, not a product: what a Node developer would
+  hand-roll. \`express.json()\`, the same event contract as Day15 (\`validateEvent\`, ajv compiled once),
+  \`queue.add\` with \`jobId: event_id\` (BullMQ's deduplication; completed jobs kept 24 h, as long as Day15
+  keeps its deduplication keys; 3 attempts), answering 202, and no per-event log line (Day15 writes one, so
+  the comparison errs in the reference's favour). Its worker runs 50 jobs at a time and does two counters
+  per event (\`HINCRBY\` by type and a total, in one \`MULTI\`), against Day15's full analytics.
+- **private Redis**: bare, Day15 and the reference each have a redis-server of their own (no persistence),
+  emptied before each of their ingest runs (nothing consumes during ingest) and before each compared drain.
+- **single-event and batch ingest**: nothing but the load runs; Day15 takes batches in a receiver of its own,
+  so the single-event receiver's peak RSS is that of single events. **CPU per 10k events**: user + system CPU
+  seconds of the Day15 receiver during its 16-connection single-event runs, per 10,000 events accepted.
+- **AOF on**, **replica**, **WAIT 1**: one single-event run each against a Redis with \`appendonly yes\` and
+  \`appendfsync always\`, or with a replica attached, with and without \`DAY15_REDIS_WAIT_REPLICAS=1\`.
 - **consumer drain**: the queue is prefilled directly with realistic events (placed by user id, as the
   receiver places them), then one consumer process (\`apps/consumer/main.ts\`) with the stated batch size
   runs until every event is acked with its full analytics; events/s = events / time, timed from the consumer's
   start-up line (start-up excluded). The archive is on, as by default with Redis; every consumer of the
-  benchmark archives to a folder of its own under the system's temp folder, deleted after the run.
+  benchmark archives to a folder of its own under the system's temp folder, deleted after the run. The
+  **BullMQ worker** is timed the same way: the same events prefilled as jobs (\`addBulk\`, 1000 at a time),
+  from its ready line until BullMQ counts every job completed (its counters are then checked).
 - **archive off / on** (\`scripts/bench/archive-cost.ts\`, issue 16): the same drain at the stated batch size
   with \`DAY15_ARCHIVE_ENABLED=false\` and \`=true\`, taking turns (off, on, off, on, ...) so drift of the
   machine hits both alike, each run on a key prefix of its own and started once the machine is quiet; the
@@ -127,21 +150,23 @@ How each figure is measured:
   process on that gzipped archive, with the drain's analytics live in Redis: loading the archive into DuckDB,
   replaying every event into a new generation, switching to it and deleting the old one; events/s = events
   replayed / its whole time.
-- **end-to-end latency**: receiver + one consumer with default settings, autocannon offering a fixed rate;
-  p50/p99 from the Redis latency histogram (received -> processed), interpolated inside its buckets.
-- **peak RSS**: VmHWM of the process; **CPU per 10k events**: user + system CPU seconds of the receiver
-  during the 16-connection single-event run, per 10,000 events accepted.
+- **end-to-end latency**: receiver + one consumer with default settings, autocannon offering a fixed rate
+  (see **load**); p50/p99 from the Redis latency histogram (received -> processed), interpolated inside its
+  buckets. The row gives the rate accepted: where it is below the rate offered, autocannon (in the
+  benchmark process, on the same cores) or the receiver could not keep up, and the latency includes the
+  backlog that built up.
+- **peak RSS**: VmHWM of the process.
 - **single Redis / cluster, N partitions** (\`scripts/bench/scaling.ts\`): the same single-event, batch-of-100
   and drain measurements, each with a fresh receiver or consumer started with \`DAY15_PARTITIONS=N\` (and
   \`DAY15_REDIS_MODE=cluster\`, \`DAY15_REDIS_CLUSTER_NODES\` for the cluster), a key prefix of its own and
   a clean Redis (FLUSHALL on every primary), after a 1 s warm-up for ingest; the drain's prefill goes
   through a \`PartitionedQueue\` with the same N. The ratio is over the single Redis figure of the same run.
 
-Rerun: \`npm run bench\` (about 9 minutes on a 2-core machine, 3 of them for the archive rows; needs
-\`redis-server\` and \`redis-cli\` on PATH), or \`npm run bench -- --quick\` for a smoke run of about 90 s
-(written to \`logs/bench-quick.*\`, not here). \`-- --no-cluster\` leaves out the cluster rows (about 6
-minutes); \`-- --cluster-only\` measures only them (written to \`logs/bench-cluster.*\`). Raw figures:
-\`docs/benchmarks.json\`.
+Rerun: \`npm run bench\` (needs \`redis-server\`, \`redis-cli\` and \`wrk\` on PATH, e.g. \`apt-get install
+redis-server wrk\`; about 18 minutes on a 2-core machine), or \`npm run bench -- --quick\` for a smoke run of
+under 2 minutes, one run of each figure (written to \`logs/bench-quick.*\`, not here). \`-- --no-cluster\` leaves
+out the cluster rows (about 15 minutes); \`-- --cluster-only\` measures only them (written to
+\`logs/bench-cluster.*\`). Raw figures, every run included: \`docs/benchmarks.json\`.
 `;
 }
 
@@ -149,11 +174,10 @@ function targetsSection(report: BenchReport): string {
   return `
 ## Against the targets
 
-The targets were set on a machine where the bare ceiling server reached ~30,000 events/s; the
-"scaled" column divides each throughput target by that and multiplies by this run's ceiling, so a
-slower or busier machine is judged by what it can do.
+The targets of issue 17 (and the archive's, issue 16), against the medians of this run. Where a target has
+a form relative to this run's bare ceiling, for a slower machine, the third column judges it by that.
 
-| target | measured | scaled to this run's ceiling | met |
+| target | measured | relative to this run's ceiling | met |
 |---|---|---|---|
 ${report.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.relative} | ${t.met} |`).join('\n')}
 `;

@@ -1,7 +1,12 @@
 import { startRedisCluster, type RedisCluster } from '../../tools/redis-cluster.js';
 import { startRedisServer, type RedisServer } from '../../tools/redis-server.js';
 import { waitForDrained, waitUntil } from '../../tools/wait.js';
-import { cpuSecondsOfPid, startBenchProcess, type BenchProcess } from './bench-processes.js';
+import {
+  cpuSecondsOfPid,
+  cpuSecondsOfThisProcessAndExitedChildren,
+  startBenchProcess,
+  type BenchProcess,
+} from './bench-processes.js';
 import {
   appEnv,
   benchClient,
@@ -17,8 +22,9 @@ import {
   type BenchClient,
   type RedisTarget,
 } from './harness.js';
-import { drive, type LoadResult } from './load.js';
+import type { LoadResult } from './load.js';
 import { otherCores, sharedCoresThreshold, type BenchReport, type Row, type ScalingRun } from './report.js';
+import { drive } from './wrk.js';
 
 // Issue 14, item 6: ingest and drain on a private local Redis Cluster (3 primaries + 3 replicas) with the
 // queue in 1, 3 and 6 partitions, against single Redis in the same run. Every node of the cluster keeps an
@@ -45,7 +51,7 @@ interface Configuration {
 
 interface CpuUse {
   seconds: number;
-  /** CPU seconds of each primary, of all replicas, of the measured app, of this process (load generator). */
+  /** CPU seconds of each primary, of all replicas, of the measured app, of the load generator (wrk) and this process. */
   primaries: number[];
   replicas: number;
   app: number;
@@ -237,16 +243,12 @@ async function spreadOf(config: Configuration, prefix: string): Promise<number[]
 async function cpuMeter(config: Configuration, app: BenchProcess): Promise<() => Promise<CpuUse>> {
   const { primaries, replicas } = await config.roles();
   const sum = (pids: number[]) => pids.reduce((total, pid) => total + cpuSecondsOfPid(pid), 0);
-  const benchSeconds = () => {
-    const usage = process.cpuUsage();
-    return (usage.user + usage.system) / 1e6;
-  };
   const before = {
     at: performance.now(),
     primaries: primaries.map(cpuSecondsOfPid),
     replicas: sum(replicas),
     app: app.cpuSeconds(),
-    bench: benchSeconds(),
+    bench: cpuSecondsOfThisProcessAndExitedChildren(),
     box: machineTicks(),
   };
   return async () => {
@@ -257,7 +259,7 @@ async function cpuMeter(config: Configuration, app: BenchProcess): Promise<() =>
       primaries: primaries.map((pid, i) => cpuSecondsOfPid(pid) - (before.primaries[i] ?? 0)),
       replicas: sum(replicas) - before.replicas,
       app: app.cpuSeconds() - before.app,
-      bench: benchSeconds() - before.bench,
+      bench: cpuSecondsOfThisProcessAndExitedChildren() - before.bench,
       boxBusy: (box.busy - before.box.busy) / ticks,
       boxIowait: (box.iowait - before.box.iowait) / ticks,
     };

@@ -1,0 +1,70 @@
+import { rm } from 'node:fs/promises';
+import type { Redis } from 'ioredis';
+import type { RedisServer } from '../../tools/redis-server.js';
+import { waitForDrained } from '../../tools/wait.js';
+import { startBenchProcess, type BenchProcess } from './bench-processes.js';
+import { appEnv, benchArchiveDir, benchQueue, drainPollMs, fmt, prefill, settle } from './harness.js';
+import type { Row } from './report.js';
+
+/** One timed drain of a prefilled queue (Day15's consumers here, or the BullMQ reference's worker). */
+export interface DrainResult {
+  events: number;
+  ms: number;
+  events_per_second: number;
+  peak_rss_mb: number;
+}
+
+/**
+ * Prefills the queue on `prefix` with `events` realistic events, then times `consumers` consumer processes
+ * draining it with their full analytics, from their start-up line until every event is acked.
+ */
+export async function drainDay15({
+  redis,
+  client,
+  started,
+  prefix,
+  events,
+  batchSize,
+  consumers = 1,
+}: {
+  redis: RedisServer;
+  client: Redis;
+  started: BenchProcess[];
+  prefix: string;
+  events: number;
+  batchSize: number;
+  consumers?: number;
+}): Promise<DrainResult> {
+  const queue = benchQueue(client, prefix);
+  await prefill(queue, events);
+  await settle();
+  const env = appEnv(redis, prefix, { DAY15_BATCH_SIZE: String(batchSize) });
+  const processes = await Promise.all(
+    Array.from({ length: consumers }, (_, i) =>
+      startBenchProcess(`consumer-${prefix}-${i + 1}`, 'apps/consumer/main.ts', [], env, /Consumer started/),
+    ),
+  );
+  started.push(...processes);
+  try {
+    const ms = await waitForDrained(queue, { acked: events, timeoutMs: 600_000, intervalMs: drainPollMs });
+    return {
+      events,
+      ms,
+      events_per_second: events / (ms / 1000),
+      peak_rss_mb: Math.max(...processes.map((p) => p.peakRssMb())),
+    };
+  } finally {
+    for (const process_ of processes) await process_.stop();
+    await rm(benchArchiveDir(prefix), { recursive: true, force: true });
+  }
+}
+
+export function drainRow(what: string, result: DrainResult): Row {
+  return {
+    what,
+    figure: `${fmt(result.events_per_second)} events/s`,
+    detail:
+      `${fmt(result.events)} events in ${fmt(result.ms / 1000, 1)} s, full analytics, ` +
+      `peak RSS ${fmt(result.peak_rss_mb, 1)} MB`,
+  };
+}
