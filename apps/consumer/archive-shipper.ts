@@ -33,6 +33,7 @@ export class ArchiveShipper {
   private writing: Promise<void> = Promise.resolve();
   private readonly timers: NodeJS.Timeout[] = [];
   private lastOrphanCheck = 0;
+  private readonly timing: ArchiveShipperTiming;
 
   constructor(
     private readonly deps: {
@@ -43,10 +44,8 @@ export class ArchiveShipper {
       clock: () => number;
       timing?: Partial<ArchiveShipperTiming>;
     },
-  ) {}
-
-  private get timing(): ArchiveShipperTiming {
-    return { ...defaultShipperTiming, ...this.deps.timing };
+  ) {
+    this.timing = { ...defaultShipperTiming, ...deps.timing };
   }
 
   start(): void {

@@ -19,10 +19,12 @@ export async function deleteOtherGenerations(
   name: string,
   keep: readonly number[],
 ): Promise<number> {
-  const byPartition = await keysByPartition(redis, prefix, name);
+  // Only the analytics names are scanned (generation 0's all start with `a:`, later ones with `g<n>:`), not
+  // the idempotency keys, of which a busy pipeline holds millions.
+  const scans = await Promise.all(['a:*', 'g[1-9]*'].map((within) => keysByPartition(redis, prefix, name, within)));
   const doomed: string[] = [];
   for (const partition of queue.partitions) {
-    for (const key of byPartition.get(partition.name) ?? []) {
+    for (const key of scans.flatMap((byPartition) => byPartition.get(partition.name) ?? [])) {
       const generation = generationOfName(key.slice(partition.keys.base.length));
       if (generation !== undefined && !keep.includes(generation)) doomed.push(key);
     }

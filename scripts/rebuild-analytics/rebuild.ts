@@ -62,8 +62,7 @@ export async function rebuildAnalytics(deps: RebuildDeps, options: { from?: stri
     `pid ${process.pid} since ${new Date(started).toISOString()}`,
   );
   try {
-    const live = await finishInterruptedSwitch(queue);
-    const states = await Promise.all(queue.partitions.map((partition) => partition.generationStateNow()));
+    const { live, states } = await finishInterruptedSwitch(queue);
     const generation = Math.max(live, ...states.map((state) => state.building ?? 0)) + 1;
     const cuts: Record<string, number> = {};
     for (const partition of queue.partitions) {
@@ -133,8 +132,7 @@ export async function abortRebuild(
   const { redis, queue } = deps;
   const lock = await acquireRebuildLock(redis, queue.home.keys.rebuildLock, `abort by pid ${process.pid}`);
   try {
-    const live = await finishInterruptedSwitch(queue);
-    const states = await Promise.all(queue.partitions.map((partition) => partition.generationStateNow()));
+    const { live, states } = await finishInterruptedSwitch(queue);
     const building = states.find((state) => state.building !== null)?.building ?? null;
     for (const [i, partition] of queue.partitions.entries()) {
       const state = states[i] as GenerationState;
@@ -148,14 +146,15 @@ export async function abortRebuild(
 }
 
 // A rebuild that died between switching partition 0 and the others left them building what readers already
-// read; they switch now, before anything else (another begin would make them stop writing it).
-async function finishInterruptedSwitch(queue: PartitionedQueue): Promise<number> {
-  const { live } = await queue.home.generationStateNow();
-  for (const partition of queue.partitions.slice(1)) {
-    const state = await partition.generationStateNow();
-    if (state.building === live) await partition.generationStep('switch', live);
+// read; they switch now, before anything else (another begin would make them stop writing it). Returns the
+// live generation (partition 0's) and every partition's state after that.
+async function finishInterruptedSwitch(queue: PartitionedQueue): Promise<{ live: number; states: GenerationState[] }> {
+  const states = await Promise.all(queue.partitions.map((partition) => partition.generationStateNow()));
+  const live = states[0]?.live ?? 0;
+  for (const [i, partition] of queue.partitions.entries()) {
+    if (states[i]?.building === live) states[i] = await partition.generationStep('switch', live);
   }
-  return live;
+  return { live, states };
 }
 
 // Partition 0 first: readers follow it, and the others still write both generations until they switch.

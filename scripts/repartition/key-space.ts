@@ -18,16 +18,18 @@ export type Write =
 
 /**
  * Every key of every layout of the queue `name`, by partition name: `events` for one partition, `events-3p0`
- * ... for three. Keys of other queues whose names merely start alike are left out.
+ * ... for three. Keys of other queues whose names merely start alike are left out. `within` narrows the scan
+ * to the names after a partition's key base that match it (a SCAN MATCH pattern), e.g. the analytics only.
  */
 export async function keysByPartition(
   redis: RedisClient,
   prefix: string,
   name: string,
+  within = '*',
 ): Promise<Map<string, string[]>> {
   const keys = [
-    ...(await scanKeys(redis, `${prefix}:{${name}}:*`)),
-    ...(await scanKeys(redis, `${prefix}:{${name}-*}:*`)),
+    ...(await scanKeys(redis, `${prefix}:{${name}}:${within}`)),
+    ...(await scanKeys(redis, `${prefix}:{${name}-*}:${within}`)),
   ];
   const partitionOf = (key: string): string => key.slice(prefix.length + 2, key.indexOf('}:', prefix.length));
   return groupBy(
