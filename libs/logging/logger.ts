@@ -2,6 +2,7 @@ import winston from 'winston';
 import type { LogFormat, LogLevel } from '../config/index.js';
 import { jsonFormat, textFormat } from './line-formats.js';
 import { lineStream } from './line-stream.js';
+import { StdoutTransport } from './stdout-transport.js';
 
 export type LogFields = Record<string, unknown>;
 
@@ -35,7 +36,9 @@ export function createLogger({ level, format, component, stream, writeLine }: Cr
     level,
     format: format === 'json' ? jsonFormat : textFormat,
     transports: [
-      new winston.transports.Stream({ stream: stream ?? (writeLine ? lineStream(writeLine) : process.stdout) }),
+      stream || writeLine
+        ? new winston.transports.Stream({ stream: stream ?? lineStream(writeLine ?? (() => undefined)) })
+        : new StdoutTransport(),
     ],
   });
   // A child rather than defaultMeta, so a child logger's own component wins over this one.

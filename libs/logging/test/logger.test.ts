@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
 import { describe, expect, it } from '@jest/globals';
 import { createLogger } from '../index.js';
 import type { LogFormat } from '../../config/index.js';
@@ -82,5 +84,29 @@ describe('createLogger', () => {
       expect.stringMatching(/ - ERROR - orchestrator - Start-up failed stack=Error: boom$/),
       '    at main',
     ]);
+  });
+});
+
+describe('createLogger on stdout', () => {
+  it('writes every line to stdout in order, those still buffered included when the process exits at once', async () => {
+    // A child process logs 20,000 lines as fast as it can, then calls process.exit with writes in flight.
+    const script = [
+      "import { createLogger } from './libs/logging/index.ts';",
+      "const logger = createLogger({ level: 'info', format: 'text', component: 'probe' });",
+      'for (let i = 0; i < 20000; i += 1) logger.info(`line ${i}`);',
+      'process.exit(0);',
+    ].join('\n');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        maxBuffer: 64 << 20,
+      },
+    );
+    const numbers = stdout
+      .trim()
+      .split('\n')
+      .map((line) => Number(/ - INFO - probe - line (\d+)$/.exec(line)?.[1]));
+    expect(numbers).toEqual(Array.from({ length: 20000 }, (_, i) => i));
   });
 });
