@@ -48,7 +48,10 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
     deps.archive && !dryRun
       ? new ArchiveShipper({ store: deps.archive, queue, writer: id, logger, clock, timing: deps.timing })
       : undefined;
+  // Claims in this consumer's hands, whose leases renewal keeps alive: `held` is being collected or prepared
+  // (or was claimed ahead), `finishing` holds the batches whose acks are in flight.
   let held: Claim[] = [];
+  const finishing = new Set<readonly Claim[]>();
   let stopping = false;
   let lastCycle: number | undefined;
   let loop: Promise<void> | undefined;
@@ -67,40 +70,34 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
     return held;
   }
 
-  async function runLoop(): Promise<void> {
-    let outageMs = 0;
-    let lastRecovery = 0;
-    let idle = false;
-    while (!stopping) {
-      try {
-        if (clock() - lastRecovery >= timing.recoverEveryMs) {
-          lastRecovery = clock();
-          await queue.heartbeat(id);
-          const recovered = await queue.recoverExpired();
-          if (recovered.requeued + recovered.deadLettered > 0)
-            logger.warn('Recovered events from expired leases', recovered);
-          await shipper?.adoptOrphans();
-        }
-        const batch: Claim[] = idle && !(await queue.hasWork()) ? [] : await collectBatch();
-        if (outageMs > 0) logger.info('Queue reachable again; resuming');
-        outageMs = 0;
-        lastCycle = clock();
-        idle = batch.length === 0;
-        if (idle) {
-          await sleeper.sleep(timing.idlePollMs);
-          continue;
-        }
-        const outcome = await processBatch(batch, {
-          queue,
-          consumerId: id,
-          logger,
-          now: clock(),
-          dryRun,
-          archive: shipper !== undefined,
-          baseCurrency: config.analytics.baseCurrency,
-          effectsFor: deps.effectsFor ?? analyticsEffects,
-        });
-        held = [];
+  /**
+   * Under a backlog (the batch came full), the next batch is claimed before this one is prepared, so Redis
+   * runs that claim, and then this batch's ack, while this process prepares: Redis and the consumer work at
+   * the same time instead of in turns. The early claim's leases are renewed like the others; if this
+   * process dies, they expire and are recovered like any claim.
+   */
+  function claimAhead(): Promise<Claim[]> {
+    const claiming = queue.claim(id, batchSize, leaseMs);
+    // Awaited by the next cycle; meanwhile a failure must not count as unhandled.
+    claiming.catch(() => undefined);
+    return claiming;
+  }
+
+  /** Prepares the batch and sends its ack; the promise settles when the ack's reply is in and recorded. */
+  function finish(batch: Claim[]): Promise<void> {
+    finishing.add(batch);
+    held = [];
+    const finished = processBatch(batch, {
+      queue,
+      consumerId: id,
+      logger,
+      now: clock(),
+      dryRun,
+      archive: shipper !== undefined,
+      baseCurrency: config.analytics.baseCurrency,
+      effectsFor: deps.effectsFor ?? analyticsEffects,
+    })
+      .then((outcome) => {
         shipper?.ship(outcome.outbox);
         stats.recordBatch(outcome);
         notifier?.push({
@@ -111,21 +108,73 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
           failed: outcome.failed,
           by_type: outcome.byType,
         });
+      })
+      .finally(() => finishing.delete(batch));
+    finished.catch(() => undefined);
+    return finished;
+  }
+
+  async function runLoop(): Promise<void> {
+    let outageMs = 0;
+    let lastRecovery = 0;
+    let idle = false;
+    let ahead: Promise<Claim[]> | undefined;
+    // The previous batch's ack, awaited after the next batch's ack is sent: at most two in flight.
+    let previous: Promise<void> = Promise.resolve();
+    while (!stopping || ahead) {
+      try {
+        if (clock() - lastRecovery >= timing.recoverEveryMs) {
+          lastRecovery = clock();
+          await queue.heartbeat(id);
+          const recovered = await queue.recoverExpired();
+          if (recovered.requeued + recovered.deadLettered > 0)
+            logger.warn('Recovered events from expired leases', recovered);
+          await shipper?.adoptOrphans();
+        }
+        let batch: Claim[];
+        if (ahead) {
+          const claimed = ahead;
+          ahead = undefined;
+          batch = held = await claimed;
+        } else {
+          batch = idle && !(await queue.hasWork()) ? [] : await collectBatch();
+        }
+        if (outageMs > 0) logger.info('Queue reachable again; resuming');
+        outageMs = 0;
+        lastCycle = clock();
+        idle = batch.length === 0;
+        if (idle) {
+          await previous;
+          await sleeper.sleep(timing.idlePollMs);
+          continue;
+        }
+        if (batch.length === batchSize && !stopping) ahead = claimAhead();
+        const current = finish(batch);
+        await previous;
+        previous = current;
       } catch (error) {
         // Whatever was held stays leased and comes back through lease recovery: nothing is lost.
         held = [];
+        ahead = undefined;
+        previous = Promise.resolve();
         if (outageMs === 0)
           logger.warn('Queue unavailable; waiting for it to come back', { error: (error as Error).message });
         outageMs = Math.min(maxOutageBackoffMs, Math.max(250, outageMs * 2));
         await sleeper.sleep(outageMs);
       }
     }
+    await previous.catch((error: Error) =>
+      logger.warn('Last ack before stop failed; its events come back through lease recovery', {
+        error: error.message,
+      }),
+    );
   }
 
-  // Lease renewal (not the liveness heartbeat above): pushes the deadline of the batch in hand.
+  // Lease renewal (not the liveness heartbeat above): pushes the deadline of every claim in hand.
   function renewLeases(): void {
-    if (held.length === 0) return;
-    queue.extend(id, held, leaseMs).then(
+    const inHand = [...held, ...[...finishing].flat()];
+    if (inHand.length === 0) return;
+    queue.extend(id, inHand, leaseMs).then(
       (kept) => {
         const lost = kept.filter((ok) => !ok).length;
         if (lost > 0) logger.warn(`Lease renewal: ${lost} lease(s) already lost`);

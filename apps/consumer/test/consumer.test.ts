@@ -4,7 +4,8 @@ import { afterEach, expect, it } from '@jest/globals';
 import { effectsFor } from '../../../libs/analytics/index.js';
 import { withBackends } from '../../../test/support/backends.js';
 import { sleep, waitUntil } from '../../../tools/wait.js';
-import type { ConsumerDeps } from '../consumer.js';
+import { captureLogger } from '../../../test/support/capture-logger.js';
+import { createConsumer, type ConsumerDeps } from '../consumer.js';
 import { consumerHarness, signup } from './consumer-harness.js';
 
 withBackends('consumer', (backend) => {
@@ -183,5 +184,42 @@ withBackends('consumer', (backend) => {
     expect(stats.join('\n')).toMatch(
       /events processed: 5[\s\S]*p99 latency: [\d.]+ms[\s\S]*throughput: [\d.]+ events\/s/,
     );
+  });
+});
+
+withBackends('consumer under a backlog', (backend) => {
+  it('claims the next batch before the ack of the current one is answered, and at stop finishes what it claimed ahead', async () => {
+    const h = consumerHarness(backend.redis, { DAY15_BATCH_SIZE: '20' });
+    const calls: string[] = [];
+    // The harness's queue, recording when claims are sent and when acks are answered.
+    const observed = Object.assign(Object.create(h.queue) as typeof h.queue, {
+      claim: (...args: Parameters<typeof h.queue.claim>) => {
+        calls.push('claim');
+        return h.queue.claim(...args);
+      },
+      finish: async (...args: Parameters<typeof h.queue.finish>) => {
+        const finished = await h.queue.finish(...args);
+        calls.push('ack answered');
+        return finished;
+      },
+    });
+    const { logger, lines } = captureLogger('consumer');
+    const consumer = createConsumer({ config: h.config, queue: observed, logger });
+    await h.send(Array.from({ length: 200 }, () => signup()));
+    consumer.start();
+    await waitUntil(
+      async () => lines.filter((line) => line.includes('Batch complete: 20 success')).length >= 2,
+      20_000,
+    );
+    await consumer.stop();
+    // The second batch was claimed while the first was being prepared and acked: Redis ran both in turn.
+    expect(calls.slice(0, 2)).toEqual(['claim', 'claim']);
+    expect(calls.indexOf('ack answered')).toBeGreaterThanOrEqual(2);
+    // Stopped with nothing left in flight: every batch claimed, ahead of time included, was finished.
+    const stats = await h.queue.stats();
+    expect(stats.inFlight).toBe(0);
+    const processed = (await h.metrics()).totals.processed;
+    expect(processed).toBe(lines.filter((line) => line.includes('Batch complete: 20 success')).length * 20);
+    expect(processed + stats.ready).toBe(200);
   });
 });
