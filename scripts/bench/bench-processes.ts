@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export interface BenchProcess {
@@ -13,6 +14,18 @@ export interface BenchProcess {
 }
 
 const ticksPerSecond = 100;
+
+let profileDir: string | undefined;
+
+/**
+ * From now on, every process started here runs with `node --cpu-prof`, writing its profiles to
+ * `<dir>/<name>/` when it exits (NODE_OPTIONS refuses the flag, so the spawner passes it). A process has one
+ * profile per thread (tsx's loader runs in a thread of its own); mainThreadProfile picks the main one.
+ */
+export function profileProcessesInto(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  profileDir = dir;
+}
 
 /** CPU seconds (user + system, all threads) a process has used so far, from /proc/<pid>/stat. */
 export function cpuSecondsOfPid(pid: number): number {
@@ -46,7 +59,8 @@ export async function startBenchProcess(
   mkdirSync('logs', { recursive: true });
   const log = createWriteStream(`logs/bench-${name}.log`);
   // The child inherits this environment (spawn's default) plus the benchmark's settings.
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`] : [];
+  const child = spawn(process.execPath, [...profiling, '--import', 'tsx', entry, ...args], {
     env: { ...inheritedEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

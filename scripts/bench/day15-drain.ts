@@ -12,6 +12,16 @@ export interface DrainResult {
   ms: number;
   events_per_second: number;
   peak_rss_mb: number;
+  /** CPU over the drain, in cores (CPU seconds / drain seconds): Redis (INFO cpu) and the consumers together. */
+  redis_cores?: number;
+  consumer_cores?: number;
+}
+
+/** Redis's own CPU seconds so far (user + system, all its threads), from INFO cpu. */
+export async function redisCpuSeconds(client: Redis): Promise<number> {
+  const info = await client.info('cpu');
+  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return field('used_cpu_user') + field('used_cpu_sys');
 }
 
 /**
@@ -46,12 +56,17 @@ export async function drainDay15({
   );
   started.push(...processes);
   try {
+    const redisBefore = await redisCpuSeconds(client);
+    const consumersBefore = processes.reduce((sum, p) => sum + p.cpuSeconds(), 0);
     const ms = await waitForDrained(queue, { acked: events, timeoutMs: 600_000, intervalMs: drainPollMs });
+    const cores = (cpuSeconds: number) => cpuSeconds / (ms / 1000);
     return {
       events,
       ms,
       events_per_second: events / (ms / 1000),
       peak_rss_mb: Math.max(...processes.map((p) => p.peakRssMb())),
+      redis_cores: cores((await redisCpuSeconds(client)) - redisBefore),
+      consumer_cores: cores(processes.reduce((sum, p) => sum + p.cpuSeconds(), 0) - consumersBefore),
     };
   } finally {
     for (const process_ of processes) await process_.stop();
@@ -65,6 +80,9 @@ export function drainRow(what: string, result: DrainResult): Row {
     figure: `${fmt(result.events_per_second)} events/s`,
     detail:
       `${fmt(result.events)} events in ${fmt(result.ms / 1000, 1)} s, full analytics, ` +
-      `peak RSS ${fmt(result.peak_rss_mb, 1)} MB`,
+      `peak RSS ${fmt(result.peak_rss_mb, 1)} MB` +
+      (result.redis_cores === undefined
+        ? ''
+        : `; busy: Redis ${fmt(result.redis_cores, 2)} cores, consumers ${fmt(result.consumer_cores ?? 0, 2)} cores`),
   };
 }

@@ -7,10 +7,12 @@ import { measureArchiveCost } from './archive-cost.js';
 import { startBenchProcess, type BenchProcess } from './bench-processes.js';
 import { measureComparedDrain } from './compared-drain.js';
 import { measureComparedIngest } from './compared-ingest.js';
-import { drainDay15, drainRow } from './day15-drain.js';
+import { drainDay15, drainRow, type DrainResult } from './day15-drain.js';
 import { appEnv, benchQueue, drainPollMs, fmt, ingestRow, receiverOn, removeBenchArchives, say } from './harness.js';
 import type { LoadResult } from './load.js';
 import { driveAtRate } from './paced-load.js';
+import { profileDay15 } from './profile.js';
+import { measureRedisBytes, redisBytesRows } from './redis-bytes.js';
 import { machineFacts, markdown, table, type BenchReport } from './report.js';
 import { measureScaling } from './scaling.js';
 import { targetsOf } from './targets.js';
@@ -39,6 +41,8 @@ const plan = quick
       archivePairs: 1,
       e2eSeconds: 3,
       e2eRate: 500,
+      bytesEvents: 5000,
+      profile: false,
     }
   : {
       seconds: 10,
@@ -56,6 +60,9 @@ const plan = quick
       archivePairs: 3,
       e2eSeconds: 30,
       e2eRate: 5000,
+      bytesEvents: 50_000,
+      // Profiled runs of the receiver and the consumer, apart from the measured ones (the profiler costs).
+      profile: true,
     };
 
 async function main(): Promise<void> {
@@ -85,6 +92,10 @@ async function main(): Promise<void> {
   const started: BenchProcess[] = [];
   try {
     if (!clusterOnly) await measureSingleRedis(report, started);
+    if (!clusterOnly && plan.profile) {
+      say('profiles: the receiver under single-event load and a consumer draining, with node --cpu-prof');
+      report.profiles = await profileDay15({ seconds: plan.seconds, events: plan.drainEvents, top: 12 });
+    }
     if (withCluster) await measureScaling({ plan, report, started });
   } finally {
     for (const process_ of started) await process_.stop().catch(() => undefined);
@@ -177,7 +188,7 @@ async function measureSingleRedis(report: BenchReport, started: BenchProcess[]):
       started,
     });
     say('consumer drain with 2 consumer processes (scale-out figure)');
-    await drainOnce(redis, client, started, report, plan.drainBatch, 2);
+    const twoConsumers = await drainOnce(redis, client, started, report, plan.drainBatch, 2);
 
     const archiveOnOverOff = await measureArchiveCost({
       plan: { drainEvents: plan.drainEvents, drainBatch: plan.drainBatch, pairs: plan.archivePairs },
@@ -215,9 +226,16 @@ async function measureSingleRedis(report: BenchReport, started: BenchProcess[]):
       figure: `${fmt(consumer.peakRssMb(), 1)} MB`,
       detail: 'VmHWM',
     });
+    say(`Redis bytes per event (${fmt(plan.bytesEvents)} events, on a redis-server of its own)`);
+    const bytes = await measureRedisBytes(plan.bytesEvents);
+    report.raw.redis_bytes = bytes;
+    report.rows.push(...redisBytesRows(bytes));
     report.targets = targetsOf({
       ingest,
       drain,
+      twoConsumers,
+      cores: report.machine.cores,
+      bytes,
       drainBatchSize: plan.drainBatch,
       endToEnd: { rate: plan.e2eRate, p99Ms: latency.p99 },
       archive: { onOverOff: archiveOnOverOff, pairs: plan.archivePairs },
@@ -243,7 +261,7 @@ async function drainOnce(
   report: BenchReport,
   batchSize: number,
   consumers: number,
-): Promise<void> {
+): Promise<DrainResult> {
   const result = await drainDay15({
     redis,
     client,
@@ -257,6 +275,7 @@ async function drainOnce(
   report.rows.push(
     drainRow(`consumer drain, batch size ${batchSize}${consumers > 1 ? `, ${consumers} consumers` : ''}`, result),
   );
+  return result;
 }
 
 if (clusterOnly && !withCluster) {

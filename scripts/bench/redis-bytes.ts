@@ -2,7 +2,8 @@ import { Redis } from 'ioredis';
 import { effectsFor } from '../../libs/analytics/index.js';
 import { validateEvent } from '../../libs/events/index.js';
 import { startRedisServer } from '../../tools/redis-server.js';
-import { benchQueue, prefill } from './harness.js';
+import { benchQueue, fmt, prefill } from './harness.js';
+import type { Row } from './report.js';
 
 /** Redis memory per event, from INFO memory deltas on a private redis-server, with what one event's keys take. */
 export interface RedisBytes {
@@ -62,4 +63,24 @@ export async function measureRedisBytes(count: number): Promise<RedisBytes> {
     client.disconnect();
     await server.stop();
   }
+}
+
+/** The report's rows: bytes per queued and per retained event, with what one event's keys take. */
+export function redisBytesRows(bytes: RedisBytes): Row[] {
+  return [
+    {
+      what: 'Redis bytes per queued event',
+      figure: `${fmt(bytes.queued)} bytes`,
+      detail:
+        `used_memory over ${fmt(bytes.events)} prefilled events; the event hash takes ${fmt(bytes.sample.eventHash)} ` +
+        `(MEMORY USAGE), its idempotency key ${fmt(bytes.sample.seenQueued)}`,
+    },
+    {
+      what: 'Redis bytes per retained event',
+      figure: `${fmt(bytes.retained)} bytes`,
+      detail:
+        `once processed (kept for DAY15_IDEMPOTENCY_TTL_HOURS): the idempotency key with its outcome takes ` +
+        `${fmt(bytes.sample.seenProcessed)}, plus the analytics the events share`,
+    },
+  ];
 }

@@ -1,5 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import type { ProfileFrame } from './cpu-profile.js';
+import type { Profiles } from './profile.js';
 
 export interface Row {
   what: string;
@@ -54,6 +57,8 @@ export interface BenchReport {
   rows: Row[];
   /** The Redis Cluster scaling runs, when measured. */
   scaling?: ScalingRun[];
+  /** Where the receiver, the consumer and Redis spent their time, in profiled runs apart from the measured ones. */
+  profiles?: Profiles;
   raw: Record<string, unknown>;
 }
 
@@ -102,7 +107,7 @@ default configuration (log level info, one log line per event, written to \`logs
 names a setting. Each request carries events with ids never used before, so every event is a fresh accept.
 
 ${table(report.rows)}
-${report.targets.length > 0 ? targetsSection(report) : ''}${report.scaling ? scalingSection(report) : ''}
+${report.targets.length > 0 ? targetsSection(report) : ''}${report.profiles ? profilesSection(report.profiles) : ''}${report.scaling ? scalingSection(report) : ''}
 How each figure is measured:
 - **load**: wrk with two threads, for the stated time and connections, running
   \`scripts/bench/wrk/single-event.lua\` (\`POST /webhook/events\`) or \`batch.lua\` (\`POST /webhook/batch\`):
@@ -181,6 +186,49 @@ a form relative to this run's bare ceiling, for a slower machine, the third colu
 |---|---|---|---|
 ${report.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.relative} | ${t.met} |`).join('\n')}
 `;
+}
+
+/** The profile measured before issue 17's optimisations, kept to compare the current one with. */
+interface ProfileBaseline extends Omit<Profiles, 'redis'> {
+  commit: string;
+  measured_at: string;
+  note: string;
+  redis: Profiles['redis'];
+}
+
+function profilesSection(after: Profiles): string {
+  const before = JSON.parse(
+    readFileSync(new URL('./profile-baseline.json', import.meta.url), 'utf8'),
+  ) as ProfileBaseline;
+  const frames = (list: readonly ProfileFrame[]) =>
+    list.map((f) => `${f.selfPercent.toFixed(1)} % ${f.name}${f.where ? ` (${f.where})` : ''}`);
+  const side = (a: string[], b: string[]) =>
+    Array.from({ length: Math.max(a.length, b.length) }, (_, i) => `| ${i + 1} | ${a[i] ?? ''} | ${b[i] ?? ''} |`).join(
+      '\n',
+    );
+  const commands = (list: Profiles['redis']) =>
+    list
+      .slice(0, 8)
+      .map(
+        (c) =>
+          `${c.command} ${c.seconds.toFixed(2)} s (${c.calls.toLocaleString('en-US')} calls, ${c.usec_per_call.toFixed(1)} µs each)`,
+      );
+  const table = (what: string, a: string[], b: string[]) =>
+    `**${what}**\n\n| # | before (${before.commit}) | now |\n|---|---|---|\n${side(a, b)}\n`;
+  return `
+## Profiles
+
+\`node --cpu-prof\` on the receiver (16 connections of single events, wrk) and on one consumer draining the
+prefilled queue at batch size 500, in runs apart from the measured ones (the profiler costs a few percent),
+with Redis's \`INFO commandstats\` over both (\`scripts/bench/profile.ts\`). Each line is a function's self
+time (time in it, not in what it calls) as a share of the process's main thread over its whole life,
+start-up and idle waits included; a native function (a system call, a V8 builtin) is named with its caller.
+"Before" is the same measurement at commit ${before.commit} (${before.measured_at}): ${before.note}
+(\`scripts/bench/profile-baseline.json\`).
+
+${table('Receiver', frames(before.receiver), frames(after.receiver))}
+${table('Consumer', frames(before.consumer), frames(after.consumer))}
+${table('Redis, heaviest commands (inside scripts counted apart)', commands(before.redis), commands(after.redis))}`;
 }
 
 /** Cores busy outside the measured processes above which a cluster row says so (idle nodes and the kernel stay below). */

@@ -1,5 +1,7 @@
 import type { ComparedDrain } from './compared-drain.js';
 import type { ComparedIngest } from './compared-ingest.js';
+import type { DrainResult } from './day15-drain.js';
+import type { RedisBytes } from './redis-bytes.js';
 import { fmt } from './harness.js';
 import type { Target } from './report.js';
 
@@ -8,12 +10,25 @@ import type { Target } from './report.js';
 export interface TargetInputs {
   ingest: ComparedIngest;
   drain: ComparedDrain;
+  twoConsumers: DrainResult;
+  /** The machine's cores, which the consumers share with Redis and the benchmark. */
+  cores: number;
+  bytes: RedisBytes;
   drainBatchSize: number;
   endToEnd: { rate: number; p99Ms: number | null };
   archive: { onOverOff: number; pairs: number };
 }
 
-export function targetsOf({ ingest, drain, drainBatchSize, endToEnd, archive }: TargetInputs): Target[] {
+export function targetsOf({
+  ingest,
+  drain,
+  twoConsumers,
+  cores,
+  bytes,
+  drainBatchSize,
+  endToEnd,
+  archive,
+}: TargetInputs): Target[] {
   const yes = (ok: boolean) => (ok ? 'yes' : 'no');
   const single = ingest.figures.single_16 ?? {};
   const day15 = single.day15?.events_per_second.median ?? 0;
@@ -49,6 +64,12 @@ export function targetsOf({ ingest, drain, drainBatchSize, endToEnd, archive }: 
       met: yes(drain.day15.median >= 30_000),
     },
     {
+      target: 'two consumers: reported, with the reason for the scaling seen',
+      measured: `${fmt(twoConsumers.events_per_second)} events/s, ${fmt(ratio(twoConsumers.events_per_second, drain.day15.median), 2)} x one consumer (median); ${scalingReason(twoConsumers, cores)}`,
+      relative: 'n/a',
+      met: 'reported',
+    },
+    {
       target: 'single-event ingest >= 3 x BullMQ (16 conn)',
       measured: `${fmt(ratio(day15, bullmq), 2)} x (${fmt(day15)} / ${fmt(bullmq)} events/s, medians)`,
       relative: 'same (already a ratio)',
@@ -79,10 +100,26 @@ export function targetsOf({ ingest, drain, drainBatchSize, endToEnd, archive }: 
       met: yes(ingest.peakRssMb.day15Batch <= 150),
     },
     {
+      target: 'Redis bytes per event <= 500 queued, <= 150 retained after processing',
+      measured: `${fmt(bytes.queued)} queued, ${fmt(bytes.retained)} retained (${fmt(bytes.events)} events)`,
+      relative: 'n/a',
+      met: yes(bytes.queued <= 500 && bytes.retained <= 150),
+    },
+    {
       target: `consumer drain with the archive on at most 20 % slower than off, batch ${drainBatchSize}`,
       measured: `${fmt(archive.onOverOff, 2)} x archive off (medians of ${archive.pairs} interleaved pairs)`,
       relative: 'same (already a ratio)',
       met: yes(archive.onOverOff >= 0.8),
     },
   ];
+}
+
+/** Why two consumers scale as they did, from where the CPU went during their drain. */
+function scalingReason(run: DrainResult, cores: number): string {
+  const redis = run.redis_cores ?? 0;
+  const consumers = run.consumer_cores ?? 0;
+  const busy = `Redis ${fmt(redis, 2)} cores and the consumers ${fmt(consumers, 2)} of the machine's ${cores}`;
+  if (redis >= 0.9) return `Redis's single thread is the limit (${busy})`;
+  if (redis + consumers >= 0.85 * cores) return `the machine's cores are the limit (${busy})`;
+  return `neither Redis nor the cores are saturated (${busy}): the consumers wait on round trips`;
 }
