@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { RedisServer } from '../../tools/redis-server.js';
 import { waitForDrained } from '../../tools/wait.js';
 import { startBenchProcess, type BenchProcess } from './bench-processes.js';
-import { appEnv, benchArchiveDir, benchQueue, drainPollMs, fmt, prefill, settle } from './harness.js';
+import { appEnv, benchArchiveDir, benchQueue, drainPollMs, fmt, machineTicks, prefill, settle } from './harness.js';
 import type { Row } from './report.js';
 
 /** One timed drain of a prefilled queue (Day15's consumers here, or the BullMQ reference's worker). */
@@ -15,6 +15,8 @@ export interface DrainResult {
   /** CPU over the drain, in cores (CPU seconds / drain seconds): Redis (INFO cpu) and the consumers together. */
   redis_cores?: number;
   consumer_cores?: number;
+  /** Busy share of all the machine's cores over the drain (every process, the benchmark's own included). */
+  box_busy?: number;
 }
 
 /** Redis's own CPU seconds so far (user + system, all its threads), from INFO cpu. */
@@ -56,9 +58,11 @@ export async function drainDay15({
   );
   started.push(...processes);
   try {
+    const boxBefore = machineTicks();
     const redisBefore = await redisCpuSeconds(client);
     const consumersBefore = processes.reduce((sum, p) => sum + p.cpuSeconds(), 0);
     const ms = await waitForDrained(queue, { acked: events, timeoutMs: 600_000, intervalMs: drainPollMs });
+    const boxAfter = machineTicks();
     const cores = (cpuSeconds: number) => cpuSeconds / (ms / 1000);
     return {
       events,
@@ -67,6 +71,7 @@ export async function drainDay15({
       peak_rss_mb: Math.max(...processes.map((p) => p.peakRssMb())),
       redis_cores: cores((await redisCpuSeconds(client)) - redisBefore),
       consumer_cores: cores(processes.reduce((sum, p) => sum + p.cpuSeconds(), 0) - consumersBefore),
+      box_busy: (boxAfter.busy - boxBefore.busy) / Math.max(1, boxAfter.total - boxBefore.total),
     };
   } finally {
     for (const process_ of processes) await process_.stop();
@@ -83,6 +88,7 @@ export function drainRow(what: string, result: DrainResult): Row {
       `peak RSS ${fmt(result.peak_rss_mb, 1)} MB` +
       (result.redis_cores === undefined
         ? ''
-        : `; busy: Redis ${fmt(result.redis_cores, 2)} cores, consumers ${fmt(result.consumer_cores ?? 0, 2)} cores`),
+        : `; busy: Redis ${fmt(result.redis_cores, 2)} cores, consumers ${fmt(result.consumer_cores ?? 0, 2)} cores, ` +
+          `the machine ${fmt(100 * (result.box_busy ?? 0))} %`),
   };
 }

@@ -228,7 +228,7 @@ start-up and idle waits included; a native function (a system call, a V8 builtin
 
 ${table('Receiver', frames(before.receiver), frames(after.receiver))}
 ${table('Consumer', frames(before.consumer), frames(after.consumer))}
-${table('Redis, heaviest commands (inside scripts counted apart)', commands(before.redis), commands(after.redis))}`;
+${table("Redis, heaviest commands (a script's time includes the commands it calls, which are also counted on their own)", commands(before.redis), commands(after.redis))}`;
 }
 
 /** Cores busy outside the measured processes above which a cluster row says so (idle nodes and the kernel stay below). */

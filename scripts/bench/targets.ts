@@ -118,8 +118,12 @@ export function targetsOf({
 function scalingReason(run: DrainResult, cores: number): string {
   const redis = run.redis_cores ?? 0;
   const consumers = run.consumer_cores ?? 0;
-  const busy = `Redis ${fmt(redis, 2)} cores and the consumers ${fmt(consumers, 2)} of the machine's ${cores}`;
+  const box = run.box_busy ?? 0;
+  const busy =
+    `Redis ${fmt(redis, 2)} cores, the consumers ${fmt(consumers, 2)}, everything else ` +
+    `${fmt(Math.max(0, box * cores - redis - consumers), 2)}; the machine's ${cores} cores ${fmt(100 * box)} % busy`;
   if (redis >= 0.9) return `Redis's single thread is the limit (${busy})`;
-  if (redis + consumers >= 0.85 * cores) return `the machine's cores are the limit (${busy})`;
+  if (box >= 0.85)
+    return `the machine's cores are the limit, shared by the consumers, Redis and the benchmark (${busy})`;
   return `neither Redis nor the cores are saturated (${busy}): the consumers wait on round trips`;
 }
