@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { addDays, assertArchiveDay, isDayClosed, utcDay } from './archive-days.js';
 import type { ArchiveDay, ArchiveDaySummary, ArchiveLine, ArchiveStore } from './archive-store.js';
 import { compressPart } from './compress-part.js';
+import { encodeLines } from './encode-lines.js';
 import { ignoreNotFound, isNotFound, syncFolder } from './fs-helpers.js';
 import { partLineChunks } from './part-lines.js';
 import { dayFolderName, dayOfFolder, isOpenPartName, isPartName, openPartName } from './part-names.js';
@@ -50,7 +51,7 @@ export class FileArchiveStore implements ArchiveStore {
     if (this.closing) return Promise.reject(new Error('The archive store is closed'));
     const name = openPartName(writer);
     if (lines.length === 0) return Promise.resolve();
-    const data = Buffer.from(`${lines.join('\n')}\n`);
+    const data = encodeLines(lines);
     return this.exclusive(() => this.write(utcDay(at), name, data));
   }
 
