@@ -42,6 +42,11 @@ export interface ConsumerDeps {
   timing?: Partial<ConsumerTiming & ArchiveShipperTiming>;
   /** Where processed and dead-lettered events are archived (with DAY15_ARCHIVE_ENABLED); none = not archived. */
   archive?: ArchiveStore;
+  /**
+   * Runs `run` every `ms` until the returned function is called (setInterval by default): the lease renewal
+   * and the statistics report. Tests pass their own to fire the renewal at chosen moments.
+   */
+  every?: (ms: number, run: () => void) => () => void;
 }
 
 /** The consumer's archive as the configuration says: the configured store with DAY15_ARCHIVE_ENABLED, none without. */

@@ -22,6 +22,11 @@ export interface Consumer {
 
 const maxOutageBackoffMs = 5000;
 
+function everyInterval(ms: number, run: () => void): () => void {
+  const timer = setInterval(run, ms);
+  return () => clearInterval(timer);
+}
+
 /**
  * The batch consumer: claims micro-batches, applies their analytics exactly once through the queue's
  * atomic ack, retries and dead-letters failures, keeps its leases alive and takes back crashed consumers'
@@ -56,13 +61,16 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
   let lastCycle: number | undefined;
   let loop: Promise<void> | undefined;
   let stopped: Promise<void> | undefined;
-  const timers: NodeJS.Timeout[] = [];
+  const every = deps.every ?? everyInterval;
+  const stopTimers: (() => void)[] = [];
 
   async function collectBatch(): Promise<Claim[]> {
     held = await queue.claim(id, batchSize, leaseMs);
     const deadline = clock() + batchTimeoutMs;
     while (held.length > 0 && held.length < batchSize && !stopping && clock() < deadline) {
       await sleeper.sleep(Math.min(timing.fillGapMs, deadline - clock()));
+      // Woken by stop: finish what is in hand, claim nothing more.
+      if (stopping) break;
       const more = await queue.claim(id, batchSize - held.length, leaseMs);
       if (more.length === 0) break;
       held = [...held, ...more];
@@ -176,7 +184,11 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
     if (inHand.length === 0) return;
     queue.extend(id, inHand, leaseMs).then(
       (kept) => {
-        const lost = kept.filter((ok) => !ok).length;
+        // Lost means lost only for a claim still waiting for its ack when the reply comes. One handed to an ack
+        // meanwhile (in flight, answered, or answered before this renewal reached Redis) has no lease left
+        // because the ack finished it, or its ack reports the loss itself ("Lease lost before ack").
+        const waiting = new Set(held);
+        const lost = inHand.filter((claim, i) => kept[i] === false && waiting.has(claim)).length;
         if (lost > 0) logger.warn(`Lease renewal: ${lost} lease(s) already lost`);
       },
       (error: Error) => logger.warn('Lease renewal failed', { error: error.message }),
@@ -197,9 +209,9 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
         archive: shipper !== undefined,
       });
       shipper?.start();
-      timers.push(
-        setInterval(renewLeases, Math.max(50, leaseMs / 3)),
-        setInterval(() => stats.report(logger), timing.statsEveryMs),
+      stopTimers.push(
+        every(Math.max(50, leaseMs / 3), renewLeases),
+        every(timing.statsEveryMs, () => stats.report(logger)),
       );
       loop = runLoop();
     },
@@ -208,7 +220,7 @@ export function createConsumer(deps: ConsumerDeps): Consumer {
         stopping = true;
         sleeper.wakeAll();
         await loop;
-        for (const timer of timers) clearInterval(timer);
+        for (const stopTimer of stopTimers) stopTimer();
         notifier?.stop();
         await shipper
           ?.stop()

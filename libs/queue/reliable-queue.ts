@@ -249,7 +249,9 @@ export class ReliableQueue {
     items: readonly AckItem[],
     archive?: { processedAt: number },
   ): Promise<{ verdicts: AckVerdict[]; outbox: OutboxEntry[] }> {
-    const lost = new Set<string>();
+    // By claim, not by event id: a batch can hold a stale claim and a fresh one of the same event (its
+    // consumer lost the lease, then claimed the event again), and only the stale one is lost.
+    const lost = new Set<Claim>();
     const outbox: OutboxEntry[] = [];
     let pending = items;
     if (pending.length > 0 && this.generationState === undefined) {
@@ -283,11 +285,11 @@ export class ReliableQueue {
         continue;
       }
       pending.forEach((item, i) => {
-        if (!reply.held[i]) lost.add(item.claim.id);
+        if (!reply.held[i]) lost.add(item.claim);
       });
-      pending = pending.filter((item) => !lost.has(item.claim.id));
+      pending = pending.filter((item) => !lost.has(item.claim));
     }
-    return { verdicts: items.map((item) => (lost.has(item.claim.id) ? 'lost' : 'acked')), outbox };
+    return { verdicts: items.map((item) => (lost.has(item.claim) ? 'lost' : 'acked')), outbox };
   }
 
   /**

@@ -149,6 +149,25 @@ withContractBackends('queue contract', (backend) => {
       expect(await h.queue.ack('healthy', [{ claim: fresh!, effects: [] }])).toEqual(['acked']);
     });
 
+    it('acks the fresh claim of an event whose stale claim is in the same batch, and reports only the stale one lost', async () => {
+      const h = queueHarness(backend.redis);
+      await h.enqueueIds('d1');
+      const [stale] = await h.queue.claim('slow', 1, 1000);
+      h.advance(2000);
+      await h.queue.recoverExpired();
+      // The same consumer, back from its stall, claims the event again into the batch it was filling.
+      const [fresh] = await h.queue.claim('slow', 1, 1000);
+      const effects = [{ op: 'hincrby' as const, key: 'totals', field: 'processed', by: 1 }];
+      expect(
+        await h.queue.ack('slow', [
+          { claim: stale!, effects },
+          { claim: fresh!, effects },
+        ]),
+      ).toEqual(['lost', 'acked']);
+      expect(await dataFieldSum(h.queue, 'totals', 'processed')).toBe(1);
+      expect(await h.queue.stats()).toMatchObject({ ready: 0, inFlight: 0 });
+    });
+
     it('keeps a lease alive with extend so a long batch is not recovered under its consumer', async () => {
       const h = queueHarness(backend.redis);
       await h.enqueueIds('l1');
