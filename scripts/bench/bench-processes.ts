@@ -18,13 +18,19 @@ const ticksPerSecond = 100;
 let profileDir: string | undefined;
 
 /**
- * From now on, every process started here runs with `node --cpu-prof`, writing its profiles to
- * `<dir>/<name>/` when it exits (NODE_OPTIONS refuses the flag, so the spawner passes it). A process has one
- * profile per thread (tsx's loader runs in a thread of its own); mainThreadProfile picks the main one.
+ * Runs `run` with every process started here meanwhile under `node --cpu-prof`, writing its profiles to
+ * `<dir>/<name>/` when it exits (NODE_OPTIONS refuses the flag, so the spawner passes it); processes started
+ * before or after are not profiled. A process has one profile per thread (tsx's loader runs in a thread of
+ * its own); mainThreadProfile picks the main one.
  */
-export function profileProcessesInto(dir: string): void {
+export async function withCpuProfiles<T>(dir: string, run: () => Promise<T>): Promise<T> {
   mkdirSync(dir, { recursive: true });
   profileDir = dir;
+  try {
+    return await run();
+  } finally {
+    profileDir = undefined;
+  }
 }
 
 /** CPU seconds (user + system, all threads) a process has used so far, from /proc/<pid>/stat. */

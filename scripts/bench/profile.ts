@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { startRedisServer } from '../../tools/redis-server.js';
-import { waitForDrained } from '../../tools/wait.js';
-import { profileProcessesInto, startBenchProcess } from './bench-processes.js';
+import { withCpuProfiles, type BenchProcess } from './bench-processes.js';
 import { mainThreadProfile, topFrames, type ProfileFrame } from './cpu-profile.js';
-import { appEnv, benchQueue, drainPollMs, prefill, receiverOn, removeBenchArchives, settle } from './harness.js';
+import { drainDay15 } from './day15-drain.js';
+import { receiverOn, settle } from './harness.js';
 import { drive } from './wrk.js';
 
 /** Where the receiver and the consumer spend their CPU, and what Redis spends on each command. */
@@ -25,32 +25,29 @@ export interface Profiles {
  */
 export async function profileDay15({ seconds, events, top }: { seconds: number; events: number; top: number }) {
   const dir = mkdtempSync(join(tmpdir(), 'day15-profiles-'));
-  profileProcessesInto(dir);
   const redis = await startRedisServer();
   const client = new Redis(redis.url);
+  const started: BenchProcess[] = [];
   try {
-    const receiver = await receiverOn(redis, 'receiver-profiled', 'profile-ingest');
-    await settle();
-    await drive({ url: receiver.url, connections: 16, seconds });
-    await receiver.process.stop();
-
-    const queue = benchQueue(client, 'profile-drain');
-    await prefill(queue, events);
-    await settle();
-    const env = appEnv(redis, 'profile-drain', { DAY15_BATCH_SIZE: '500' });
-    const consumer = await startBenchProcess('consumer-profiled', 'apps/consumer/main.ts', [], env, /Consumer started/);
-    await waitForDrained(queue, { acked: events, timeoutMs: 600_000, intervalMs: drainPollMs });
-    await consumer.stop();
+    await withCpuProfiles(dir, async () => {
+      const receiver = await receiverOn(redis, 'receiver-profiled', 'profile-ingest');
+      started.push(receiver.process);
+      await settle();
+      await drive({ url: receiver.url, connections: 16, seconds });
+      await receiver.process.stop();
+      // Its consumer process is named consumer-<prefix>-1 (day15-drain.ts).
+      await drainDay15({ redis, client, started, prefix: 'profiled', events, batchSize: 500 });
+    });
     const profiles: Profiles = {
       receiver: topFrames(mainThreadProfile(join(dir, 'receiver-profiled')), top),
-      consumer: topFrames(mainThreadProfile(join(dir, 'consumer-profiled')), top),
+      consumer: topFrames(mainThreadProfile(join(dir, 'consumer-profiled-1')), top),
       redis: commandStats(String(await client.info('commandstats'))),
     };
     return profiles;
   } finally {
+    for (const process_ of started) await process_.stop();
     client.disconnect();
     await redis.stop();
-    await removeBenchArchives();
     rmSync(dir, { recursive: true, force: true });
   }
 }
